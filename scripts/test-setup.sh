@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs and starts what the test suite talks to: Debian packages and the local PostgreSQL server.
+set -euo pipefail
+need=()
+command -v nginx >/dev/null || need+=(nginx-light)
+[ -x /usr/lib/nagios/plugins/check_dummy ] || need+=(monitoring-plugins-basic monitoring-plugins-standard)
+command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "missing Debian packages (run as root to install): ${need[*]}" >&2
+  fi
+fi
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  fi
+fi

@@ -1,0 +1,211 @@
+"""The `sitewarden` command: parse, call one function, turn errors into a message and an exit code."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from sitewarden import __version__
+from sitewarden.errors import ConfigError, SitewardenError
+
+app = typer.Typer(
+    name="sitewarden",
+    help="Watch a fleet of websites and CMS installations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+logger = logging.getLogger("sitewarden")
+
+
+class Options:
+    """Global options shared by every command."""
+
+    config: Path | None = None
+    debug: bool = False
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "-c", "--config", help="Config file (default ./sitewarden.yaml or $SITEWARDEN_CONFIG).", show_default=False
+    ),
+]
+OnlyOption = Annotated[
+    list[str] | None, typer.Option("--only", help="Only this site, check key or check name (repeatable).")
+]
+
+
+@app.callback()
+def main_options(
+    config: ConfigOption = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    log_level: Annotated[str, typer.Option("--log-level", help="debug, info, warning or error.")] = "warning",
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    from sitewarden.logs import setup_logging
+
+    if version:
+        out.print(f"sitewarden {__version__}")
+        raise typer.Exit(0)
+    Options.config = config
+    Options.debug = debug
+    setup_logging("debug" if debug else log_level)
+
+
+def _config_path(override: Path | None = None) -> Path:
+    from sitewarden.config.loader import default_config_path
+
+    return override or Options.config or default_config_path()
+
+
+def _load(override: Path | None = None):  # type: ignore[no-untyped-def]
+    from sitewarden.config.loader import load_config
+    from sitewarden.config.secrets_registry import register_config_secrets
+
+    config = load_config(_config_path(override))
+    register_config_secrets(config)
+    return config
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the example config.")] = Path("sitewarden.yaml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented example config."""
+    from sitewarden.config.example import write_example_config
+
+    written = write_example_config(path, force=force)
+    out.print(f"wrote {written}; check it with: sitewarden check-config -c {written}")
+
+
+@app.command("check-config")
+def check_config(
+    file: Annotated[Path | None, typer.Argument(help="Config file to check.", show_default=False)] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Validate a config file: a summary and exit 0, or every problem as FILE:LINE: path: message and exit 2."""
+    from sitewarden.console import config_summary
+
+    path = _config_path(file or config)
+    out.print(config_summary(_load(path), str(path)), markup=False, highlight=False)
+
+
+@app.command()
+def run(
+    once: Annotated[bool, typer.Option("--once", help="Run every check once and exit with the worst status.")] = False,
+    only: OnlyOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Run the monitor: as a daemon until SIGINT/SIGTERM, or every check once (--once) for cron."""
+    from sitewarden.engine.main import run_daemon, run_once
+    from sitewarden.results import worst
+
+    loaded = _load(config)
+    if once:
+        outcomes = run_once(loaded, only or ())
+        if not outcomes:
+            raise SitewardenError("no checks to run" + (" matching --only" if only else ""), hint="see check-config")
+        from sitewarden.console import results_table
+
+        out.print(results_table(outcomes))
+        raise typer.Exit(int(worst(result.status for _, result in outcomes)))
+    run_daemon(loaded, only or ())
+
+
+@app.command()
+def status(
+    name: Annotated[str | None, typer.Argument(help="A site, check key (site/check) or check name.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Print the checks' states; exit with the worst confirmed status (Nagios style: 0 ok … 3 unknown)."""
+    from sitewarden.console import states_table
+    from sitewarden.engine.status import read_states
+
+    rows = read_states(_load(config), name)
+    if as_json:
+        out.print_json(json.dumps(rows, default=str))
+    else:
+        out.print(states_table(rows))
+    from sitewarden.engine.status import exit_status
+
+    raise typer.Exit(int(exit_status(rows)))
+
+
+@app.command()
+def check(
+    name: Annotated[str, typer.Argument(help="Check key (site/check), or a check name that is unique.")],
+    config: ConfigOption = None,
+) -> None:
+    """Run one check now and print the full result; the stored state is not touched."""
+    from sitewarden.console import print_result
+    from sitewarden.engine.single import run_single
+
+    key, result, log = run_single(_load(config), name)
+    print_result(out, key, result, log)
+    raise typer.Exit(int(result.status))
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8470,
+    directory: Annotated[Path, typer.Option("--dir", help="Where the demo keeps its config and database.")] = Path(
+        ".demo"
+    ),
+) -> None:
+    """Start a demo fleet of local sites and monitor it, with a live status table."""
+    from sitewarden.demo.run import run_demo
+
+    run_demo(directory, port=port)
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOption = None) -> None:
+    """Apply pending database migrations (also done automatically on start)."""
+    from sitewarden.store.database import Database
+
+    database = Database(_load(config).store.url)
+    applied = database.upgrade()
+    database.close()
+    out.print(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches the user unless --debug asks for it."""
+    try:
+        app()
+    except SitewardenError as error:
+        err.print(str(error), markup=False, highlight=False)
+        if error.hint and not isinstance(error, ConfigError):
+            err.print(f"hint: {error.hint}", markup=False)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception:
+        text = traceback.format_exc()
+        if Options.debug:
+            err.print(text, markup=False)
+        from sitewarden.logs import write_crash_log
+
+        path = write_crash_log(text)
+        err.print(f"internal error, details in the log ({path})", markup=False)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""Every check kind the config accepts: the probe registry, plus the other families that run as checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sitewarden.probes import PROBES
+from sitewarden.probes.base import Probe
+
+
+def check_kinds() -> dict[str, type[Probe[Any]]]:
+    """kind → class for every family whose members run as checks; a kind claimed twice is a bug."""
+    kinds: dict[str, type[Probe[Any]]] = {}
+    for family in (PROBES,):
+        for kind, cls in family.items():
+            if kind in kinds:
+                raise RuntimeError(f"check kind {kind!r} is registered by two families")
+            kinds[kind] = cls
+    return kinds

@@ -1,0 +1,71 @@
+"""Config → the flat list of checks the engine schedules, each with its effective schedule and site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sitewarden.config.models import Config, SiteConfig
+from sitewarden.probes.base import ProbeParams, SiteInfo
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """One check ready to schedule: where it belongs, what it runs, and how often."""
+
+    key: str
+    site: str | None
+    name: str
+    kind: str
+    params: ProbeParams
+    interval: float
+    retry_interval: float
+    timeout: float
+    failure_threshold: int
+    success_threshold: int
+    enabled: bool = True
+
+    @property
+    def channel(self) -> str:
+        """Event channel: `site.<site>.<check>`, or `check.<check>` for checks outside a site."""
+        return f"site.{self.site}.{self.name}" if self.site else f"check.{self.name}"
+
+
+def check_key(site: str | None, name: str) -> str:
+    """The stable identity of a check: `shop/web`, or `api` for a check outside a site."""
+    return f"{site}/{name}" if site else name
+
+
+def plan_checks(config: Config) -> list[CheckSpec]:
+    specs: list[CheckSpec] = []
+    for site in config.sites:
+        specs.extend(_spec(config, check, site) for check in site.checks)
+    specs.extend(_spec(config, check, None) for check in config.checks)
+    return specs
+
+
+def site_info(site: SiteConfig) -> SiteInfo:
+    return SiteInfo(name=site.name, url=site.url, http=site.http, groups=tuple(site.groups), secret=site.secret)
+
+
+def _spec(config: Config, check: Any, site: SiteConfig | None) -> CheckSpec:
+    defaults = config.defaults
+    name = check.name or check.kind
+
+    def pick(field: str) -> Any:
+        value = getattr(check, field)
+        return getattr(defaults, field) if value is None else value
+
+    return CheckSpec(
+        key=check_key(site.name if site else None, name),
+        site=site.name if site else None,
+        name=name,
+        kind=check.kind,
+        params=check,
+        interval=pick("interval"),
+        retry_interval=pick("retry_interval"),
+        timeout=pick("timeout"),
+        failure_threshold=pick("failure_threshold"),
+        success_threshold=pick("success_threshold"),
+        enabled=check.enabled,
+    )

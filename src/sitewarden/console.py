@@ -1,0 +1,113 @@
+"""Terminal rendering shared by CLI commands: status tables, one result in full, config summaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sitewarden.config.models import Config
+from sitewarden.results import Result, Status
+
+STYLES = {Status.OK: "green", Status.WARNING: "yellow", Status.ERROR: "bold red", Status.UNKNOWN: "magenta"}
+
+
+def status_text(status: Status | None) -> Text:
+    if status is None:
+        return Text("pending", style="dim")
+    return Text(status.label, style=STYLES[status])
+
+
+def states_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
+    table = Table(title=title, expand=False)
+    for column in ("site", "check", "kind", "status", "since", "last result", "ms"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        hard = Status(row["hard_status"]) if row.get("hard_status") is not None else None
+        soft = Status(row["soft_status"]) if row.get("soft_status") is not None else None
+        label = status_text(hard)
+        if soft is not None and soft is not hard and row.get("attempts"):
+            label.append(f" ({soft.label} {row['attempts']}x)", style="dim")
+        duration = row.get("last_duration_ms")
+        table.add_row(
+            row.get("site") or "-",
+            row["check"],
+            row["kind"],
+            label,
+            _ago(row.get("hard_since")) if hard is not None else "",
+            row.get("last_summary") or "",
+            f"{duration:.0f}" if duration is not None else "",
+        )
+    return table
+
+
+def results_table(outcomes: list[tuple[Any, Result]]) -> Table:
+    table = Table()
+    for column in ("check", "status", "summary", "ms"):
+        table.add_column(column, overflow="fold")
+    for spec, result in outcomes:
+        table.add_row(spec.key, status_text(result.status), result.summary, f"{result.duration_ms:.0f}")
+    return table
+
+
+def print_result(console: Console, key: str, result: Result, log: list[str]) -> None:
+    console.print(Text.assemble((f"{key}: ", "bold"), status_text(result.status), f" - {result.summary}"))
+    console.print(f"started {result.started_at.isoformat(timespec='seconds')}, took {result.duration_ms:.1f} ms")
+    if result.metrics:
+        table = Table("metric", "value", "unit", "warn", "crit", title="metrics")
+        for metric in result.metrics:
+            table.add_row(metric.name, f"{metric.value:g}", metric.unit, _num(metric.warn), _num(metric.crit))
+        console.print(table)
+    if result.details:
+        import json
+
+        console.print("details:")
+        console.print(json.dumps(result.details, indent=2, default=str, ensure_ascii=False), markup=False)
+    if log:
+        console.print("log:")
+        for line in log:
+            console.print(f"  {line}", markup=False)
+
+
+def config_summary(config: Config, path: str) -> str:
+    site_checks = sum(len(site.checks) for site in config.sites)
+    kinds: dict[str, int] = {}
+    for site in config.sites:
+        for check in site.checks:
+            kinds[check.kind] = kinds.get(check.kind, 0) + 1
+    for check in config.checks:
+        kinds[check.kind] = kinds.get(check.kind, 0) + 1
+    by_kind = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())) or "none"
+    return (
+        f"{path}: ok\n"
+        f"  sites: {len(config.sites)}, checks: {site_checks + len(config.checks)} ({by_kind})\n"
+        f"  store: {_safe_url(config.store.url)}"
+    )
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<invalid>"
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _ago(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    from sitewarden.results import utcnow
+
+    seconds = (utcnow() - moment).total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit} ago"
+    return f"{int(max(seconds, 0))}s ago"

@@ -1,0 +1,73 @@
+"""`sitewarden demo`: the fleet, the engine on SQLite, and a live status table until Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from pathlib import Path
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from sitewarden.config.loader import load_config
+from sitewarden.console import status_text
+from sitewarden.demo.fleet import DemoFleet, demo_config
+from sitewarden.engine.main import build_listeners, run_async
+from sitewarden.engine.service import Engine
+from sitewarden.store.database import open_database
+
+
+def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None) -> None:
+    """Run the demo until interrupted (or for `duration` seconds, for tests)."""
+    directory = directory.resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    console = Console()
+
+    async def main() -> None:
+        fleet = DemoFleet(directory)
+        sites = await fleet.start()
+        config_path = directory / "sitewarden.yaml"
+        config_path.write_text(demo_config(sites, directory / "demo.db"), encoding="utf-8")
+        config = load_config(config_path)
+        database = open_database(config.store.url)
+        engine = Engine(config, database, listeners=build_listeners(config, database))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        if duration is not None:
+            loop.call_later(duration, stop.set)
+        console.print(f"demo config: {config_path}\nstop with Ctrl-C")
+        runner = asyncio.create_task(engine.run_forever(stop))
+        descriptions = {site.name: site.description for site in sites}
+        with Live(_table(engine, descriptions), console=console, refresh_per_second=2, transient=False) as live:
+            while not stop.is_set():
+                live.update(_table(engine, descriptions))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 0.5)
+            live.update(_table(engine, descriptions))
+        await runner
+        await fleet.stop()
+        database.close()
+        console.print(f"\ndemo stopped; results are kept in {directory / 'demo.db'}")
+
+    run_async(main)
+
+
+def _table(engine: Engine, descriptions: dict[str, str]) -> Group:
+    table = Table(title="sitewarden demo fleet", expand=False)
+    for column in ("site", "what it shows", "status", "last result", "ms"):
+        table.add_column(column, overflow="fold")
+    for check in engine.checks.values():
+        state = check.state
+        label = status_text(state.hard)
+        if state.attempts and state.soft is not state.hard:
+            label.append(f" ({state.soft.label} {state.attempts}x)", style="dim")
+        ms = f"{state.last_duration_ms:.0f}" if state.last_duration_ms is not None else ""
+        site = check.spec.site or "-"
+        table.add_row(site, descriptions.get(site, ""), label, state.last_summary or "waiting for the first run", ms)
+    footer = Text(f"runs: {engine.stats.runs}, written: {engine.writer.written}", style="dim")
+    return Group(table, footer)

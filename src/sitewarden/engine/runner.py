@@ -1,0 +1,42 @@
+"""Run one check: take a pool slot, apply the timeout, time it, and turn any failure into a Result."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from sitewarden.durations import format_duration
+from sitewarden.engine.pools import Pools
+from sitewarden.probes.base import Probe, ProbeContext
+from sitewarden.results import Result, Status, utcnow
+
+logger = logging.getLogger(__name__)
+TIMEOUT_GRACE = 1.0  # probes enforce `timeout` themselves and say which phase hit it; this is the safety net
+
+
+async def run_probe(probe: Probe[Any], params: Any, ctx: ProbeContext, pools: Pools | None, key: str) -> Result:
+    """The one place a probe is awaited: pool, timeout, timing and the internal-error guard live here."""
+    if pools is None:
+        return await _timed(probe, params, ctx, key)
+    async with pools.get(probe.pool):
+        return await _timed(probe, params, ctx, key)
+
+
+async def _timed(probe: Probe[Any], params: Any, ctx: ProbeContext, key: str) -> Result:
+    started_at = utcnow()
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(ctx.timeout + TIMEOUT_GRACE):
+            result = await probe.run(params, ctx)
+    except TimeoutError:
+        result = Result(Status.UNKNOWN, f"timed out after {format_duration(ctx.timeout)}", details={"phase": "probe"})
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        logger.exception("internal error in probe check=%s kind=%s", key, probe.kind)
+        result = Result(Status.UNKNOWN, f"internal error in probe {probe.kind}, details in the log")
+    result.started_at = started_at
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    return result

@@ -1,0 +1,77 @@
+"""A heap of due times. Each check gets a stable offset inside its interval so a fleet does not fire at once."""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from dataclasses import dataclass, field
+
+
+def stable_fraction(key: str) -> float:
+    """A number in [0, 1) that depends only on the check key: the same jitter after every restart."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+@dataclass(order=True, slots=True)
+class _Entry:
+    due: float
+    seq: int
+    key: str = field(compare=False)
+
+
+class Scheduler:
+    """Due times by check key; `pop_due` hands out the checks whose time has come, earliest first."""
+
+    def __init__(self) -> None:
+        self._heap: list[_Entry] = []
+        self._due: dict[str, float] = {}
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return len(self._due)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._due
+
+    def schedule(self, key: str, due: float) -> None:
+        """Set (or move) a check's next due time."""
+        self._due[key] = due
+        self._seq += 1
+        heapq.heappush(self._heap, _Entry(due, self._seq, key))
+
+    def schedule_first(self, key: str, now: float, interval: float, spread: float | None = None) -> float:
+        """First run: now plus the check's stable share of its interval (or of `spread`, if smaller)."""
+        window = interval if spread is None else min(interval, spread)
+        due = now + stable_fraction(key) * window
+        self.schedule(key, due)
+        return due
+
+    def remove(self, key: str) -> None:
+        self._due.pop(key, None)
+
+    def next_due(self) -> float | None:
+        self._drop_stale()
+        return self._heap[0].due if self._heap else None
+
+    def pop_due(self, now: float, limit: int | None = None) -> list[str]:
+        """Remove and return the keys due at `now`; they are off the heap until scheduled again."""
+        keys: list[str] = []
+        while self._heap and (limit is None or len(keys) < limit):
+            self._drop_stale()
+            if not self._heap or self._heap[0].due > now:
+                break
+            entry = heapq.heappop(self._heap)
+            del self._due[entry.key]
+            keys.append(entry.key)
+        return keys
+
+    def _drop_stale(self) -> None:
+        while self._heap and self._due.get(self._heap[0].key) != self._heap[0].due:
+            heapq.heappop(self._heap)
+
+
+def next_due(previous_due: float, interval: float, now: float) -> float:
+    """Keep a check's phase (previous due + interval) unless it fell behind; then start from now."""
+    due = previous_due + interval
+    return due if due > now else now + interval

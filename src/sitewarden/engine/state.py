@@ -1,0 +1,64 @@
+"""The soft/hard state machine: a status counts once it repeats `failure_threshold` (or `success_threshold`) times.
+
+Nagios calls these soft and hard states and t3monitoring "allowed failures in a row": one failed fetch is noise,
+three in a row is news. Between two problem statuses (warning ↔ error) a confirmed problem moves at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sitewarden.results import Result, Status
+from sitewarden.store.states import CheckState
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A change of the confirmed status; `old` is None for a check's first confirmed status."""
+
+    old: Status | None
+    new: Status
+    at: datetime
+    attempts: int
+
+    @property
+    def is_recovery(self) -> bool:
+        return self.new is Status.OK and self.old not in (None, Status.OK)
+
+    @property
+    def is_problem(self) -> bool:
+        return self.new is not Status.OK
+
+
+def new_state(now: datetime) -> CheckState:
+    return CheckState(hard=None, hard_since=now, soft=Status.UNKNOWN, attempts=0)
+
+
+def advance(
+    state: CheckState, result: Result, failure_threshold: int, success_threshold: int
+) -> tuple[CheckState, Transition | None]:
+    """Apply one result; return the new state and the hard transition it caused, if any."""
+    status = result.status
+    now = result.started_at
+    base = replace(
+        state,
+        last_status=status,
+        last_summary=result.summary,
+        last_result_at=now,
+        last_duration_ms=result.duration_ms,
+        version=state.version + 1,
+    )
+    if state.hard is not None and status is state.hard:
+        return replace(base, soft=status, attempts=0), None
+    if state.hard not in (None, Status.OK) and status is not Status.OK:
+        # Already a confirmed problem: a different problem status replaces it at once.
+        transition = Transition(state.hard, status, now, 1)
+        return replace(base, hard=status, hard_since=now, soft=status, attempts=0), transition
+    same_direction = (state.soft is Status.OK) == (status is Status.OK) and state.attempts > 0
+    attempts = state.attempts + 1 if same_direction else 1
+    threshold = success_threshold if status is Status.OK else failure_threshold
+    if attempts >= threshold:
+        transition = Transition(state.hard, status, now, attempts)
+        return replace(base, hard=status, hard_since=now, soft=status, attempts=0), transition
+    return replace(base, soft=status, attempts=attempts), None

@@ -1,0 +1,33 @@
+"""What `sitewarden status` reports: stored states, and the Nagios-style exit status of a selection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sitewarden.config.models import Config
+from sitewarden.errors import NotFound
+from sitewarden.results import Status, worst
+from sitewarden.store.database import open_database
+from sitewarden.store.states import state_rows
+
+
+def read_states(config: Config, name: str | None = None) -> list[dict[str, Any]]:
+    """States of the active checks (all, or of one site or check); a name that matches nothing is an error."""
+    database = open_database(config.store.url)
+    try:
+        with database.transaction() as connection:
+            rows = state_rows(connection, name)
+    finally:
+        database.close()
+    if name and not rows:
+        raise NotFound(f"no site or check named '{name}' has been run yet", hint="see `sitewarden status`")
+    for row in rows:
+        row["status"] = Status(row["hard_status"]).label if row["hard_status"] is not None else "pending"
+    return rows
+
+
+def exit_status(rows: list[dict[str, Any]]) -> Status:
+    """Worst confirmed status; a check without a confirmed status yet counts as unknown."""
+    if not rows:
+        return Status.UNKNOWN
+    return worst(Status(row["hard_status"]) if row["hard_status"] is not None else Status.UNKNOWN for row in rows)

@@ -1,0 +1,100 @@
+"""Sites and checks as rows: the config is mirrored into the store so results, states and the web share ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from sitewarden.store.tables import checks, sites
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRow:
+    """A site as the store keeps it (no secrets)."""
+
+    name: str
+    url: str
+    groups: list[str]
+    contacts: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    """A check as the store keeps it; `params` is the redacted parameter dump."""
+
+    key: str
+    site: str | None
+    name: str
+    kind: str
+    params: dict[str, Any]
+    interval: float
+
+
+def sync_config(
+    connection: Connection, site_rows: Iterable[SiteRow], check_rows: Iterable[CheckRow], now: datetime
+) -> dict[str, int]:
+    """Upsert the config's sites and checks (source 'config'); deactivate config rows no longer present.
+
+    Returns check key → id. Rows are never deleted here, so the history of a removed check stays readable.
+    """
+    site_ids: dict[str, int] = {}
+    existing_sites = {row.name: row for row in connection.execute(select(sites))}
+    for site in site_rows:
+        values = {"url": site.url, "groups": site.groups, "contacts": site.contacts, "active": True, "updated_at": now}
+        row = existing_sites.pop(site.name, None)
+        if row is None:
+            inserted = connection.execute(
+                sites.insert().values(name=site.name, source="config", created_at=now, **values)
+            )
+            site_ids[site.name] = _new_id(inserted)
+        else:
+            connection.execute(update(sites).where(sites.c.id == row.id).values(**values))
+            site_ids[site.name] = row.id
+    stale_sites = [row.id for row in existing_sites.values() if row.source == "config" and row.active]
+    if stale_sites:
+        connection.execute(update(sites).where(sites.c.id.in_(stale_sites)).values(active=False, updated_at=now))
+
+    check_ids: dict[str, int] = {}
+    existing_checks = {row.key: row for row in connection.execute(select(checks))}
+    for check in check_rows:
+        values = {
+            "site_id": site_ids.get(check.site) if check.site else None,
+            "name": check.name,
+            "kind": check.kind,
+            "params": check.params,
+            "interval_s": check.interval,
+            "active": True,
+            "updated_at": now,
+        }
+        row = existing_checks.pop(check.key, None)
+        if row is None:
+            inserted = connection.execute(
+                checks.insert().values(key=check.key, source="config", created_at=now, **values)
+            )
+            check_ids[check.key] = _new_id(inserted)
+        else:
+            if _changed(row, values):
+                connection.execute(update(checks).where(checks.c.id == row.id).values(**values))
+            check_ids[check.key] = row.id
+    stale = [row.id for row in existing_checks.values() if row.source == "config" and row.active]
+    if stale:
+        connection.execute(update(checks).where(checks.c.id.in_(stale)).values(active=False, updated_at=now))
+    return check_ids
+
+
+def check_ids_by_key(connection: Connection) -> dict[str, int]:
+    return {row.key: row.id for row in connection.execute(select(checks.c.key, checks.c.id))}
+
+
+def _changed(row: Any, values: dict[str, Any]) -> bool:
+    return any(getattr(row, key) != value for key, value in values.items() if key != "updated_at")
+
+
+def _new_id(outcome: Any) -> int:
+    key = outcome.inserted_primary_key
+    assert key is not None
+    return int(key[0])

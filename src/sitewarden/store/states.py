@@ -1,0 +1,125 @@
+"""Check states (hard and soft status, attempts, last result): read and written as whole rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from sitewarden.results import Status
+from sitewarden.store.tables import checks, sites, states
+
+
+@dataclass(slots=True)
+class CheckState:
+    """A check's confirmed (hard) status, its pending (soft) status with the attempt count, and its last result.
+
+    `hard` is None while a new check has not yet reached a confirmed status.
+    """
+
+    hard: Status | None
+    hard_since: datetime
+    soft: Status
+    attempts: int = 0
+    last_status: Status | None = None
+    last_summary: str | None = None
+    last_result_at: datetime | None = None
+    last_duration_ms: float | None = None
+    paused: bool = False
+    memory: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+
+
+def load_states(connection: Connection, check_ids: list[int] | None = None) -> dict[int, CheckState]:
+    query = select(states)
+    if check_ids is not None:
+        query = query.where(states.c.check_id.in_(check_ids))
+    return {row.check_id: _state(row) for row in connection.execute(query)}
+
+
+def save_states(connection: Connection, rows: dict[int, CheckState], now: datetime) -> None:
+    """Insert or replace the given states (one statement per row kind, in one transaction)."""
+    if not rows:
+        return
+    existing = set(connection.scalars(select(states.c.check_id).where(states.c.check_id.in_(list(rows)))))
+    inserts = [_values(check_id, state, now) for check_id, state in rows.items() if check_id not in existing]
+    updates = [_values(check_id, state, now) for check_id, state in rows.items() if check_id in existing]
+    if inserts:
+        connection.execute(states.insert(), inserts)
+    if updates:
+        from sqlalchemy import bindparam
+
+        statement = (
+            update(states)
+            .where(states.c.check_id == bindparam("b_check_id"))
+            .values({name: bindparam(f"b_{name}") for name in updates[0] if name != "check_id"})
+        )
+        connection.execute(statement, [{f"b_{key}": value for key, value in row.items()} for row in updates])
+
+
+def set_paused(connection: Connection, check_id: int, paused: bool) -> None:
+    connection.execute(update(states).where(states.c.check_id == check_id).values(paused=paused))
+
+
+def state_rows(connection: Connection, name: str | None = None) -> list[dict[str, Any]]:
+    """States joined with their check and site, for `sitewarden status`; `name` is a site, check key or check."""
+    query = (
+        select(
+            checks.c.id,
+            checks.c.key,
+            checks.c.name.label("check"),
+            checks.c.kind,
+            sites.c.name.label("site"),
+            states.c.hard_status,
+            states.c.hard_since,
+            states.c.soft_status,
+            states.c.attempts,
+            states.c.last_status,
+            states.c.last_summary,
+            states.c.last_result_at,
+            states.c.last_duration_ms,
+            states.c.paused,
+        )
+        .select_from(checks.outerjoin(sites, checks.c.site_id == sites.c.id).outerjoin(states))
+        .where(checks.c.active.is_(True))
+        .order_by(sites.c.name, checks.c.name)
+    )
+    if name:
+        query = query.where((sites.c.name == name) | (checks.c.key == name) | (checks.c.name == name))
+    return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def _state(row: Any) -> CheckState:
+    return CheckState(
+        hard=Status(row.hard_status) if row.hard_status is not None else None,
+        hard_since=row.hard_since,
+        soft=Status(row.soft_status),
+        attempts=row.attempts,
+        last_status=Status(row.last_status) if row.last_status is not None else None,
+        last_summary=row.last_summary,
+        last_result_at=row.last_result_at,
+        last_duration_ms=row.last_duration_ms,
+        paused=row.paused,
+        memory=dict(row.memory or {}),
+        version=row.version,
+    )
+
+
+def _values(check_id: int, state: CheckState, now: datetime) -> dict[str, Any]:
+    return {
+        "check_id": check_id,
+        "hard_status": int(state.hard) if state.hard is not None else None,
+        "hard_since": state.hard_since,
+        "soft_status": int(state.soft),
+        "attempts": state.attempts,
+        "last_status": int(state.last_status) if state.last_status is not None else None,
+        "last_summary": state.last_summary,
+        "last_result_at": state.last_result_at,
+        "last_duration_ms": state.last_duration_ms,
+        "paused": state.paused,
+        "memory": state.memory,
+        "version": state.version,
+        "updated_at": now,
+    }

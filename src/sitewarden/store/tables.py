@@ -1,0 +1,145 @@
+"""SQLAlchemy Core tables: the one description of the schema, shared by migrations and queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite needs INTEGER (not BIGINT) for an auto-incrementing rowid primary key.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps stored as UTC and always read back timezone-aware, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        moment: datetime = value
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("groups", JSON, nullable=False, default=list),
+    Column("contacts", JSON, nullable=False, default=list),
+    Column("source", String(20), nullable=False, default="config"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+checks = Table(
+    "checks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("key", String(400), nullable=False, unique=True),
+    Column("site_id", Id, ForeignKey("sites.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(50), nullable=False),
+    Column("params", JSON, nullable=False, default=dict),
+    Column("interval_s", Float, nullable=False),
+    Column("source", String(20), nullable=False, default="config"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+results = Table(
+    "results",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("check_id", Id, ForeignKey("checks.id", ondelete="CASCADE"), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("duration_ms", Float, nullable=False),
+    Column("status", SmallInteger, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("metrics", JSON, nullable=False, default=list),
+    Column("details", JSON, nullable=False, default=dict),
+    Index("ix_results_check_id_started_at", "check_id", "started_at"),
+    Index("ix_results_started_at", "started_at"),
+)
+
+states = Table(
+    "states",
+    metadata,
+    Column("check_id", Id, ForeignKey("checks.id", ondelete="CASCADE"), primary_key=True),
+    Column("hard_status", SmallInteger, nullable=True),
+    Column("hard_since", UtcDateTime, nullable=False),
+    Column("soft_status", SmallInteger, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_status", SmallInteger, nullable=True),
+    Column("last_summary", Text, nullable=True),
+    Column("last_result_at", UtcDateTime, nullable=True),
+    Column("last_duration_ms", Float, nullable=True),
+    Column("paused", Boolean, nullable=False, default=False),
+    Column("memory", JSON, nullable=False, default=dict),
+    Column("version", Integer, nullable=False, default=0),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+rollups = Table(
+    "rollups",
+    metadata,
+    Column("check_id", Id, ForeignKey("checks.id", ondelete="CASCADE"), nullable=False),
+    Column("period", String(8), nullable=False),
+    Column("bucket", UtcDateTime, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("ok", Integer, nullable=False),
+    Column("warning", Integer, nullable=False),
+    Column("error", Integer, nullable=False),
+    Column("unknown", Integer, nullable=False),
+    Column("duration_sum", Float, nullable=False),
+    Column("duration_min", Float, nullable=False),
+    Column("duration_max", Float, nullable=False),
+    UniqueConstraint("check_id", "period", "bucket", name="uq_rollups_check_period_bucket"),
+    Index("ix_rollups_bucket", "period", "bucket"),
+)
