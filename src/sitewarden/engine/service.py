@@ -19,6 +19,8 @@ from sitewarden.engine.runner import run_probe
 from sitewarden.engine.scheduler import Scheduler, next_due
 from sitewarden.engine.state import Transition, advance, new_state
 from sitewarden.engine.writer import PendingWrite, ResultWriter
+from sitewarden.events.availability import transition_event
+from sitewarden.events.model import Event
 from sitewarden.probes.base import Probe, ProbeContext, SiteInfo
 from sitewarden.results import Result, Status, utcnow
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
@@ -195,7 +197,9 @@ class Engine:
         self.stats.runs += 1
         state, transition = advance(check.state, result, spec.failure_threshold, spec.success_threshold)
         check.state = state
+        events: tuple[Event, ...] = ()
         if transition is not None:
+            events = (transition_event(spec, transition, result),)
             logger.info(
                 "state changed check=%s from=%s to=%s summary=%s",
                 spec.key,
@@ -203,7 +207,7 @@ class Engine:
                 transition.new.label,
                 result.summary,
             )
-        await self.writer.put(PendingWrite(check.check_id, result, state))
+        await self.writer.put(PendingWrite(check.check_id, result, state, events))
         for listener in self.listeners:
             try:
                 await listener.on_result(spec, result, state, transition)

@@ -7,8 +7,10 @@ import logging
 from dataclasses import dataclass
 
 from sitewarden.errors import StoreError
+from sitewarden.events.model import Event
 from sitewarden.results import Result, utcnow
 from sitewarden.store.database import Database
+from sitewarden.store.events import insert_events
 from sitewarden.store.results import insert_results
 from sitewarden.store.rollups import add_to_rollups
 from sitewarden.store.states import CheckState, save_states
@@ -23,6 +25,7 @@ class PendingWrite:
     check_id: int
     result: Result
     state: CheckState
+    events: tuple[Event, ...] = ()
 
 
 class ResultWriter:
@@ -101,3 +104,6 @@ def write_batch(database: Database, batch: list[PendingWrite]) -> None:
         insert_results(connection, rows)
         add_to_rollups(connection, rows)
         save_states(connection, latest, utcnow())
+        new_events = [event for item in batch for event in item.events]
+        if new_events:
+            insert_events(connection, new_events)

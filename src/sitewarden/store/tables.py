@@ -143,3 +143,20 @@ rollups = Table(
     UniqueConstraint("check_id", "period", "bucket", name="uq_rollups_check_period_bucket"),
     Index("ix_rollups_bucket", "period", "bucket"),
 )
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("type", String(20), nullable=False),
+    Column("severity", SmallInteger, nullable=False),
+    Column("channel", String(400), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("payload", JSON, nullable=False, default=dict),
+    Column("site", String(200), nullable=True),
+    Column("check_name", String(200), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("dedupe_key", String(400), nullable=True, unique=True),
+    Index("ix_events_site_id", "site", "id"),
+    Index("ix_events_created_at", "created_at"),
+)

@@ -1,0 +1,41 @@
+"""Availability events: one per confirmed (hard) state change, written with the result that caused it."""
+
+from __future__ import annotations
+
+from sitewarden.config.plan import CheckSpec
+from sitewarden.engine.state import Transition
+from sitewarden.events.model import STATUS_SEVERITY, Event, EventType
+from sitewarden.results import Result
+
+CERTIFICATE_KINDS = frozenset({"tls", "tls_client_ca"})
+
+
+def transition_event(spec: CheckSpec, transition: Transition, result: Result) -> Event:
+    """The event for a hard state change; recoveries are `info`, problems take the severity of their status."""
+    old = transition.old.label if transition.old is not None else "pending"
+    new = transition.new.label
+    if transition.is_recovery:
+        message = f"{spec.key} recovered: {result.summary}"
+    elif transition.old is None:
+        message = f"{spec.key} is {new}: {result.summary}"
+    else:
+        message = f"{spec.key} is {new} (was {old}): {result.summary}"
+    return Event(
+        type=EventType.CERTIFICATE if spec.kind in CERTIFICATE_KINDS else EventType.AVAILABILITY,
+        severity=STATUS_SEVERITY[transition.new],
+        channel=spec.channel,
+        message=message,
+        payload={
+            "check_key": spec.key,
+            "kind": spec.kind,
+            "old": old,
+            "new": new,
+            "summary": result.summary,
+            "attempts": transition.attempts,
+            "recovery": transition.is_recovery,
+            "since": transition.at.isoformat(),
+        },
+        site=spec.site,
+        check=spec.name,
+        created_at=transition.at,
+    )

@@ -1,0 +1,81 @@
+"""Stored events: every family writes its events here; routing reads them in id order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from sitewarden.events.model import Event, EventType, Severity
+from sitewarden.store.tables import events
+
+
+def insert_events(connection: Connection, batch: list[Event]) -> list[int]:
+    """Store events (in the caller's transaction) and set their ids; a repeated dedupe_key is skipped."""
+    ids: list[int] = []
+    for event in batch:
+        if event.dedupe_key is not None:
+            existing = connection.scalar(select(events.c.id).where(events.c.dedupe_key == event.dedupe_key))
+            if existing is not None:
+                event.id = int(existing)
+                continue
+        outcome = connection.execute(
+            events.insert().values(
+                type=event.type.value,
+                severity=int(event.severity),
+                channel=event.channel,
+                message=event.message[:2000],
+                payload=event.payload,
+                site=event.site,
+                check_name=event.check,
+                created_at=event.created_at,
+                dedupe_key=event.dedupe_key,
+            )
+        )
+        key = outcome.inserted_primary_key
+        assert key is not None
+        event.id = int(key[0])
+        ids.append(event.id)
+    return ids
+
+
+def events_after(connection: Connection, after_id: int, limit: int = 1000) -> list[Event]:
+    """Events with an id above `after_id`, oldest first: the routing cursor's read."""
+    query = select(events).where(events.c.id > after_id).order_by(events.c.id).limit(limit)
+    return [row_to_event(row) for row in connection.execute(query)]
+
+
+def recent_events(
+    connection: Connection,
+    *,
+    limit: int = 100,
+    site: str | None = None,
+    types: list[str] | None = None,
+    min_severity: Severity | None = None,
+    before_id: int | None = None,
+) -> list[Event]:
+    query = select(events).order_by(events.c.id.desc()).limit(limit)
+    if site is not None:
+        query = query.where(events.c.site == site)
+    if types:
+        query = query.where(events.c.type.in_(types))
+    if min_severity is not None:
+        query = query.where(events.c.severity >= int(min_severity))
+    if before_id is not None:
+        query = query.where(events.c.id < before_id)
+    return [row_to_event(row) for row in connection.execute(query)]
+
+
+def row_to_event(row: Any) -> Event:
+    return Event(
+        type=EventType(row.type),
+        severity=Severity(row.severity),
+        channel=row.channel,
+        message=row.message,
+        payload=dict(row.payload or {}),
+        site=row.site,
+        check=row.check_name,
+        created_at=row.created_at,
+        id=row.id,
+        dedupe_key=row.dedupe_key,
+    )
