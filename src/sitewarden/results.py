@@ -100,6 +100,8 @@ class Result:
     details: dict[str, Any] = field(default_factory=dict)
     started_at: datetime = field(default_factory=utcnow)
     duration_ms: float = 0.0
+    attachments: dict[str, Any] = field(default_factory=dict)
+    """Data for result listeners (an inventory snapshot, a certificate), not stored with the result itself."""
 
     def metric(self, name: str) -> float | None:
         for metric in self.metrics:
