@@ -145,6 +145,11 @@ def _expand(value: Any, path: PathKey, source: SourceMap, filename: str, errors:
     return value
 
 
+def expand_references(data: Any, filename: str, errors: list[ConfigError]) -> Any:
+    """`${ENV}` references expanded in a document that has no line numbers (a stored definition)."""
+    return _expand(data, (), SourceMap(), filename, errors)
+
+
 def format_path(path: PathKey) -> str:
     """`('sites', 3, 'checks', 0, 'interval')` → `sites[3].checks[0].interval`."""
     out = ""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,26 +15,33 @@ from typing import Any, Protocol
 
 from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config
+from sitewarden.config.overlay import with_store_sites
 from sitewarden.config.plan import CheckSpec, plan_checks, site_info
 from sitewarden.engine.pools import Pools
 from sitewarden.engine.runner import run_probe
 from sitewarden.engine.scheduler import Scheduler, next_due
 from sitewarden.engine.state import Transition, advance, new_state
 from sitewarden.engine.writer import PendingWrite, ResultWriter
-from sitewarden.events.availability import transition_event
+from sitewarden.errors import StoreError
+from sitewarden.events.availability import acknowledgement_event, transition_event
 from sitewarden.events.model import Event
 from sitewarden.probes.base import Probe, ProbeContext, SiteInfo
 from sitewarden.results import Result, Status, utcnow
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
+from sitewarden.store.commands import Command, take_commands
 from sitewarden.store.database import Database
+from sitewarden.store.events import insert_events
 from sitewarden.store.results import prune_results
 from sitewarden.store.rollups import prune_rollups
-from sitewarden.store.states import CheckState, load_states
+from sitewarden.store.sites import site_definitions_list
+from sitewarden.store.states import CheckState, load_states, set_paused
+from sitewarden.store.workers import publish_stats
 from sitewarden.transport.http import HttpClient
 
 logger = logging.getLogger(__name__)
 FIRST_RUN_SPREAD = 30.0  # seconds over which the first runs after a start are spread
 PRUNE_EVERY = 3600.0
+CONTROL_EVERY = 1.0
 
 
 class ResultListener(Protocol):
@@ -77,9 +86,14 @@ class Engine:
         listeners: Sequence[ResultListener] = (),
         http: HttpClient | None = None,
         services: dict[str, Any] | None = None,
+        worker_name: str | None = None,
     ) -> None:
+        self.base_config = config
         self.config = config
         self.database = database
+        self.worker_name = worker_name or f"{socket.gethostname()}:{os.getpid()}"
+        self._store_sites: set[str] = set()
+        self.started_at = utcnow()
         self.listeners = list(listeners)
         self.http = http or HttpClient()
         self.services = services or {}
@@ -92,23 +106,65 @@ class Engine:
         self._prepare(only)
 
     def _prepare(self, only: Sequence[str]) -> None:
-        specs = [spec for spec in plan_checks(self.config) if spec.enabled and _selected(spec, only)]
-        sites = {site.name: site for site in self.config.sites}
+        self._only = tuple(only)
+        self.checks = self._plan(self._effective_config(), {})
+
+    def _effective_config(self) -> Config:
+        """The config file's sites plus the store-defined ones (API, `sites import`)."""
+        with self.database.transaction() as connection:
+            definitions = site_definitions_list(connection)
+        self._store_sites = {str(definition.get("name")) for definition in definitions}
+        return with_store_sites(self.base_config, definitions)
+
+    def _plan(self, config: Config, current: dict[str, PlannedCheck]) -> dict[str, PlannedCheck]:
+        """Mirror the sites and checks into the store and build the runnable checks, keeping live states."""
+        self.config = config
+        all_specs = plan_checks(config)
+        specs = [spec for spec in all_specs if spec.enabled and _selected(spec, self._only)]
+        sites = {site.name: site for site in config.sites}
         now = utcnow()
         with self.database.transaction() as connection:
-            ids = sync_config(connection, _site_rows(self.config), _check_rows(plan_checks(self.config)), now)
-            states = load_states(connection, [ids[spec.key] for spec in specs])
+            site_rows = _site_rows(config, self._store_sites)
+            ids = sync_config(connection, site_rows, _check_rows(all_specs, self._store_sites), now)
+            fresh = [ids[spec.key] for spec in specs if spec.key not in current]
+            states = load_states(connection, fresh) if fresh else {}
         kinds = check_kinds()
+        planned: dict[str, PlannedCheck] = {}
         for spec in specs:
             check_id = ids[spec.key]
+            old = current.get(spec.key)
             site = site_info(sites[spec.site]) if spec.site else None
-            self.checks[spec.key] = PlannedCheck(
+            if old is not None:
+                # Keep the object: a run in progress updates this same state.
+                if old.spec.kind != spec.kind:
+                    old.probe = kinds[spec.kind]()
+                old.spec, old.site, old.check_id = spec, site, check_id
+                planned[spec.key] = old
+                continue
+            planned[spec.key] = PlannedCheck(
                 spec=spec,
                 probe=kinds[spec.kind](),
                 site=site,
                 check_id=check_id,
                 state=states.get(check_id) or new_state(now),
             )
+        return planned
+
+    def reload(self) -> tuple[int, int]:
+        """Re-read store-defined sites: schedule new checks, drop removed ones; returns (added, removed)."""
+        before = self.checks
+        self.checks = self._plan(self._effective_config(), before)
+        now = time.monotonic()
+        added = [key for key in self.checks if key not in before]
+        removed = [key for key in before if key not in self.checks]
+        for key in added:
+            check = self.checks[key]
+            check.due = self.scheduler.schedule_first(key, now, check.spec.interval, FIRST_RUN_SPREAD)
+        for key in removed:
+            self.scheduler.remove(key)
+        if added or removed:
+            logger.info("checks reloaded added=%d removed=%d", len(added), len(removed))
+        return len(added), len(removed)
 
     @property
     def pools(self) -> Pools:
@@ -132,7 +188,8 @@ class Engine:
         for key, check in self.checks.items():
             check.due = self.scheduler.schedule_first(key, now, check.spec.interval, FIRST_RUN_SPREAD)
         next_prune = now + 60.0
-        logger.info("engine started checks=%d", len(self.checks))
+        next_control = now
+        logger.info("engine started checks=%d worker=%s", len(self.checks), self.worker_name)
         try:
             while not stop.is_set():
                 now = time.monotonic()
@@ -141,6 +198,9 @@ class Engine:
                 if now >= next_prune:
                     next_prune = now + PRUNE_EVERY
                     self._spawn(self.prune(), "prune")
+                if now >= next_control:
+                    next_control = now + CONTROL_EVERY
+                    await self._control()
                 wake = self.scheduler.next_due()
                 delay = 1.0 if wake is None else min(max(wake - time.monotonic(), 0.0), 1.0)
                 if delay > 0:
@@ -150,6 +210,54 @@ class Engine:
             await self._drain()
             await self.writer.stop()
             logger.info("engine stopped runs=%d written=%d", self.stats.runs, self.writer.written)
+
+    async def _control(self) -> None:
+        """Take commands from the web/CLI and publish this engine's figures (once a second)."""
+        try:
+            commands = await asyncio.to_thread(self._exchange)
+        except StoreError as exc:
+            logger.warning("cannot exchange commands with the store error=%s", exc)
+            return
+        for command in commands:
+            self._apply(command)
+
+    def _exchange(self) -> list[Command]:
+        now = utcnow()
+        with self.database.transaction() as connection:
+            commands = take_commands(connection, self.worker_name, now, set(self.checks))
+            for command in commands:
+                check = self.checks.get(command.check_key)
+                if command.action in ("pause", "resume") and check is not None:
+                    set_paused(connection, check.check_id, command.action == "pause")
+                if command.action == "acknowledge" and check is not None:
+                    insert_events(connection, [acknowledgement_event(check.spec, command.requested_by, now)])
+            publish_stats(connection, self.worker_name, self.started_at, self.figures(), now)
+        return commands
+
+    def _apply(self, command: Command) -> None:
+        check = self.checks.get(command.check_key)
+        if command.action == "reload":
+            self.reload()
+        elif check is None:
+            return
+        elif command.action == "run_now":
+            self.run_now(command.check_key)
+        elif command.action in ("pause", "resume"):
+            check.state.paused = command.action == "pause"
+        logger.info("command applied action=%s check=%s by=%s", command.action, command.check_key, command.requested_by)
+
+    def figures(self) -> dict[str, Any]:
+        """Live figures for /metrics: checks, runs, lag, queue sizes, pools in use."""
+        return {
+            "checks": len(self.checks),
+            "runs": self.stats.runs,
+            "running": len(self._running),
+            "lag_seconds": round(self.stats.last_lag, 3),
+            "write_queue": self.writer.queue.qsize(),
+            "written": self.writer.written,
+            "failed_batches": self.writer.failed_batches,
+            "pools": self.pools.snapshot(),
+        }
 
     def run_now(self, key: str) -> bool:
         """Move a check to the front of the schedule (the dashboard's "run now")."""
@@ -177,11 +285,12 @@ class Engine:
         finally:
             self._running.pop(check.spec.key, None)
             self.stats.running = len(self._running)
-            now = time.monotonic()
-            ok = check.state.soft is Status.OK and check.state.hard in (None, Status.OK)
-            interval = check.spec.interval if ok else check.spec.retry_interval
-            check.due = next_due(check.due, interval, now)
-            self.scheduler.schedule(check.spec.key, check.due)
+            if self.checks.get(check.spec.key) is check:  # not removed by a reload meanwhile
+                now = time.monotonic()
+                ok = check.state.soft is Status.OK and check.state.hard in (None, Status.OK)
+                interval = check.spec.interval if ok else check.spec.retry_interval
+                check.due = next_due(check.due, interval, now)
+                self.scheduler.schedule(check.spec.key, check.due)
 
     async def _run_one(self, check: PlannedCheck) -> Result:
         spec = check.spec
@@ -250,13 +359,19 @@ def _selected(spec: CheckSpec, only: Sequence[str]) -> bool:
     return any(name in (spec.key, spec.site, spec.name) for name in only)
 
 
-def _site_rows(config: Config) -> list[SiteRow]:
-    return [SiteRow(site.name, site.url, list(site.groups), list(site.contacts)) for site in config.sites]
+def _site_rows(config: Config, store_sites: set[str]) -> list[SiteRow]:
+    return [
+        SiteRow(
+            site.name, site.url, list(site.groups), list(site.contacts), "api" if site.name in store_sites else "config"
+        )
+        for site in config.sites
+    ]
 
 
-def _check_rows(specs: list[CheckSpec]) -> list[CheckRow]:
+def _check_rows(specs: list[CheckSpec], store_sites: set[str]) -> list[CheckRow]:
     return [
         CheckRow(
+            source="api" if spec.site in store_sites else "config",
             key=spec.key,
             site=spec.site,
             name=spec.name,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sitewarden.config.plan import CheckSpec
 from sitewarden.engine.state import Transition
-from sitewarden.events.model import STATUS_SEVERITY, Event, EventType
+from sitewarden.events.model import STATUS_SEVERITY, Event, EventType, Severity
 from sitewarden.results import Result
 
 CERTIFICATE_KINDS = frozenset({"tls", "tls_client_ca"})
@@ -38,4 +40,19 @@ def transition_event(spec: CheckSpec, transition: Transition, result: Result) ->
         site=spec.site,
         check=spec.name,
         created_at=transition.at,
+    )
+
+
+def acknowledgement_event(spec: CheckSpec, by: str | None, at: datetime) -> Event:
+    """An `audit` event: someone acknowledged the check's problem (reminders stop until the next change)."""
+    who = by or "someone"
+    return Event(
+        type=EventType.AUDIT,
+        severity=Severity.NOTICE,
+        channel=spec.channel,
+        message=f"{spec.key} acknowledged by {who}",
+        payload={"check_key": spec.key, "action": "acknowledge", "by": who},
+        site=spec.site,
+        check=spec.name,
+        created_at=at,
     )

@@ -20,6 +20,7 @@ class SiteRow:
     url: str
     groups: list[str]
     contacts: list[str]
+    source: str = "config"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,29 +33,35 @@ class CheckRow:
     kind: str
     params: dict[str, Any]
     interval: float
+    source: str = "config"
 
 
 def sync_config(
     connection: Connection, site_rows: Iterable[SiteRow], check_rows: Iterable[CheckRow], now: datetime
 ) -> dict[str, int]:
-    """Upsert the config's sites and checks (source 'config'); deactivate config rows no longer present.
+    """Upsert the sites and checks the engine runs; deactivate rows no longer present.
 
     Returns check key → id. Rows are never deleted here, so the history of a removed check stays readable.
     """
     site_ids: dict[str, int] = {}
     existing_sites = {row.name: row for row in connection.execute(select(sites))}
     for site in site_rows:
-        values = {"url": site.url, "groups": site.groups, "contacts": site.contacts, "active": True, "updated_at": now}
+        values = {
+            "url": site.url,
+            "groups": site.groups,
+            "contacts": site.contacts,
+            "source": site.source,
+            "active": True,
+            "updated_at": now,
+        }
         row = existing_sites.pop(site.name, None)
         if row is None:
-            inserted = connection.execute(
-                sites.insert().values(name=site.name, source="config", created_at=now, **values)
-            )
+            inserted = connection.execute(sites.insert().values(name=site.name, created_at=now, **values))
             site_ids[site.name] = _new_id(inserted)
         else:
             connection.execute(update(sites).where(sites.c.id == row.id).values(**values))
             site_ids[site.name] = row.id
-    stale_sites = [row.id for row in existing_sites.values() if row.source == "config" and row.active]
+    stale_sites = [row.id for row in existing_sites.values() if row.active]
     if stale_sites:
         connection.execute(update(sites).where(sites.c.id.in_(stale_sites)).values(active=False, updated_at=now))
 
@@ -67,20 +74,21 @@ def sync_config(
             "kind": check.kind,
             "params": check.params,
             "interval_s": check.interval,
+            "source": check.source,
             "active": True,
             "updated_at": now,
         }
         row = existing_checks.pop(check.key, None)
         if row is None:
             inserted = connection.execute(
-                checks.insert().values(key=check.key, source="config", created_at=now, **values)
+                checks.insert().values(key=check.key, created_at=now, **values)
             )
             check_ids[check.key] = _new_id(inserted)
         else:
             if _changed(row, values):
                 connection.execute(update(checks).where(checks.c.id == row.id).values(**values))
             check_ids[check.key] = row.id
-    stale = [row.id for row in existing_checks.values() if row.source == "config" and row.active]
+    stale = [row.id for row in existing_checks.values() if row.active]
     if stale:
         connection.execute(update(checks).where(checks.c.id.in_(stale)).values(active=False, updated_at=now))
     return check_ids

@@ -160,3 +160,35 @@ events = Table(
     Index("ix_events_site_id", "site", "id"),
     Index("ix_events_created_at", "created_at"),
 )
+
+site_definitions = Table(
+    "site_definitions",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("definition", JSON, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+commands = Table(
+    "commands",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("check_key", String(400), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("requested_by", String(200), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("taken_at", UtcDateTime, nullable=True),
+    Column("taken_by", String(200), nullable=True),
+    Index("ix_commands_taken_at", "taken_at"),
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("stats", JSON, nullable=False, default=dict),
+)

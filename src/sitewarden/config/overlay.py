@@ -1,0 +1,48 @@
+"""Store-defined sites laid over the config file's: one Config for the engine, whatever the sites came from."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+
+from sitewarden.config.loader import expand_references, format_path
+from sitewarden.config.models import Config, SiteConfig
+from sitewarden.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+
+def validate_site_definition(definition: dict[str, Any], label: str = "site") -> SiteConfig:
+    """A store definition as a SiteConfig; raises ConfigError naming the first problem (no secret values shown)."""
+    errors: list[ConfigError] = []
+    data = expand_references(definition, label, errors)
+    if errors:
+        raise errors[0]
+    try:
+        return SiteConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        path = format_path(tuple(part for part in first["loc"] if isinstance(part, str | int)))
+        raise ConfigError(str(first["msg"]), file=label, path=path) from None
+
+
+def with_store_sites(config: Config, definitions: list[dict[str, Any]]) -> Config:
+    """The config plus every valid store-defined site whose name the config file does not use."""
+    names = {site.name for site in config.sites}
+    extra: list[SiteConfig] = []
+    for definition in definitions:
+        name = str(definition.get("name", ""))
+        if name in names:
+            logger.warning("store-defined site ignored: the config file defines it site=%s", name)
+            continue
+        try:
+            extra.append(validate_site_definition(definition, f"stored site {name}"))
+        except ConfigError as exc:
+            logger.error("store-defined site skipped site=%s error=%s", name, exc)
+            continue
+        names.add(name)
+    if not extra:
+        return config
+    return config.model_copy(update={"sites": [*config.sites, *extra]})
