@@ -1,0 +1,9 @@
+"""The inventory collector registry: kind → class. Collectors run as checks beside the probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sitewarden.probes.base import Probe, build_registry
+
+COLLECTORS: dict[str, type[Probe[Any]]] = build_registry(())
