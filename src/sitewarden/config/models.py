@@ -13,6 +13,7 @@ from sitewarden.config.kinds import check_kinds
 from sitewarden.durations import Duration
 from sitewarden.secrets import Secret
 from sitewarden.transport.options import HttpOptions
+from sitewarden.web.settings import WebSettings
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
@@ -128,6 +129,7 @@ class Config(Section):
     pools: Pools = Field(default_factory=Pools, description="Concurrency per resource.")
     sites: list[SiteConfig] = Field(default_factory=list, description="Monitored sites with their checks.")
     checks: list[CheckConfig] = Field(default_factory=list, description="Checks that belong to no site.")
+    web: WebSettings = Field(default_factory=WebSettings, description="Dashboard, API and status pages.")
 
 
 def absolute_http_url(value: str) -> str:
