@@ -25,8 +25,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # pipes and cron get whole lines
+err = Console(stderr=True, soft_wrap=True)
 logger = logging.getLogger("sitewarden")
 
 

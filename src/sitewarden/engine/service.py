@@ -34,7 +34,7 @@ from sitewarden.store.events import insert_events
 from sitewarden.store.results import prune_results
 from sitewarden.store.rollups import prune_rollups
 from sitewarden.store.sites import site_definitions_list
-from sitewarden.store.states import CheckState, load_states, set_paused
+from sitewarden.store.states import CheckState, load_states, save_states
 from sitewarden.store.workers import publish_stats
 from sitewarden.transport.http import HttpClient
 
@@ -227,8 +227,6 @@ class Engine:
             commands = take_commands(connection, self.worker_name, now, set(self.checks))
             for command in commands:
                 check = self.checks.get(command.check_key)
-                if command.action in ("pause", "resume") and check is not None:
-                    set_paused(connection, check.check_id, command.action == "pause")
                 if command.action == "acknowledge" and check is not None:
                     insert_events(connection, [acknowledgement_event(check.spec, command.requested_by, now)])
             publish_stats(connection, self.worker_name, self.started_at, self.figures(), now)
@@ -244,7 +242,12 @@ class Engine:
             self.run_now(command.check_key)
         elif command.action in ("pause", "resume"):
             check.state.paused = command.action == "pause"
+            self._spawn(asyncio.to_thread(self._save_state, check.check_id, check.state), "save-state")
         logger.info("command applied action=%s check=%s by=%s", command.action, command.check_key, command.requested_by)
+
+    def _save_state(self, check_id: int, state: CheckState) -> None:
+        with self.database.transaction() as connection:
+            save_states(connection, {check_id: state}, utcnow())
 
     def figures(self) -> dict[str, Any]:
         """Live figures for /metrics: checks, runs, lag, queue sizes, pools in use."""

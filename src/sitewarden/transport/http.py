@@ -445,6 +445,6 @@ def _request_bytes(method: str, parts: Any, body: bytes | None, request: HttpReq
 def describe_verify_error(exc: ssl.SSLCertVerificationError) -> str:
     """One plain sentence for a failed certificate verification ("certificate has expired")."""
     message = (exc.verify_message or exc.reason or str(exc)).strip()
-    if message.startswith("Hostname mismatch"):
+    if message.startswith(("Hostname mismatch", "IP address mismatch")):
         return "certificate does not match the host name (" + message.split(",", 1)[-1].strip() + ")"
     return message.lower() if message else "certificate verification failed"

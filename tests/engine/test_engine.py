@@ -1,0 +1,139 @@
+"""The engine against a real loopback site: states, thresholds, schedules, commands and store-defined sites."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from sitewarden.config.loader import parse_config
+from sitewarden.engine.service import Engine
+from sitewarden.results import Status, utcnow
+from sitewarden.store.commands import request_command
+from sitewarden.store.database import Database, open_database
+from sitewarden.store.events import events_after
+from sitewarden.store.results import count_results
+from sitewarden.store.sites import save_site_definition
+from sitewarden.store.states import load_states
+from tests.fixtures.servers import FakeSite
+
+
+def _config(url: str, database_url: str, extra: str = "", threshold: int = 2):  # type: ignore[no-untyped-def]
+    return parse_config(
+        f"""
+defaults: {{interval: 0.2s, retry_interval: 0.1s, timeout: 2s, failure_threshold: {threshold}}}
+store: {{url: "{database_url}"}}
+sites:
+  - name: shop
+    url: {url}
+    checks:
+      - {{name: web, kind: http, keyword: "Add to cart"}}
+      - {{name: health, kind: http, url: /health}}
+{extra}
+"""
+    )
+
+
+@pytest.fixture
+def database(sqlite_url: str) -> Iterator[Database]:
+    db = open_database(sqlite_url)
+    yield db
+    db.close()
+
+
+async def test_run_once_stores_results_and_pending_states(
+    fake_site: FakeSite, database: Database, sqlite_url: str
+) -> None:
+    fake_site.set("/", body="<button>Add to cart</button>")
+    fake_site.set("/health", status=500)
+    engine = Engine(_config(fake_site.url, sqlite_url), database)
+    outcomes = {spec.key: result for spec, result in await engine.run_once()}
+    assert outcomes["shop/web"].status is Status.OK
+    assert outcomes["shop/health"].status is Status.ERROR
+    with database.transaction() as connection:
+        states = load_states(connection)
+        assert count_results(connection) == 2
+    web_state = states[engine.checks["shop/web"].check_id]
+    health_state = states[engine.checks["shop/health"].check_id]
+    assert web_state.hard is Status.OK
+    assert health_state.hard is None and health_state.soft is Status.ERROR and health_state.attempts == 1
+
+
+async def test_failure_becomes_hard_after_threshold_with_one_event(
+    fake_site: FakeSite, database: Database, sqlite_url: str
+) -> None:
+    fake_site.set("/", body="Add to cart")
+    fake_site.set("/health", status=503)
+    config = _config(fake_site.url, sqlite_url, threshold=3)
+    for _ in range(4):
+        await Engine(config, database).run_once()
+    with database.transaction() as connection:
+        events = events_after(connection, 0)
+    health = [event for event in events if event.channel == "site.shop.health"]
+    assert len(health) == 1
+    assert health[0].severity.label == "error" and "status 503" in health[0].message
+
+
+async def test_daemon_runs_on_schedule_and_stops_cleanly(
+    fake_site: FakeSite, database: Database, sqlite_url: str
+) -> None:
+    fake_site.set("/", body="Add to cart")
+    fake_site.set("/health", body="ok")
+    engine = Engine(_config(fake_site.url, sqlite_url), database)
+    stop = asyncio.Event()
+    task = asyncio.create_task(engine.run_forever(stop))
+    await asyncio.sleep(1.5)
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    with database.transaction() as connection:
+        stored = count_results(connection)
+    assert stored == engine.stats.runs
+    assert fake_site.behaviours["/"].hits >= 2
+
+
+async def test_commands_pause_and_run_now_reach_the_engine(
+    fake_site: FakeSite, database: Database, sqlite_url: str
+) -> None:
+    fake_site.set("/", body="Add to cart")
+    fake_site.set("/health", body="ok")
+    config = _config(fake_site.url, sqlite_url).model_copy()
+    engine = Engine(config, database)
+    with database.transaction() as connection:
+        request_command(connection, "shop/health", "pause", utcnow(), requested_by="tester")
+    stop = asyncio.Event()
+    task = asyncio.create_task(engine.run_forever(stop))
+    await asyncio.sleep(1.5)
+    paused_hits = fake_site.behaviours["/health"].hits
+    await asyncio.sleep(1.0)
+    assert engine.checks["shop/health"].state.paused
+    assert fake_site.behaviours["/health"].hits == paused_hits
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    with database.transaction() as connection:
+        assert load_states(connection)[engine.checks["shop/health"].check_id].paused
+
+
+async def test_store_defined_sites_are_run_and_reloaded(
+    fake_site: FakeSite, database: Database, sqlite_url: str
+) -> None:
+    fake_site.set("/", body="Add to cart")
+    fake_site.set("/health", body="ok")
+    fake_site.set("/blog", body="blog")
+    engine = Engine(_config(fake_site.url, sqlite_url), database)
+    definition = {
+        "name": "blog",
+        "url": fake_site.url + "blog",
+        "checks": [{"name": "web", "kind": "http", "keyword": "blog"}],
+    }
+    with database.transaction() as connection:
+        save_site_definition(connection, definition, "api", utcnow())
+        request_command(connection, "*", "reload", utcnow())
+    stop = asyncio.Event()
+    task = asyncio.create_task(engine.run_forever(stop))
+    await asyncio.sleep(2.0)
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    assert "blog/web" in engine.checks
+    assert engine.checks["blog/web"].state.hard is Status.OK
+    assert fake_site.behaviours["/blog"].hits >= 1

@@ -1,0 +1,142 @@
+"""The command line as users run it: real subprocesses, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.fixtures.servers import FakeSite
+
+
+async def sitewarden(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "sitewarden",
+        *args,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode(), stderr.decode()
+
+
+def _fleet_config(tmp_path: Path, site: FakeSite, *, health: str = "/health") -> Path:
+    path = tmp_path / "sitewarden.yaml"
+    path.write_text(
+        f"""
+defaults: {{timeout: 3s, failure_threshold: 1}}
+store: {{url: "sqlite:///sw.db"}}
+sites:
+  - name: shop
+    url: {site.url}
+    checks:
+      - {{name: web, kind: http, keyword: "Add to cart"}}
+      - {{name: health, kind: http, url: {health}, warning_ms: 100}}
+"""
+    )
+    return path
+
+
+async def test_init_writes_a_config_that_checks_clean(tmp_path: Path) -> None:
+    code, out, _ = await sitewarden("init", cwd=tmp_path)
+    assert code == 0 and (tmp_path / "sitewarden.yaml").exists()
+    code, out, err = await sitewarden("check-config", cwd=tmp_path)
+    assert code == 0, err
+    assert "sitewarden.yaml: ok" in out and "sites: 1, checks: 2 (2 http)" in out
+    code, _, err = await sitewarden("init", cwd=tmp_path)
+    assert code == 3 and "exists already" in err and "--force" in err
+
+
+async def test_three_mistakes_give_three_lines_and_exit_2() -> None:
+    path = ROOT / "tests" / "data" / "config" / "invalid-three-mistakes.yaml"
+    code, out, err = await sitewarden("check-config", str(path))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith(f"{path}:") for line in lines)
+    assert "Traceback" not in err + out
+
+
+async def test_run_once_exits_with_the_worst_status(tmp_path: Path, fake_site: FakeSite) -> None:
+    fake_site.set("/", body="Add to cart")
+    fake_site.set("/health", body="ok")
+    config = _fleet_config(tmp_path, fake_site)
+    code, out, err = await sitewarden("run", "--once", "-c", str(config))
+    assert code == 0, err
+    fake_site.set("/health", body="ok", delay=0.3)
+    code, out, _ = await sitewarden("run", "--once", "-c", str(config))
+    assert code == 1 and "warning above 100 ms" in out
+    fake_site.set("/", body="sold out")
+    code, out, _ = await sitewarden("run", "--once", "-c", str(config))
+    assert code == 2 and "keyword 'Add to cart' not found" in out
+    code, out, _ = await sitewarden("run", "--once", "--only", "shop/health", "-c", str(config))
+    assert code == 1 and "shop/web" not in out
+
+
+async def test_status_exits_with_the_worst_hard_status(tmp_path: Path, fake_site: FakeSite) -> None:
+    fake_site.set("/", body="Add to cart")
+    fake_site.set("/health", status=500)
+    config = _fleet_config(tmp_path, fake_site)
+    await sitewarden("run", "--once", "-c", str(config))
+    code, out, _ = await sitewarden("status", "-c", str(config))
+    assert code == 2 and "shop" in out and "status 500" in out
+    code, out, _ = await sitewarden("status", "shop/web", "--json", "-c", str(config))
+    assert code == 0
+    rows = json.loads(out)
+    assert [(row["key"], row["status"]) for row in rows] == [("shop/web", "ok")]
+    code, _, err = await sitewarden("status", "nothing", "-c", str(config))
+    assert code == 2 and "no site or check named 'nothing'" in err
+
+
+async def test_check_prints_the_full_result_without_storing(tmp_path: Path, fake_site: FakeSite) -> None:
+    fake_site.set("/health", status=503)
+    config = _fleet_config(tmp_path, fake_site)
+    code, out, _ = await sitewarden("check", "health", "-c", str(config))
+    assert code == 2
+    assert "shop/health: error - status 503, expected 200-299" in out
+    assert "status_code" in out and "GET " in out
+    assert not (tmp_path / "sw.db").exists()
+    code, _, err = await sitewarden("check", "nope", "-c", str(config))
+    assert code == 2 and "no check named 'nope'" in err
+
+
+async def test_the_example_config_runs_and_exits_with_its_worst_status(tmp_path: Path) -> None:
+    example = tmp_path / "sitewarden.yaml"
+    example.write_text((ROOT / "examples" / "sitewarden.yaml").read_text())
+    code, out, err = await sitewarden("run", "--once", "-c", str(example))
+    assert code in (0, 1, 2), err
+    assert "dashboard/health" in out and "Traceback" not in err
+
+
+async def test_secrets_never_reach_output_or_logs(tmp_path: Path, fake_site: FakeSite) -> None:
+    fake_site.set("/", status=401)
+    path = tmp_path / "sitewarden.yaml"
+    path.write_text(
+        f"""
+store: {{url: "sqlite:///sw.db"}}
+sites:
+  - name: shop
+    url: {fake_site.url}
+    http: {{basic_auth: {{user: mon, password: "${{SHOP_PW}}"}}}}
+    checks: [{{name: web, kind: http}}]
+"""
+    )
+    env = {"SHOP_PW": "Very-Secret-Passw0rd"}
+    code, out, err = await sitewarden("--log-level", "debug", "run", "--once", "-c", str(path), env=env)
+    assert code == 2
+    code2, out2, err2 = await sitewarden("--debug", "check", "shop/web", "-c", str(path), env=env)
+    everything = out + err + out2 + err2 + (tmp_path / "sw.db").read_bytes().decode("latin-1")
+    assert "Very-Secret-Passw0rd" not in everything
+
+
+async def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = await sitewarden("status", cwd=tmp_path)
+    assert code == 2 and "config file not found" in err and "Traceback" not in err
