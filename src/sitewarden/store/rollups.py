@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, tuple_
+from sqlalchemy import Connection, delete, func, select
 
 from sitewarden.results import Result, Status
 from sitewarden.store.tables import rollups
@@ -41,39 +41,38 @@ def add_to_rollups(connection: Connection, rows: list[tuple[int, Result]]) -> No
         bucket["duration_sum"] += result.duration_ms
         bucket["duration_min"] = min(bucket["duration_min"], result.duration_ms)
         bucket["duration_max"] = max(bucket["duration_max"], result.duration_ms)
-    keys = list(buckets)
-    existing = {
-        (row.check_id, _naive_utc(row.bucket)): row
-        for row in connection.execute(
-            select(rollups).where(
-                rollups.c.period == "hour",
-                tuple_(rollups.c.check_id, rollups.c.bucket).in_([(check_id, bucket) for check_id, bucket in keys]),
-            )
-        )
-    }
-    inserts = []
-    for (check_id, bucket_start), values in buckets.items():
-        row = existing.get((check_id, _naive_utc(bucket_start)))
-        if row is None:
-            inserts.append({"check_id": check_id, "period": "hour", "bucket": bucket_start, **values})
-            continue
-        merged = {
-            "count": row.count + values["count"],
-            "ok": row.ok + values["ok"],
-            "warning": row.warning + values["warning"],
-            "error": row.error + values["error"],
-            "unknown": row.unknown + values["unknown"],
-            "duration_sum": row.duration_sum + values["duration_sum"],
-            "duration_min": min(row.duration_min, values["duration_min"]),
-            "duration_max": max(row.duration_max, values["duration_max"]),
-        }
-        connection.execute(
-            rollups.update()
-            .where(rollups.c.check_id == check_id, rollups.c.period == "hour", rollups.c.bucket == bucket_start)
-            .values(**merged)
-        )
-    if inserts:
-        connection.execute(rollups.insert(), inserts)
+    rows_out = [
+        {"check_id": check_id, "period": "hour", "bucket": bucket_start, **values}
+        for (check_id, bucket_start), values in buckets.items()
+    ]
+    connection.execute(_upsert(connection.dialect.name), rows_out)
+
+
+def _upsert(dialect: str) -> Any:
+    """One INSERT … ON CONFLICT DO UPDATE that folds new counts into existing buckets (SQLite and PostgreSQL)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(rollups)
+    new = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[rollups.c.check_id, rollups.c.period, rollups.c.bucket],
+        set_={
+            "count": rollups.c.count + new.count,
+            "ok": rollups.c.ok + new.ok,
+            "warning": rollups.c.warning + new.warning,
+            "error": rollups.c.error + new.error,
+            "unknown": rollups.c.unknown + new.unknown,
+            "duration_sum": rollups.c.duration_sum + new.duration_sum,
+            "duration_min": func.min(rollups.c.duration_min, new.duration_min)
+            if dialect != "postgresql"
+            else func.least(rollups.c.duration_min, new.duration_min),
+            "duration_max": func.max(rollups.c.duration_max, new.duration_max)
+            if dialect != "postgresql"
+            else func.greatest(rollups.c.duration_max, new.duration_max),
+        },
+    )
 
 
 def rollup_rows(connection: Connection, check_id: int, since: datetime) -> list[dict[str, Any]]:
@@ -88,7 +87,3 @@ def rollup_rows(connection: Connection, check_id: int, since: datetime) -> list[
 def prune_rollups(connection: Connection, before: datetime) -> int:
     outcome = connection.execute(delete(rollups).where(rollups.c.bucket < before))
     return int(outcome.rowcount or 0)
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None) if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)

@@ -40,23 +40,17 @@ def load_states(connection: Connection, check_ids: list[int] | None = None) -> d
 
 
 def save_states(connection: Connection, rows: dict[int, CheckState], now: datetime) -> None:
-    """Insert or replace the given states (one statement per row kind, in one transaction)."""
+    """Insert or replace the given states in one statement (an upsert on SQLite and PostgreSQL)."""
     if not rows:
         return
-    existing = set(connection.scalars(select(states.c.check_id).where(states.c.check_id.in_(list(rows)))))
-    inserts = [_values(check_id, state, now) for check_id, state in rows.items() if check_id not in existing]
-    updates = [_values(check_id, state, now) for check_id, state in rows.items() if check_id in existing]
-    if inserts:
-        connection.execute(states.insert(), inserts)
-    if updates:
-        from sqlalchemy import bindparam
-
-        statement = (
-            update(states)
-            .where(states.c.check_id == bindparam("b_check_id"))
-            .values({name: bindparam(f"b_{name}") for name in updates[0] if name != "check_id"})
-        )
-        connection.execute(statement, [{f"b_{key}": value for key, value in row.items()} for row in updates])
+    values = [_values(check_id, state, now) for check_id, state in rows.items()]
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(states)
+    changed = {name: statement.excluded[name] for name in values[0] if name != "check_id"}
+    connection.execute(statement.on_conflict_do_update(index_elements=[states.c.check_id], set_=changed), values)
 
 
 def set_paused(connection: Connection, check_id: int, paused: bool) -> None:
