@@ -1,0 +1,100 @@
+"""OSV advisories for Composer packages (Packagist, and drupal.org's composer repository): ranges, aliases, fixes."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from sitewarden.catalog.importers.base import Importer, Part, text_of
+from sitewarden.catalog.importers.dates import parse_moment
+from sitewarden.catalog.ranges import Interval, VersionRange, from_osv_events
+from sitewarden.catalog.records import AdvisoryRecord, CatalogRecord, composer_product, normalise_severity
+
+MAX_RECORD = 8 * 1024 * 1024
+
+
+class OsvImporter(Importer):
+    """OSV.dev: every advisory for a Packagist package (all.zip, a folder export, or an API answer)."""
+
+    source = "osv"
+    group = "advisories"
+    default_url = "https://osv-vulnerabilities.storage.googleapis.com/Packagist/all.zip"
+
+    def parse(self, stream: IO[bytes], part: Part) -> Iterator[CatalogRecord]:
+        head = stream.read(2)
+        stream.seek(0)
+        if head == b"PK":
+            with zipfile.ZipFile(stream) as archive:
+                for info in archive.infolist():
+                    if info.filename.endswith(".json") and info.file_size <= MAX_RECORD:
+                        with archive.open(info) as member:
+                            yield from advisories_of(json.load(member))
+            return
+        document = json.loads(stream.read(MAX_RECORD))
+        if isinstance(document, dict) and "vulns" in document:
+            document = document["vulns"]
+        for record in document if isinstance(document, list) else [document]:
+            yield from advisories_of(record)
+
+
+def advisories_of(record: dict[str, Any]) -> Iterator[AdvisoryRecord]:
+    """One advisory per affected Composer package of an OSV record; withdrawn records give none."""
+    if not isinstance(record, dict) or "id" not in record:
+        raise ValueError("an OSV record without an id")
+    if record.get("withdrawn"):
+        return
+    for affected in record.get("affected") or []:
+        package = affected.get("package") or {}
+        if not text_of(package.get("ecosystem")).startswith("Packagist") or not package.get("name"):
+            continue
+        found = _range(affected)
+        if found.empty:
+            continue
+        yield AdvisoryRecord(
+            id=text_of(record["id"]),
+            product=composer_product(package["name"]),
+            affected=str(found),
+            title=text_of(record.get("summary")) or text_of(record.get("details"))[:200],
+            severity=_severity(record, affected),
+            aliases=tuple(text_of(alias) for alias in record.get("aliases") or []),
+            fixed=tuple(_fixed(affected.get("ranges") or [])),
+            link=_link(record.get("references") or []),
+            published=parse_moment(record.get("published")),
+        )
+
+
+def _range(affected: dict[str, Any]) -> VersionRange:
+    intervals: list[Interval] = []
+    for span in affected.get("ranges") or []:
+        if span.get("type") in ("ECOSYSTEM", "SEMVER"):
+            intervals.extend(from_osv_events(span.get("events") or []).intervals)
+    intervals.extend(from_osv_events([], affected.get("versions") or []).intervals)
+    return VersionRange(tuple(intervals))
+
+
+def _fixed(ranges: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for span in ranges:
+        for event in span.get("events") or []:
+            if "fixed" in event:
+                yield text_of(event["fixed"])
+
+
+def _severity(record: dict[str, Any], affected: dict[str, Any]) -> str | None:
+    for holder in (
+        record.get("database_specific"),
+        affected.get("database_specific"),
+        affected.get("ecosystem_specific"),
+    ):
+        if isinstance(holder, dict) and holder.get("severity"):
+            return normalise_severity(text_of(holder["severity"]))
+    return None
+
+
+def _link(references: list[dict[str, Any]]) -> str | None:
+    for wanted in ("ADVISORY", "WEB"):
+        for reference in references:
+            if reference.get("type") == wanted and reference.get("url"):
+                return text_of(reference["url"])
+    return None

@@ -1,0 +1,35 @@
+"""Packagist security-advisories API."""
+
+from __future__ import annotations
+
+from sitewarden.catalog.importers.base import ImportContext
+from sitewarden.catalog.importers.packagist import PackagistImporter
+from sitewarden.catalog.ranges import parse_constraint
+from sitewarden.catalog.records import AdvisoryRecord
+from sitewarden.catalog.versions import parse_version
+from tests.catalog.importers.samples import parse, parse_fails, sample
+
+
+def test_sample_gives_core_advisories_with_composer_ranges() -> None:
+    records = {
+        r.id: r
+        for r in parse(PackagistImporter(), sample("packagist-advisories.json"))
+        if isinstance(r, AdvisoryRecord)
+    }
+    typo3 = records["PKSA-2ws8-9m8t-7dqf"]
+    assert typo3.product == "typo3"
+    assert "CVE-2022-23499" in typo3.aliases and "GHSA-mm79-jhqm-9j54" in typo3.aliases
+    assert parse_constraint(typo3.affected).contains(parse_version("10.4.32"))
+    assert "10.4.33" in typo3.fixed
+    drupal = records["PKSA-yhcm-w93d-4d7y"]
+    assert drupal.product == "drupal" and drupal.severity is None
+
+
+def test_truncated_answer_is_refused() -> None:
+    data = sample("packagist-advisories.json")
+    assert parse_fails(PackagistImporter(), data[: len(data) - 300])
+
+
+def test_request_names_the_cores_and_the_fleets_packages() -> None:
+    (part,) = PackagistImporter().parts(ImportContext(wanted={"composer": ["in2code/powermail"]}))
+    assert "packages[]=typo3/cms-core" in part.url and "packages[]=in2code/powermail" in part.url
