@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.certs import tls_port  # noqa: F401
 from tests.fixtures.database import database_url, sqlite_url  # noqa: F401
 from tests.fixtures.servers import fake_site, serve, tls_ca  # noqa: F401
+from tests.fixtures.web import live_web  # noqa: F401
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent

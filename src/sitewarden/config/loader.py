@@ -165,7 +165,11 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> PathKey:
     """Map a pydantic error location onto the document, dropping union tags and validator names."""
     path: list[str | int] = []
     current = data
+    tagged: Any = None
     for part in loc:
+        if isinstance(current, dict) and current.get("kind") == part and current is not tagged:
+            tagged = current  # the union tag comes first, even when a field has the kind's name (kind: command)
+            continue
         if _has(current, part):
             path.append(part)
             current = current[part]
