@@ -1,0 +1,229 @@
+"""Read model of the dashboard's overview: every site with its worst status, filtered, sorted and paged in SQL.
+
+Only the page being shown gets the costlier figures (uptime, sparkline, certificate), so the page costs the same
+at 10,000 sites as at 10.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Select, String, and_, case, cast, func, select
+
+from sitewarden.store.tables import checks, results, rollups, sites, states
+
+STATUS_RANKS = {"error": 4, "warning": 3, "unknown": 2, "ok": 1, "pending": 0}
+RANK_STATUS = {rank: name for name, rank in STATUS_RANKS.items()}
+SORTS = ("status", "name", "response")
+CERTIFICATE_METRICS = ("days_left", "certificate_days_left", "cert_days_left")
+
+_RANK = case(
+    (states.c.hard_status == 2, 4),
+    (states.c.hard_status == 1, 3),
+    (states.c.hard_status == 3, 2),
+    (states.c.hard_status == 0, 1),
+    else_=0,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewQuery:
+    """What the overview shows: filters, sort and page (all optional)."""
+
+    status: str | None = None
+    group: str | None = None
+    search: str | None = None
+    sort: str = "status"
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(slots=True)
+class SiteSummary:
+    """One overview row."""
+
+    id: int
+    name: str
+    url: str
+    groups: list[str]
+    source: str
+    status: str
+    checks: int
+    paused: int
+    response_ms: float | None
+    last_result_at: datetime | None
+    uptime_24h: float | None = None
+    uptime_30d: float | None = None
+    sparkline: list[float | None] = field(default_factory=list)
+    certificate_days: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class OverviewPage:
+    """A page of sites, the total after filtering, and the count of sites per status before the status filter."""
+
+    sites: list[SiteSummary]
+    total: int
+    counts: dict[str, int]
+    query: OverviewQuery
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
+
+
+def overview(connection: Connection, query: OverviewQuery, now: datetime) -> OverviewPage:
+    """One page of the overview with its counts; three indexed queries plus three for the page's figures."""
+    per_site = _per_site(query).subquery("per_site")
+    counts = dict.fromkeys(STATUS_RANKS, 0)
+    for rank, number in connection.execute(select(per_site.c.rank, func.count()).group_by(per_site.c.rank)):
+        counts[RANK_STATUS[int(rank or 0)]] = int(number)
+    wanted = STATUS_RANKS.get(query.status) if query.status else None
+    total = sum(counts.values()) if wanted is None else counts[query.status or ""]
+    page_query = select(per_site)
+    if wanted is not None:
+        page_query = page_query.where(per_site.c.rank == wanted)
+    page_query = page_query.order_by(*_order(per_site, query.sort))
+    page_query = page_query.limit(query.per_page).offset((max(query.page, 1) - 1) * query.per_page)
+    rows = [_summary(row) for row in connection.execute(page_query)]
+    if rows:
+        add_page_figures(connection, rows, now)
+    return OverviewPage(rows, total, counts, query)
+
+
+def site_groups(connection: Connection) -> list[str]:
+    """Every group used by an active site, for the filter list."""
+    names: set[str] = set()
+    for (groups,) in connection.execute(select(sites.c.groups).where(sites.c.active.is_(True)).distinct()):
+        names.update(groups or [])
+    return sorted(names)
+
+
+def add_page_figures(connection: Connection, rows: list[SiteSummary], now: datetime) -> None:
+    """Uptime over 24 h and 30 d, a 24-hour response-time sparkline and certificate days left, for shown sites."""
+    by_id = {row.id: row for row in rows}
+    day, month = now - timedelta(hours=24), now - timedelta(days=30)
+    check_site = checks.c.site_id
+    up = rollups.c.ok + rollups.c.warning
+    uptime = (
+        select(
+            check_site,
+            func.sum(case((rollups.c.bucket >= day, up), else_=0)),
+            func.sum(case((rollups.c.bucket >= day, rollups.c.count), else_=0)),
+            func.sum(up),
+            func.sum(rollups.c.count),
+        )
+        .select_from(rollups.join(checks, checks.c.id == rollups.c.check_id))
+        .where(check_site.in_(list(by_id)), rollups.c.period == "hour", rollups.c.bucket >= month)
+        .group_by(check_site)
+    )
+    for site_id, up_day, count_day, up_month, count_month in connection.execute(uptime):
+        row = by_id[site_id]
+        row.uptime_24h = up_day / count_day if count_day else None
+        row.uptime_30d = up_month / count_month if count_month else None
+    first = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
+    spark = (
+        select(check_site, rollups.c.bucket, func.sum(rollups.c.duration_sum), func.sum(rollups.c.count))
+        .select_from(rollups.join(checks, checks.c.id == rollups.c.check_id))
+        .where(check_site.in_(list(by_id)), rollups.c.period == "hour", rollups.c.bucket >= first)
+        .group_by(check_site, rollups.c.bucket)
+    )
+    points: dict[int, list[float | None]] = {site_id: [None] * 24 for site_id in by_id}
+    for site_id, bucket, duration_sum, count in connection.execute(spark):
+        index = int((bucket - first).total_seconds() // 3600)
+        if 0 <= index < 24 and count:
+            points[site_id][index] = duration_sum / count
+    for site_id, values in points.items():
+        by_id[site_id].sparkline = values
+    for site_id, days in certificate_days(connection, list(by_id)).items():
+        by_id[site_id].certificate_days = days
+
+
+def certificate_days(connection: Connection, site_ids: list[int]) -> dict[int, float]:
+    """Fewest certificate days left per site, from the latest result of each of its checks that measures them."""
+    tls_checks = connection.execute(
+        select(checks.c.id, checks.c.site_id).where(
+            checks.c.site_id.in_(site_ids), checks.c.active.is_(True), checks.c.kind.in_(("tls", "http"))
+        )
+    ).all()
+    found: dict[int, float] = {}
+    for check_id, site_id in tls_checks:
+        metrics = connection.scalar(
+            select(results.c.metrics)
+            .where(results.c.check_id == check_id)
+            .order_by(results.c.started_at.desc())
+            .limit(1)
+        )
+        for metric in metrics or []:
+            if metric.get("name") in CERTIFICATE_METRICS:
+                value = float(metric["value"])
+                found[site_id] = min(value, found.get(site_id, value))
+    return found
+
+
+def _per_site(query: OverviewQuery) -> Select[Any]:
+    statement = (
+        select(
+            sites.c.id,
+            sites.c.name,
+            sites.c.url,
+            sites.c.groups,
+            sites.c.source,
+            func.max(_RANK).label("rank"),
+            func.count(checks.c.id).label("checks"),
+            func.sum(case((states.c.paused.is_(True), 1), else_=0)).label("paused"),
+            func.avg(states.c.last_duration_ms).label("response_ms"),
+            func.max(states.c.last_result_at).label("last_result_at"),
+        )
+        .select_from(
+            sites.outerjoin(checks, and_(checks.c.site_id == sites.c.id, checks.c.active.is_(True))).outerjoin(
+                states, states.c.check_id == checks.c.id
+            )
+        )
+        .where(sites.c.active.is_(True))
+        .group_by(sites.c.id)
+    )
+    if query.group:
+        statement = statement.where(cast(sites.c.groups, String).like(f"%{_json_string(query.group)}%", escape="\\"))
+    if query.search:
+        needle = f"%{_escape_like(query.search.lower())}%"
+        statement = statement.where(
+            func.lower(sites.c.name).like(needle, escape="\\") | func.lower(sites.c.url).like(needle, escape="\\")
+        )
+    return statement
+
+
+def _order(per_site: Any, sort: str) -> list[Any]:
+    if sort == "name":
+        return [per_site.c.name]
+    if sort == "response":
+        return [per_site.c.response_ms.is_(None), per_site.c.response_ms.desc(), per_site.c.name]
+    return [per_site.c.rank.desc(), per_site.c.name]
+
+
+def _summary(row: Any) -> SiteSummary:
+    return SiteSummary(
+        id=row.id,
+        name=row.name,
+        url=row.url,
+        groups=list(row.groups or []),
+        source=row.source,
+        status=RANK_STATUS[int(row.rank or 0)],
+        checks=int(row.checks),
+        paused=int(row.paused or 0),
+        response_ms=float(row.response_ms) if row.response_ms is not None else None,
+        last_result_at=row.last_result_at,
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _json_string(text: str) -> str:
+    import json
+
+    return _escape_like(json.dumps(text))

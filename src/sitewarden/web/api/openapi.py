@@ -1,0 +1,236 @@
+"""The OpenAPI 3.1 document of /api/v1, written as data beside the routes it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sitewarden import __version__
+
+STATUSES = ["ok", "warning", "error", "unknown"]
+SITE_STATUSES = [*STATUSES, "pending"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
+    return {"type": [kind, "null"], **extra}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+NAME = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$", "maxLength": 200}
+SITE = _path("name", NAME)
+CHECK_NAME = _path("check", NAME)
+CHECK_ID = _path("id", {"type": "integer", "minimum": 1, "maximum": 2**53})
+LIMIT = _query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "Items per page.")
+OFFSET = _query("offset", {"type": "integer", "minimum": 0, "maximum": 10**9}, "Items to skip.")
+BEFORE = _query("before_id", {"type": "integer", "minimum": 1}, "Only items with a smaller id (next page).")
+TIME = {"type": "string", "format": "date-time"}
+ERRORS = {"400": "Bad request", "401": "No or unknown token", "404": "Not found", "422": "Invalid definition"}
+
+
+def _json(schema: dict[str, Any], description: str = "Success") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _op(summary: str, ok: dict[str, dict[str, Any]], *, params: list[Any] = (), body: str | None = None,  # type: ignore[assignment]
+        admin: bool = False) -> dict[str, Any]:  # fmt: skip
+    responses: dict[str, Any] = dict(ok)
+    for code, text in ERRORS.items():
+        responses[code] = _json(_ref("Error"), text)
+    if admin:
+        responses["403"] = _json(_ref("Error"), "The token's user is not an admin")
+        responses["409"] = _json(_ref("Error"), "Conflict, or a config-file site (read-only here)")
+    op: dict[str, Any] = {"summary": summary, "parameters": list(params), "responses": responses}
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+    return op
+
+
+def _page(item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items", "total", "limit", "offset"],
+        "properties": {"items": {"type": "array", "items": _ref(item)}, "total": {"type": "integer"},
+                       "limit": {"type": "integer"}, "offset": {"type": "integer"}},
+    }  # fmt: skip
+
+
+def _stream(item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items", "limit"],
+        "properties": {"items": {"type": "array", "items": _ref(item)}, "limit": {"type": "integer"},
+                       "next_before_id": _nullable("integer")},
+    }  # fmt: skip
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["error", "status"],
+              "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}},
+    "SiteSummary": {
+        "type": "object", "required": ["name", "url", "status"],
+        "properties": {
+            "name": {"type": "string"}, "url": {"type": "string"},
+            "groups": {"type": "array", "items": {"type": "string"}},
+            "source": {"type": "string"}, "status": {"enum": SITE_STATUSES}, "checks": {"type": "integer"},
+            "paused_checks": {"type": "integer"}, "response_ms": _nullable("number"),
+            "last_result_at": _nullable("string"), "uptime_24h": _nullable("number"),
+            "uptime_30d": _nullable("number"), "certificate_days": _nullable("number"),
+        },
+    },
+    "Site": {"type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string"}, "pending": {"type": "boolean"}, "url": {"type": ["string", "null"]},
+        "source": {"type": "string"}, "checks": {"type": "array", "items": _ref("Check")},
+        "definition": {"type": "object"}}},
+    "SiteDefinition": {
+        "type": "object", "required": ["name", "url"],
+        "description": "A site as in the `sites:` list of sitewarden.yaml; secrets only as ${ENV} or file: references.",
+        "properties": {"name": NAME, "url": {"type": "string", "format": "uri"},
+                       "groups": {"type": "array", "items": {"type": "string"}},
+                       "contacts": {"type": "array", "items": {"type": "string"}},
+                       "checks": {"type": "array", "items": _ref("CheckDefinition")}},
+    },
+    "CheckDefinition": {"type": "object", "required": ["kind"], "description": "A check as in sitewarden.yaml.",
+                        "properties": {"kind": {"type": "string"}, "name": NAME}},
+    "State": {"type": "object", "required": ["status", "paused"], "properties": {
+        "status": {"enum": SITE_STATUSES}, "since": _nullable("string"), "soft_status": _nullable("string"),
+        "attempts": {"type": "integer"}, "last_status": _nullable("string"), "last_summary": _nullable("string"),
+        "last_result_at": _nullable("string"), "last_duration_ms": _nullable("number"), "paused": {"type": "boolean"}}},
+    "StateRow": {"allOf": [_ref("State"), {"type": "object", "required": ["check_id", "key"], "properties": {
+        "check_id": {"type": "integer"}, "key": {"type": "string"}}}]},
+    "Check": {"type": "object", "required": ["id", "key", "name", "kind", "state"], "properties": {
+        "id": {"type": "integer"}, "key": {"type": "string"}, "site": _nullable("string"), "name": {"type": "string"},
+        "kind": {"type": "string"}, "interval": _nullable("number"), "source": _nullable("string"),
+        "params": {"type": "object"}, "state": _ref("State")}},
+    "Result": {"type": "object", "required": ["id", "check_id", "status", "summary", "started_at"], "properties": {
+        "id": {"type": "integer"}, "check_id": {"type": "integer"}, "status": {"enum": STATUSES},
+        "summary": {"type": "string"}, "started_at": {"type": "string"}, "duration_ms": {"type": "number"},
+        "metrics": {"type": "array", "items": {"type": "object"}}, "details": {"type": "object"}}},
+    "Bucket": {"type": "object", "properties": {"start": {"type": "string"}, "count": {"type": "integer"},
+               "status": {"type": "string"}, "mean_ms": _nullable("number"), "max_ms": _nullable("number")}},
+    "Event": {"type": "object", "required": ["id", "type", "severity", "channel", "message"], "properties": {
+        "id": {"type": "integer"}, "type": {"type": "string"}, "severity": {"type": "string"},
+        "channel": {"type": "string"}, "message": {"type": "string"}, "site": _nullable("string"),
+        "check": _nullable("string"), "created_at": {"type": "string"}, "payload": {"type": "object"}}},
+    "Heartbeat": {"type": "object", "required": ["check_id", "key", "status"], "properties": {
+        "check_id": {"type": "integer"}, "key": {"type": "string"}, "site": _nullable("string"),
+        "name": {"type": "string"}, "status": {"type": "string"}, "last_summary": _nullable("string"),
+        "last_result_at": _nullable("string"), "paused": {"type": "boolean"}}},
+    "MaintenanceWindow": {"type": "object", "required": ["id", "site", "starts_at", "ends_at"], "properties": {
+        "id": {"type": "integer"}, "site": {"type": "string"}, "starts_at": {"type": "string"},
+        "ends_at": {"type": "string"}, "reason": {"type": "string"}, "created_by": _nullable("string")}},
+    "MaintenanceRequest": {"type": "object", "properties": {
+        "duration": {"type": "string", "description": "How long, e.g. 30m or 2h (default 1h)."},
+        "reason": {"type": "string", "maxLength": 500}}},
+    "Command": {"type": "object", "required": ["command_id", "action", "check_id"], "properties": {
+        "command_id": {"type": "integer"}, "action": {"type": "string"}, "check_id": {"type": "integer"}}},
+    "Me": {"type": "object", "required": ["name", "role"],
+           "properties": {"name": {"type": "string"}, "role": {"enum": ["viewer", "admin"]}}},
+}  # fmt: skip
+
+STATUS_FILTER = _query("status", {"enum": STATUSES}, "Only this confirmed status.")
+RANGE_FILTERS = [
+    _query("since", TIME, "Results at or after this time."),
+    _query("until", TIME, "Results before this time."),
+    STATUS_FILTER,
+    LIMIT,
+    BEFORE,
+]
+SITE_LIST = {"allOf": [_page("SiteSummary"), {"type": "object", "properties": {"counts": {"type": "object"}}}]}
+NO_CONTENT = {"204": {"description": "Deleted"}}
+
+
+def _paths() -> dict[str, Any]:
+    sites_filters = [
+        _query("status", {"enum": SITE_STATUSES}, "Only sites whose worst status is this."),
+        _query("group", {"type": "string", "maxLength": 200}, "Only sites in this group."),
+        _query("q", {"type": "string", "maxLength": 200}, "Text in the name or URL."),
+        _query("sort", {"enum": ["status", "name", "response"]}, "Order: worst first (default), name, slowest."),
+        LIMIT,
+        _query("offset", {"type": "integer", "minimum": 0, "maximum": 10**6, "multipleOf": 1}, "A multiple of limit."),
+    ]
+    actions = {
+        f"/checks/{{id}}/{name}": {"post": _op(f"Ask the engine to {name} the check", {"202": _json(_ref("Command"))},
+                                               params=[CHECK_ID], admin=True)}
+        for name in ("run", "pause", "resume", "acknowledge")
+    }  # fmt: skip
+    return {
+        "/sites": {
+            "get": _op("Sites with their worst status, filtered and paged", {"200": _json(SITE_LIST)},
+                       params=sites_filters),
+            "post": _op("Create a store-defined site", {"201": _json({"type": "object"})}, body="SiteDefinition",
+                        admin=True),
+        },
+        "/sites/{name}": {
+            "get": _op("One site with its checks", {"200": _json(_ref("Site"))}, params=[SITE]),
+            "put": _op("Create or replace a store-defined site", {"200": _json({"type": "object"}),
+                       "201": _json({"type": "object"})}, params=[SITE], body="SiteDefinition", admin=True),
+            "delete": _op("Delete a store-defined site", NO_CONTENT, params=[SITE], admin=True),
+        },
+        "/sites/{name}/checks": {
+            "post": _op("Add a check to a store-defined site", {"201": _json({"type": "object"})}, params=[SITE],
+                        body="CheckDefinition", admin=True),
+        },
+        "/sites/{name}/checks/{check}": {
+            "put": _op("Replace a check of a store-defined site", {"200": _json({"type": "object"})},
+                       params=[SITE, CHECK_NAME], body="CheckDefinition", admin=True),
+            "delete": _op("Delete a check of a store-defined site", NO_CONTENT, params=[SITE, CHECK_NAME], admin=True),
+        },
+        "/sites/{name}/maintenance": {
+            "get": _op("Current and future maintenance windows", {"200": _json({"type": "object", "properties": {
+                "items": {"type": "array", "items": _ref("MaintenanceWindow")}}})}, params=[SITE]),
+            "post": _op("Start a maintenance window now", {"201": _json(_ref("MaintenanceWindow"))}, params=[SITE],
+                        body="MaintenanceRequest", admin=True),
+        },
+        "/maintenance/{id}": {"delete": _op("End and delete a maintenance window", NO_CONTENT, params=[CHECK_ID],
+                                            admin=True)},
+        "/checks": {"get": _op("Checks with their states", {"200": _json(_page("Check"))}, params=[
+            _query("site", {"type": "string", "maxLength": 200}, "Only checks of this site."),
+            _query("kind", {"type": "string", "maxLength": 50}, "Only checks of this kind."),
+            STATUS_FILTER, LIMIT, OFFSET])},
+        "/checks/{id}": {"get": _op("One check with its state", {"200": _json(_ref("Check"))}, params=[CHECK_ID])},
+        "/checks/{id}/results": {"get": _op("Raw results of a check, newest first", {"200": _json(_stream("Result"))},
+                                            params=[CHECK_ID, *RANGE_FILTERS])},
+        "/checks/{id}/history": {"get": _op("Hourly, six-hourly or daily buckets from the rollups", {"200": _json(
+            {"type": "object", "properties": {"range": {"type": "string"}, "buckets": {"type": "array",
+             "items": _ref("Bucket")}}})}, params=[CHECK_ID, _query("range", {"enum": ["24h", "7d", "30d"]},
+                                                                     "Span of the chart.")])},
+        **actions,
+        "/states": {"get": _op("States of every check", {"200": _json(_page("StateRow"))}, params=[
+            _query("site", {"type": "string", "maxLength": 200}, "Only checks of this site."),
+            STATUS_FILTER, LIMIT, OFFSET])},
+        "/results": {"get": _op("Raw results of every check, newest first", {"200": _json(_stream("Result"))},
+                                params=[_query("check_id", {"type": "integer", "minimum": 1}, "Only this check."),
+                                        *RANGE_FILTERS])},
+        "/events": {"get": _op("The event stream, newest first", {"200": _json(_stream("Event"))}, params=[
+            _query("site", {"type": "string", "maxLength": 200}, "Only events of this site."),
+            _query("type", {"enum": ["availability", "security", "update", "certificate", "system", "audit"]},
+                   "Only this type."),
+            _query("severity", {"enum": ["debug", "info", "notice", "warning", "error", "critical", "alert",
+                                         "emergency"]}, "At least this severity."),
+            LIMIT, BEFORE])},
+        "/heartbeats": {"get": _op("Heartbeat checks with their last ping", {"200": _json({"type": "object",
+                                   "properties": {"items": {"type": "array", "items": _ref("Heartbeat")}}})})},
+        "/me": {"get": _op("The user the token belongs to", {"200": _json(_ref("Me"))})},
+    }  # fmt: skip
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "sitewarden API", "version": __version__,
+                 "description": "Sites, checks, states, results, events. Send Authorization: Bearer <token>."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": _paths(),
+        "components": {"schemas": SCHEMAS, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }  # fmt: skip

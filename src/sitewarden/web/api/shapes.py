@@ -1,0 +1,101 @@
+"""Rows of the store as API objects: one function per kind, so every endpoint shows a thing the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, SecretStr
+
+from sitewarden.events.model import Event
+from sitewarden.results import Status
+from sitewarden.store.overview import SiteSummary
+from sitewarden.store.results import StoredResult
+from sitewarden.web.api.common import iso
+
+MASK = "**********"
+
+
+def site_summary(row: SiteSummary) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "url": row.url,
+        "groups": row.groups,
+        "source": row.source,
+        "status": row.status,
+        "checks": row.checks,
+        "paused_checks": row.paused,
+        "response_ms": row.response_ms,
+        "last_result_at": iso(row.last_result_at),
+        "uptime_24h": row.uptime_24h,
+        "uptime_30d": row.uptime_30d,
+        "certificate_days": row.certificate_days,
+    }
+
+
+def check(row: dict[str, Any], site: str | None = None) -> dict[str, Any]:
+    """A check with its state; stored params are already redacted (secrets dumped masked)."""
+    return {
+        "id": row["id"],
+        "key": row["key"],
+        "site": site if site is not None else row.get("site"),
+        "name": row["name"],
+        "kind": row["kind"],
+        "interval": row.get("interval_s"),
+        "source": row.get("source"),
+        "params": row.get("params") or {},
+        "state": state(row),
+    }
+
+
+def state(row: dict[str, Any]) -> dict[str, Any]:
+    def label(value: int | None) -> str | None:
+        return Status(value).label if value is not None else None
+
+    return {
+        "status": label(row.get("hard_status")) or "pending",
+        "since": iso(row.get("hard_since")),
+        "soft_status": label(row.get("soft_status")),
+        "attempts": row.get("attempts") or 0,
+        "last_status": label(row.get("last_status")),
+        "last_summary": row.get("last_summary"),
+        "last_result_at": iso(row.get("last_result_at")),
+        "last_duration_ms": row.get("last_duration_ms"),
+        "paused": bool(row.get("paused")),
+    }
+
+
+def result(stored: StoredResult) -> dict[str, Any]:
+    return {"id": stored.id, "check_id": stored.check_id, **stored.result.as_dict()}
+
+
+def event(item: Event) -> dict[str, Any]:
+    return item.as_dict()
+
+
+def redacted(model: BaseModel) -> dict[str, Any]:
+    """A validated definition as JSON: pydantic masks every SecretStr."""
+    data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    data["name"] = getattr(model, "name", data.get("name"))
+    return data
+
+
+def literal_secrets(model: BaseModel, raw: Any, path: str = "") -> list[str]:
+    """Paths of secret fields given as literal values rather than `${ENV}` or `file:` references."""
+    found: list[str] = []
+    if not isinstance(raw, dict):
+        return found
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name, None)
+        key = info.alias or name
+        given = raw.get(key, raw.get(name))
+        where = f"{path}.{key}" if path else key
+        if isinstance(value, SecretStr):
+            if isinstance(given, str) and not given.startswith(("${", "file:")):
+                found.append(where)
+        elif isinstance(value, BaseModel):
+            found.extend(literal_secrets(value, given, where))
+        elif isinstance(value, list) and isinstance(given, list):
+            for index, (item, item_raw) in enumerate(zip(value, given, strict=False)):
+                if isinstance(item, BaseModel):
+                    found.extend(literal_secrets(item, item_raw, f"{where}[{index}]"))
+    return found

@@ -1,0 +1,220 @@
+"""/api/v1/sites: list, read, create, replace and delete sites, and the checks inside a store-defined site.
+
+Sites from the config file are read-only here; store-defined ones are saved as definitions (secrets only as
+references) and the engine is asked to reload.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sitewarden.config.overlay import validate_site_definition
+from sitewarden.errors import ConfigError, SitewardenError
+from sitewarden.results import utcnow
+from sitewarden.store.commands import request_command
+from sitewarden.store.history import site_checks, site_row
+from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery, overview
+from sitewarden.store.sites import delete_site_definition, save_site_definition, site_definition
+from sitewarden.web.api import shapes
+from sitewarden.web.api.common import ApiError, admin, choice, integer, json_object, page, text
+from sitewarden.web.context import web
+
+
+async def list_sites(request: Request) -> Response:
+    limit = integer(request, "limit", 50, 1, 500)
+    offset = integer(request, "offset", 0, 0)
+    query = OverviewQuery(
+        status=choice(request, "status", list(STATUS_RANKS)),
+        group=text(request, "group"),
+        search=text(request, "q"),
+        sort=choice(request, "sort", SORTS) or "status",
+        page=offset // limit + 1,
+        per_page=limit,
+    )
+    if offset % limit:
+        raise ApiError(400, "offset must be a multiple of limit")
+    data = await web(request).read(lambda connection: overview(connection, query, utcnow()))
+    return JSONResponse(
+        {**page([shapes.site_summary(row) for row in data.sites], data.total, limit, offset), "counts": data.counts}
+    )
+
+
+def read_site(connection: Connection, name: str) -> dict[str, Any] | None:
+    row = site_row(connection, name)
+    definition = site_definition(connection, name)
+    if (row is None or not row["active"]) and definition is None:
+        return None
+    out: dict[str, Any] = {"name": name, "pending": row is None or not row["active"]}
+    if row is not None and row["active"]:
+        out.update(url=row["url"], groups=row["groups"], contacts=row["contacts"], source=row["source"])
+        out["checks"] = [shapes.check(item, name) for item in site_checks(connection, row["id"])]
+    if definition is not None:
+        out["definition"] = _shown(definition)
+        out.setdefault("source", "api")
+        out.setdefault("url", definition.get("url"))
+    return out
+
+
+async def get_site(request: Request) -> Response:
+    found = await web(request).read(read_site, request.path_params["name"])
+    if found is None:
+        raise ApiError(404, f"no site named '{request.path_params['name']}'")
+    return JSONResponse(found)
+
+
+async def create_site(request: Request) -> Response:
+    user = admin(request)
+    definition = _valid(await json_object(request))
+    new = await web(request).read(_save, definition, user.name, None)
+    if not new:
+        raise ApiError(409, f"a site named '{definition['name']}' already exists; use PUT to replace it")
+    return JSONResponse(_shown(definition), status_code=201)
+
+
+async def replace_site(request: Request) -> Response:
+    user = admin(request)
+    name = request.path_params["name"]
+    body = await json_object(request)
+    body.setdefault("name", name)
+    if body["name"] != name:
+        raise ApiError(400, "the name in the body differs from the name in the path")
+    definition = _valid(body)
+    new = await web(request).read(_save, definition, user.name, name)
+    return JSONResponse(_shown(definition), status_code=201 if new else 200)
+
+
+async def delete_site(request: Request) -> Response:
+    user = admin(request)
+    name = request.path_params["name"]
+
+    def work(connection: Connection) -> bool:
+        _writable(connection, name)
+        gone = delete_site_definition(connection, name)
+        if gone:
+            request_command(connection, "*", "reload", utcnow(), requested_by=user.name)
+        return gone
+
+    if not await web(request).read(work):
+        raise ApiError(404, f"no store-defined site named '{name}'")
+    return Response(status_code=204)
+
+
+async def add_check(request: Request) -> Response:
+    user = admin(request)
+    name = request.path_params["name"]
+    body = await json_object(request)
+
+    def change(definition: dict[str, Any]) -> None:
+        checks = definition.setdefault("checks", [])
+        wanted = body.get("name") or body.get("kind")
+        if any((item.get("name") or item.get("kind")) == wanted for item in checks):
+            raise ApiError(409, f"site '{name}' already has a check named '{wanted}'")
+        checks.append(body)
+
+    definition = await _edit(request, name, change, user.name)
+    return JSONResponse(_shown(definition), status_code=201)
+
+
+async def replace_check(request: Request) -> Response:
+    user = admin(request)
+    name, check = request.path_params["name"], request.path_params["check"]
+    body = await json_object(request)
+    body.setdefault("name", check)
+
+    def change(definition: dict[str, Any]) -> None:
+        checks = definition.get("checks") or []
+        for index, item in enumerate(checks):
+            if (item.get("name") or item.get("kind")) == check:
+                checks[index] = body
+                return
+        raise ApiError(404, f"site '{name}' has no check named '{check}'")
+
+    return JSONResponse(_shown(await _edit(request, name, change, user.name)))
+
+
+async def delete_check(request: Request) -> Response:
+    user = admin(request)
+    name, check = request.path_params["name"], request.path_params["check"]
+
+    def change(definition: dict[str, Any]) -> None:
+        checks = definition.get("checks") or []
+        kept = [item for item in checks if (item.get("name") or item.get("kind")) != check]
+        if len(kept) == len(checks):
+            raise ApiError(404, f"site '{name}' has no check named '{check}'")
+        definition["checks"] = kept
+
+    await _edit(request, name, change, user.name)
+    return Response(status_code=204)
+
+
+async def _edit(request: Request, name: str, change: Any, user: str) -> dict[str, Any]:
+    def work(connection: Connection) -> dict[str, Any]:
+        _writable(connection, name)
+        current = site_definition(connection, name)
+        if current is None:
+            raise ApiError(404, f"no store-defined site named '{name}'")
+        updated = copy.deepcopy(current)
+        change(updated)
+        definition = _valid(updated)
+        _save(connection, definition, user, name)
+        return definition
+
+    return await web(request).read(work)
+
+
+def _save(connection: Connection, definition: dict[str, Any], user: str, replacing: str | None) -> bool:
+    if replacing is not None:
+        _writable(connection, replacing)
+    try:
+        new = save_site_definition(connection, definition, "api", utcnow())
+    except SitewardenError as exc:
+        raise ApiError(409, exc.message) from None
+    if replacing is None and not new:
+        return False
+    request_command(connection, "*", "reload", utcnow(), requested_by=user)
+    return new
+
+
+def _writable(connection: Connection, name: str) -> None:
+    row = site_row(connection, name)
+    if row is not None and row["active"] and row["source"] == "config":
+        raise ApiError(409, f"site '{name}' is defined in the config file and is read-only in the API")
+
+
+def _valid(definition: dict[str, Any]) -> dict[str, Any]:
+    """Refuse what the config loader would refuse, and literal secrets (only `${ENV}` or `file:` references)."""
+    if not isinstance(definition.get("name"), str):
+        raise ApiError(422, "name: a site needs a name")
+    try:
+        model = validate_site_definition(definition, "site")
+    except ConfigError as exc:
+        raise ApiError(422, f"{exc.path}: {exc.message}" if exc.path else exc.message) from None
+    literal = shapes.literal_secrets(model, definition)
+    if literal:
+        raise ApiError(422, f"{literal[0]}: give secrets as ${{ENV_VAR}} or file:/path references, not values")
+    return definition
+
+
+def _shown(definition: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return shapes.redacted(validate_site_definition(definition, "site"))
+    except ConfigError:  # a reference that cannot be resolved here: show the definition without its values
+        return {"name": definition.get("name"), "url": definition.get("url"), "unresolved": True}
+
+
+routes = [
+    Route("/sites", list_sites, methods=["GET"]),
+    Route("/sites", create_site, methods=["POST"]),
+    Route("/sites/{name}", get_site, methods=["GET"]),
+    Route("/sites/{name}", replace_site, methods=["PUT"]),
+    Route("/sites/{name}", delete_site, methods=["DELETE"]),
+    Route("/sites/{name}/checks", add_check, methods=["POST"]),
+    Route("/sites/{name}/checks/{check}", replace_check, methods=["PUT"]),
+    Route("/sites/{name}/checks/{check}", delete_check, methods=["DELETE"]),
+]

@@ -1,0 +1,136 @@
+"""The Starlette app: pages, API, /metrics and /health behind one auth middleware, with JSON or HTML errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from sitewarden.errors import NotFound, SitewardenError
+from sitewarden.results import utcnow
+from sitewarden.store.database import Database
+from sitewarden.store.users import web_key
+from sitewarden.web.api.common import ApiError, error_response
+from sitewarden.web.api.routes import api_mount
+from sitewarden.web.auth.middleware import AuthMiddleware
+from sitewarden.web.auth.sessions import SessionCodec
+from sitewarden.web.context import WebContext
+from sitewarden.web.render import STATIC, make_templates
+from sitewarden.web.routes import actions, events, extensions, heartbeats, login, overview, site, status_page, system
+from sitewarden.web.routes import tokens as token_pages
+from sitewarden.web.settings import WebSettings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(database: Database, settings: WebSettings | None = None, *, demo: bool = False) -> Starlette:
+    """The whole web app for one store; `demo` signs every visitor in as an admin (loopback demo only)."""
+    settings = settings or WebSettings()
+    if settings.session_secret is not None:
+        secret = settings.session_secret.get_secret_value()
+    else:
+        with database.transaction() as connection:
+            secret = web_key(connection, "session", utcnow())
+    context = WebContext(
+        database=database,
+        settings=settings,
+        codec=SessionCodec(secret, settings.session_lifetime),
+        templates=make_templates(),
+        demo=demo,
+    )
+    ping = _ping_routes()
+    context.public_paths = [_prefix(route) for route in ping]
+    routes: list[BaseRoute] = [
+        *ping,
+        *login.routes,
+        *overview.routes,
+        *site.routes,
+        *actions.routes,
+        *events.routes,
+        *extensions.routes,
+        *heartbeats.routes,
+        *token_pages.routes,
+        *status_page.routes,
+        *system.routes,
+        api_mount(),
+        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(AuthMiddleware, context=context)],
+        exception_handlers={
+            HTTPException: _http_error,
+            ApiError: _api_error,
+            SitewardenError: _sitewarden_error,
+            Exception: _internal_error,
+        },
+    )
+    app.state.web = context
+    app.state.database = database
+    return app
+
+
+def _ping_routes() -> list[BaseRoute]:
+    """The heartbeat ping URLs, served without login, when the heartbeat module is installed."""
+    if importlib.util.find_spec("sitewarden.web.ping") is None:
+        return []
+    from sitewarden.web import ping  # type: ignore[attr-defined,unused-ignore]
+
+    found: list[BaseRoute] = list(ping.ping_routes())
+    return found
+
+
+def _prefix(route: BaseRoute) -> str:
+    path = str(getattr(route, "path", ""))
+    return path.split("{", 1)[0] or "/-none-"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/metrics", "/health"))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return _error(request, exc.status_code, str(exc.detail))
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return _error(request, exc.status, exc.message)
+
+
+async def _sitewarden_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SitewardenError)
+    return _error(request, 404 if isinstance(exc, NotFound) else 400, exc.message)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    logger.error("request failed path=%s", request.url.path, exc_info=exc)
+    return _error(request, 500, "internal error, details in the server log")
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return error_response(status, message)
+    context: WebContext = request.app.state.web
+    return context.templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message}, status_code=status
+    )
+
+
+def route_paths(app: Starlette) -> list[str]:
+    """Every path the app answers, for docs and tests."""
+    paths: list[str] = []
+    for route in app.routes:
+        if isinstance(route, Mount):
+            paths.extend(route.path + str(getattr(sub, "path", "")) for sub in route.routes)
+        elif isinstance(route, Route):
+            paths.append(route.path)
+    return paths

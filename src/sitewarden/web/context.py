@@ -1,0 +1,58 @@
+"""What every request handler of the web app shares: the store, the settings, templates and the session codec."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from starlette.requests import Request
+
+from sitewarden.store.database import Database
+from sitewarden.store.users import User
+from sitewarden.web.auth.sessions import SessionCodec
+from sitewarden.web.settings import WebSettings
+
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
+
+T = TypeVar("T")
+DEMO_USER = User(id=0, name="demo", role="admin", created_at=datetime(2000, 1, 1, tzinfo=UTC))
+
+
+@dataclass
+class WebContext:
+    """Shared by all requests; the app keeps no other state, so several web processes can serve one store."""
+
+    database: Database
+    settings: WebSettings
+    codec: SessionCodec
+    templates: Jinja2Templates
+    demo: bool = False
+    public_paths: list[str] = field(default_factory=list)
+
+    async def read(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work(connection, *args)` in one transaction, in a worker thread so the loop stays free."""
+        return await asyncio.to_thread(self._run, work, args)
+
+    def _run(self, work: Callable[..., T], args: tuple[Any, ...]) -> T:
+        with self.database.transaction() as connection:
+            return work(connection, *args)
+
+
+def web(request: Request) -> WebContext:
+    context: WebContext = request.app.state.web
+    return context
+
+
+def principal(request: Request) -> User | None:
+    """The signed-in user (or the demo user), or None."""
+    user: User | None = request.scope.get("state", {}).get("principal")
+    return user
+
+
+def session_of(request: Request) -> dict[str, Any]:
+    session: dict[str, Any] = request.scope.get("state", {}).get("session") or {}
+    return session

@@ -1,0 +1,79 @@
+"""Actions from the site page: run now, pause, resume, acknowledge (as engine commands) and maintenance windows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, select
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from sitewarden.durations import parse_duration
+from sitewarden.results import utcnow
+from sitewarden.store.commands import request_command
+from sitewarden.store.maintenance import add_window, delete_window
+from sitewarden.store.tables import checks, sites
+from sitewarden.web.context import web
+from sitewarden.web.routes.forms import back, checked_form, require_admin
+
+CHECK_ACTIONS = ("run_now", "pause", "resume", "acknowledge")
+
+
+def command_check(connection: Connection, check_id: int, action: str, user: str) -> str | None:
+    """Queue a command for a check by id; returns the site name (None for a check outside any site)."""
+    row = connection.execute(
+        select(checks.c.key, sites.c.name)
+        .select_from(checks.outerjoin(sites, sites.c.id == checks.c.site_id))
+        .where(checks.c.id == check_id, checks.c.active.is_(True))
+    ).first()
+    if row is None:
+        raise HTTPException(404, f"no check with id {check_id}")
+    request_command(connection, row.key, action, utcnow(), requested_by=user)
+    return str(row.name) if row.name is not None else None
+
+
+async def check_action(request: Request) -> Response:
+    user = require_admin(request)
+    await checked_form(request)
+    action = request.path_params["action"]
+    if action not in CHECK_ACTIONS:
+        raise HTTPException(404, f"unknown action '{action}'")
+    site = await web(request).read(command_check, request.path_params["id"], action, user.name)
+    return back(request, f"/sites/{site}" if site else "/")
+
+
+async def add_maintenance(request: Request) -> Response:
+    user = require_admin(request)
+    form = await checked_form(request)
+    name = request.path_params["name"]
+    try:
+        length = parse_duration(str(form.get("duration") or "1h"))
+        start_text = str(form.get("starts_at") or "").strip()
+        starts_at = datetime.fromisoformat(start_text) if start_text else utcnow()
+    except ValueError as exc:
+        raise HTTPException(400, f"maintenance window: {exc}") from None
+    if starts_at.tzinfo is None:
+        starts_at = starts_at.replace(tzinfo=utcnow().tzinfo)
+    reason = str(form.get("reason") or "")[:500]
+    if length <= 0 or length > 90 * 86400:
+        raise HTTPException(400, "maintenance window: the duration must be between 1 s and 90 days")
+    await web(request).read(
+        add_window, name, starts_at, starts_at + timedelta(seconds=length), reason, user.name, utcnow()
+    )
+    return back(request, f"/sites/{name}")
+
+
+async def remove_maintenance(request: Request) -> Response:
+    require_admin(request)
+    await checked_form(request)
+    await web(request).read(delete_window, request.path_params["id"])
+    return back(request, f"/sites/{request.path_params['name']}")
+
+
+routes = [
+    Route("/checks/{id:int}/{action}", check_action, methods=["POST"], name="check_action"),
+    Route("/sites/{name}/maintenance", add_maintenance, methods=["POST"], name="add_maintenance"),
+    Route("/sites/{name}/maintenance/{id:int}/delete", remove_maintenance, methods=["POST"]),
+]

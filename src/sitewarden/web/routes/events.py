@@ -1,0 +1,55 @@
+"""The event stream with filters by site, type and minimum severity, paged by id."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from sitewarden.events.model import EventType, Severity
+from sitewarden.store.events import recent_events
+from sitewarden.web.context import web
+
+PAGE = 50
+
+
+def event_filters(request: Request) -> dict[str, str | None]:
+    params = request.query_params
+    kind = params.get("type") or None
+    severity = params.get("severity") or None
+    return {
+        "site": (params.get("site") or "").strip()[:200] or None,
+        "type": kind if kind in {item.value for item in EventType} else None,
+        "severity": severity if severity in {item.label for item in Severity} else None,
+    }
+
+
+async def events_page(request: Request) -> Response:
+    context = web(request)
+    filters = event_filters(request)
+    before = request.query_params.get("before")
+    before_id = int(before) if before and before.isdigit() else None
+    events = await context.read(
+        lambda connection: recent_events(
+            connection,
+            limit=PAGE,
+            site=filters["site"],
+            types=[filters["type"]] if filters["type"] else None,
+            min_severity=Severity.parse(filters["severity"]) if filters["severity"] else None,
+            before_id=before_id,
+        )
+    )
+    return context.templates.TemplateResponse(
+        request,
+        "events.html",
+        {
+            "events": events,
+            "filters": filters,
+            "types": [item.value for item in EventType],
+            "severities": [item.label for item in Severity],
+            "older": events[-1].id if len(events) == PAGE else None,
+        },
+    )
+
+
+routes = [Route("/events", events_page, name="events")]

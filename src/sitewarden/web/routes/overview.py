@@ -1,0 +1,68 @@
+"""The overview page: every site with its worst status, uptime, sparkline and certificate, filtered and paged."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from sitewarden.results import utcnow
+from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery, overview, site_groups
+from sitewarden.web.context import web
+from sitewarden.web.extras import overview_extras
+
+PER_PAGE = (25, 50, 100, 200)
+
+
+def overview_query(request: Request) -> OverviewQuery:
+    """Filters from the query string; unknown values fall back to defaults rather than failing."""
+    params = request.query_params
+    status = params.get("status") or None
+    sort = params.get("sort") or "status"
+    try:
+        page = max(1, int(params.get("page") or 1))
+    except ValueError:
+        page = 1
+    try:
+        per_page = int(params.get("per_page") or 50)
+    except ValueError:
+        per_page = 50
+    return OverviewQuery(
+        status=status if status in STATUS_RANKS else None,
+        group=(params.get("group") or "").strip() or None,
+        search=(params.get("q") or "").strip()[:200] or None,
+        sort=sort if sort in SORTS else "status",
+        page=page,
+        per_page=per_page if per_page in PER_PAGE else 50,
+    )
+
+
+async def overview_page(request: Request) -> Response:
+    context = web(request)
+    query = overview_query(request)
+
+    def work(connection):  # type: ignore[no-untyped-def]
+        page = overview(connection, query, utcnow())
+        overview_extras(connection, page.sites)
+        return page, site_groups(connection)
+
+    page, groups = await context.read(work)
+    filters = {"status": query.status, "group": query.group, "q": query.search, "sort": query.sort}
+    if query.per_page != 50:
+        filters["per_page"] = str(query.per_page)
+    template = "overview_table.html" if request.query_params.get("fragment") == "table" else "overview.html"
+    return context.templates.TemplateResponse(
+        request,
+        template,
+        {
+            "page": page,
+            "groups": groups,
+            "filters": filters,
+            "statuses": list(STATUS_RANKS),
+            "sorts": SORTS,
+            "per_pages": PER_PAGE,
+        },
+    )
+
+
+routes = [Route("/", overview_page, name="overview")]

@@ -1,0 +1,223 @@
+"""/metrics in the Prometheus text format and /health in the CMS Health Check format, both from the store."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import Connection, func, select
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sitewarden import __version__
+from sitewarden.results import utcnow
+from sitewarden.store.overview import CERTIFICATE_METRICS
+from sitewarden.store.tables import checks, results, sites, states
+from sitewarden.store.workers import worker_stats
+from sitewarden.web.context import web
+from sitewarden.web.extras import handler_failures
+
+STALE_WORKER = 30.0
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def metric_families(connection: Connection) -> list[Metric]:
+    """Every figure /metrics shows, read in one transaction."""
+    status = GaugeMetricFamily(
+        "sitewarden_check_status",
+        "Confirmed status: 0 ok, 1 warning, 2 error, 3 unknown.",
+        labels=["site", "check", "kind"],
+    )
+    duration = GaugeMetricFamily(
+        "sitewarden_check_last_duration_seconds", "Duration of the last run.", labels=["site", "check", "kind"]
+    )
+    paused = GaugeMetricFamily("sitewarden_check_paused", "1 while a check is paused.", labels=["site", "check"])
+    rows = connection.execute(
+        select(
+            checks.c.id,
+            checks.c.name,
+            checks.c.kind,
+            sites.c.name.label("site"),
+            states.c.hard_status,
+            states.c.last_duration_ms,
+            states.c.paused,
+        )
+        .select_from(checks.outerjoin(sites, sites.c.id == checks.c.site_id).outerjoin(states))
+        .where(checks.c.active.is_(True))
+    ).all()
+    for row in rows:
+        site = row.site or ""
+        if row.hard_status is not None:
+            status.add_metric([site, row.name, row.kind], row.hard_status)
+        if row.last_duration_ms is not None:
+            duration.add_metric([site, row.name, row.kind], row.last_duration_ms / 1000)
+        paused.add_metric([site, row.name], 1 if row.paused else 0)
+    certificate = GaugeMetricFamily(
+        "sitewarden_certificate_days_left", "Days until the certificate expires.", labels=["site", "check"]
+    )
+    names = {row.id: (row.site or "", row.name) for row in rows if row.kind in ("tls", "http")}
+    for check_id, metrics in _latest_metrics(connection, list(names)):
+        for metric in metrics or []:
+            if metric.get("name") in CERTIFICATE_METRICS:
+                certificate.add_metric(list(names[check_id]), float(metric["value"]))
+    return [status, duration, paused, certificate, *_engine_families(connection)]
+
+
+def _latest_metrics(connection: Connection, check_ids: list[int]) -> Iterator[tuple[int, Any]]:
+    for start in range(0, len(check_ids), 500):
+        chunk = check_ids[start : start + 500]
+        latest = (
+            select(results.c.check_id, func.max(results.c.started_at).label("at"))
+            .where(results.c.check_id.in_(chunk))
+            .group_by(results.c.check_id)
+            .subquery()
+        )
+        query = select(results.c.check_id, results.c.metrics).join(
+            latest, (latest.c.check_id == results.c.check_id) & (latest.c.at == results.c.started_at)
+        )
+        yield from connection.execute(query).tuples()
+
+
+def _engine_families(connection: Connection) -> list[Metric]:
+    now = utcnow()
+    lag = GaugeMetricFamily("sitewarden_engine_lag_seconds", "How late the last check started.", labels=["worker"])
+    seen = GaugeMetricFamily(
+        "sitewarden_engine_report_age_seconds", "Time since the engine last reported.", labels=["worker"]
+    )
+    queue = GaugeMetricFamily("sitewarden_engine_queue_size", "Items waiting per queue.", labels=["worker", "queue"])
+    running = GaugeMetricFamily("sitewarden_engine_running_checks", "Checks running now.", labels=["worker", "pool"])
+    runs = CounterMetricFamily("sitewarden_engine_runs", "Check runs since the engine started.", labels=["worker"])
+    failed = CounterMetricFamily(
+        "sitewarden_engine_failed_batches", "Result batches the store refused.", labels=["worker"]
+    )
+    for stats in worker_stats(connection):
+        worker = str(stats["name"])
+        seen.add_metric([worker], (now - stats["updated_at"]).total_seconds())
+        lag.add_metric([worker], float(stats.get("lag_seconds", 0.0)))
+        queue.add_metric([worker, "write"], float(stats.get("write_queue", 0)))
+        runs.add_metric([worker], float(stats.get("runs", 0)))
+        failed.add_metric([worker], float(stats.get("failed_batches", 0)))
+        for pool, number in dict(stats.get("pools") or {}).items():
+            running.add_metric([worker, str(pool)], float(number))
+    handlers = CounterMetricFamily("sitewarden_handler_failures", "Failed notification deliveries.", labels=["handler"])
+    for handler, number in handler_failures(connection).items():
+        handlers.add_metric([handler], float(number))
+    return [lag, seen, queue, running, runs, failed, handlers]
+
+
+class _Snapshot(Collector):
+    def __init__(self, families: list[Metric]) -> None:
+        self.families = families
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self.families
+
+
+async def metrics(request: Request) -> Response:
+    families = await web(request).read(metric_families)
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_Snapshot(families))
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE)
+
+
+def health_document(connection: Connection, pending: list[str]) -> dict[str, Any]:
+    """sitewarden's own health: the store answers and is migrated, and an engine reported recently."""
+    now = utcnow()
+    stamp = now.isoformat()
+    started = time.perf_counter()
+    connection.execute(select(1)).scalar()
+    latency = (time.perf_counter() - started) * 1000
+    checks_doc: dict[str, list[dict[str, Any]]] = {
+        "sitewarden:database": [
+            {
+                "componentId": "database",
+                "componentType": "datastore",
+                "status": "pass",
+                "time": stamp,
+                "observedValue": round(latency, 2),
+                "observedUnit": "ms",
+            }
+        ],
+        "sitewarden:migrations": [
+            {
+                "componentId": "database",
+                "componentType": "datastore",
+                "status": "warn" if pending else "pass",
+                "time": stamp,
+                "observedValue": len(pending),
+                "output": f"pending migrations: {', '.join(pending)}" if pending else "",
+            }
+        ],
+    }
+    engines = []
+    for stats in worker_stats(connection):
+        age = (now - stats["updated_at"]).total_seconds()
+        engines.append(
+            {
+                "componentId": str(stats["name"]),
+                "componentType": "system",
+                "status": "pass" if age <= STALE_WORKER else "fail",
+                "time": stamp,
+                "observedValue": round(age, 1),
+                "observedUnit": "s",
+                "output": "" if age <= STALE_WORKER else f"no report for {timedelta(seconds=int(age))}",
+            }
+        )
+    if not engines:
+        engines.append(
+            {
+                "componentId": "engine",
+                "componentType": "system",
+                "status": "warn",
+                "time": stamp,
+                "output": "no engine has reported to this store",
+            }
+        )
+    checks_doc["sitewarden:engine"] = engines
+    statuses = {item["status"] for items in checks_doc.values() for item in items}
+    overall = "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"
+    return {
+        "status": overall,
+        "version": __version__,
+        "serviceId": "sitewarden",
+        "description": "Health of the sitewarden service",
+        "time": stamp,
+        "checks": checks_doc,
+    }
+
+
+async def health(request: Request) -> Response:
+    context = web(request)
+    try:
+        pending = await asyncio.to_thread(context.database.pending_migrations)
+        document = await context.read(health_document, pending)
+    except Exception as exc:  # the store itself is down: that is the health answer, not an error page
+        document = {
+            "status": "fail",
+            "version": __version__,
+            "serviceId": "sitewarden",
+            "description": "Health of the sitewarden service",
+            "time": utcnow().isoformat(),
+            "checks": {
+                "sitewarden:database": [
+                    {
+                        "componentId": "database",
+                        "componentType": "datastore",
+                        "status": "fail",
+                        "output": str(exc)[:200],
+                    }
+                ]
+            },
+        }
+    status_code = 503 if document["status"] == "fail" else 200
+    return JSONResponse(document, status_code=status_code, media_type="application/health+json")
+
+
+routes = [Route("/metrics", metrics, name="metrics"), Route("/health", health, name="health")]

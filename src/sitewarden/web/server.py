@@ -1,0 +1,83 @@
+"""Running the web app under uvicorn: alone (`sitewarden serve`) or as a task beside the engine (the demo)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import logging
+
+import uvicorn
+from starlette.applications import Starlette
+
+from sitewarden.config.models import Config
+from sitewarden.errors import AuthError
+from sitewarden.store.database import Database, open_database
+from sitewarden.store.users import count_users
+from sitewarden.web.app import create_app
+
+logger = logging.getLogger(__name__)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_open_bind(database: Database, host: str) -> None:
+    """Without a user, anyone who reaches the port could use the dashboard: only loopback is allowed then."""
+    if is_loopback(host):
+        return
+    with database.transaction() as connection:
+        users = count_users(connection)
+    if users == 0:
+        raise AuthError(
+            f"refusing to listen on {host} while no user exists",
+            hint="create one with `sitewarden user add NAME --admin`, or listen on 127.0.0.1",
+        )
+
+
+def make_server(app: Starlette, host: str, port: int) -> uvicorn.Server:
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        ws="none",
+        server_header=False,
+        proxy_headers=False,
+        loop="asyncio",
+    )
+    return uvicorn.Server(config)
+
+
+def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
+    """`sitewarden serve`: the dashboard until SIGINT/SIGTERM."""
+    host = host or config.web.host
+    port = port or config.web.port
+    database = open_database(config.store.url)
+    try:
+        refuse_open_bind(database, host)
+        server = make_server(create_app(database, config.web), host, port)
+        logger.info("dashboard listening url=http://%s:%d/", host, port)
+        from sitewarden.engine.main import run_async
+
+        run_async(server.serve)
+    finally:
+        database.close()
+
+
+async def serve_beside(database: Database, config: Config, port: int, stop: asyncio.Event, *, demo: bool) -> None:
+    """The dashboard on 127.0.0.1 in the running loop until `stop` is set (the demo runs it beside the engine)."""
+    server = make_server(create_app(database, config.web, demo=demo), "127.0.0.1", port)
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]  # the caller owns signals
+    task = asyncio.create_task(server.serve(), name="dashboard")
+    await stop.wait()
+    server.should_exit = True
+    await task
