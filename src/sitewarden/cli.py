@@ -24,6 +24,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+user_app = typer.Typer(help="Local users of the dashboard and API.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+token_app = typer.Typer(help="API tokens, sent as Authorization: Bearer <token>.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # pipes and cron get whole lines
 err = Console(stderr=True, soft_wrap=True)
@@ -182,6 +186,107 @@ def db_upgrade(config: ConfigOption = None) -> None:
     applied = database.upgrade()
     database.close()
     out.print(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default web.host, 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default web.port, 8470).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the dashboard, JSON API and /metrics; refuses a non-loopback address while no user exists."""
+    from sitewarden.web.server import serve as serve_web
+
+    serve_web(_load(config), host, port)
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")]
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    admin: Annotated[bool, typer.Option("--admin", help="May act (run, pause, edit), not only look.")] = False,
+    password_stdin: PasswordStdin = False,
+    config: ConfigOption = None,
+) -> None:
+    """Add a local user (role viewer, or admin with --admin)."""
+    from sitewarden.web.accounts import add_account
+
+    user = add_account(_load(config), name, _password(password_stdin), admin=admin)
+    out.print(f"added user {user.name} ({user.role})", markup=False)
+
+
+@user_app.command("password")
+def user_password(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    password_stdin: PasswordStdin = False,
+    config: ConfigOption = None,
+) -> None:
+    """Set a user's password."""
+    from sitewarden.web.accounts import change_password
+
+    change_password(_load(config), name, _password(password_stdin))
+    out.print(f"password of {name} changed", markup=False)
+
+
+@user_app.command("list")
+def user_list(config: ConfigOption = None) -> None:
+    """List the local users and their roles."""
+    from sitewarden.web.accounts import accounts
+
+    for user in accounts(_load(config)):
+        out.print(f"{user.name}\t{user.role}\tlast login {user.last_login_at or 'never'}", markup=False)
+
+
+@user_app.command("delete")
+def user_delete(name: Annotated[str, typer.Argument(help="Login name.")], config: ConfigOption = None) -> None:
+    """Delete a user and their API tokens."""
+    from sitewarden.web.accounts import remove_account
+
+    remove_account(_load(config), name)
+    out.print(f"deleted user {name}", markup=False)
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Option("--user", help="The user the token acts as.")],
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")] = "cli",
+    config: ConfigOption = None,
+) -> None:
+    """Create an API token; it is printed once and stored only as a hash."""
+    from sitewarden.web.accounts import new_token
+
+    out.print(new_token(_load(config), user, name), markup=False, highlight=False)
+
+
+@token_app.command("list")
+def token_list(
+    user: Annotated[str | None, typer.Option("--user", help="Only this user's tokens.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """List API tokens (id, user, name, first characters)."""
+    from sitewarden.web.accounts import tokens
+
+    for token in tokens(_load(config), user):
+        out.print(f"{token.id}\t{token.user}\t{token.name}\t{token.prefix}…", markup=False, highlight=False)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="Id from `token list`.")], config: ConfigOption = None
+) -> None:
+    """Revoke an API token."""
+    from sitewarden.web.accounts import drop_token
+
+    drop_token(_load(config), token_id)
+    out.print(f"revoked token {token_id}", markup=False)
 
 
 def main() -> None:

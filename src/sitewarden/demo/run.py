@@ -18,6 +18,7 @@ from sitewarden.demo.fleet import DemoFleet, demo_config
 from sitewarden.engine.main import build_listeners, run_async
 from sitewarden.engine.service import Engine
 from sitewarden.store.database import open_database
+from sitewarden.web.server import serve_beside
 
 
 def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None) -> None:
@@ -40,8 +41,9 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
             loop.add_signal_handler(signum, stop.set)
         if duration is not None:
             loop.call_later(duration, stop.set)
-        console.print(f"demo config: {config_path}\nstop with Ctrl-C")
+        console.print(f"demo config: {config_path}\ndashboard: http://127.0.0.1:{port}/\nstop with Ctrl-C")
         runner = asyncio.create_task(engine.run_forever(stop))
+        dashboard = asyncio.create_task(serve_beside(database, config, port, stop, demo=True))
         descriptions = {site.name: site.description for site in sites}
         with Live(_table(engine, descriptions), console=console, refresh_per_second=2, transient=False) as live:
             while not stop.is_set():
@@ -50,6 +52,7 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
                     await asyncio.wait_for(stop.wait(), 0.5)
             live.update(_table(engine, descriptions))
         await runner
+        await dashboard
         await fleet.stop()
         database.close()
         console.print(f"\ndemo stopped; results are kept in {directory / 'demo.db'}")
