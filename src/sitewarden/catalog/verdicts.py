@@ -1,0 +1,131 @@
+"""Judge whole sites: every item of the latest inventory snapshot, stored, with an event for each changed verdict."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from sitewarden.catalog.assess import Assessment, Item, assess_item, product_for
+from sitewarden.catalog.records import SEVERITIES
+from sitewarden.events.model import Event, EventType, Severity
+from sitewarden.inventory.model import InventorySnapshot
+from sitewarden.store.assessments import assessment_rows, save_assessments
+from sitewarden.store.catalog import product_rows
+from sitewarden.store.database import Database
+from sitewarden.store.events import insert_events
+
+logger = logging.getLogger(__name__)
+VERDICT_SEVERITY = {
+    "insecure": Severity.ERROR,
+    "eol": Severity.WARNING,
+    "major": Severity.NOTICE,
+    "minor": Severity.NOTICE,
+    "bugfix": Severity.NOTICE,
+    "up_to_date": Severity.INFO,
+    "unknown": Severity.INFO,
+}
+
+
+def snapshot_items(snapshot: InventorySnapshot) -> list[Item]:
+    """Core, PHP, database and every component of a snapshot, each with its catalogue product."""
+    items = [
+        Item(component.kind, component.key, product_for(snapshot.cms, component.kind, component.key), component.version)
+        for component in snapshot.items()
+    ]
+    if snapshot.php_version:
+        items.append(Item("php", "php", "php", snapshot.php_version))
+    if snapshot.database_kind and snapshot.database_kind != "sqlite":
+        kind = snapshot.database_kind.lower()
+        if kind == "mysql" and "mariadb" in (snapshot.database_version or "").lower():
+            kind = "mariadb"
+        items.append(Item("database", kind, kind, snapshot.database_version))
+    return items
+
+
+def assess_site(
+    connection: Connection, site: str, snapshot: InventorySnapshot, today: date | None = None
+) -> tuple[list[Assessment], list[Event]]:
+    """Judge and store one site's items; events for the verdicts that changed (none on the very first judgement)."""
+    items = snapshot_items(snapshot)
+    rows = product_rows(connection, [item.product for item in items])
+    judged = [assess_item(item, rows, today) for item in items]
+    first = not assessment_rows(connection, site)
+    changed = save_assessments(connection, site, judged)
+    events = [] if first else [_event(site, assessment, old) for assessment, old in changed]
+    if first:
+        events = [
+            _event(site, assessment, None) for assessment, _ in changed if assessment.verdict in ("insecure", "eol")
+        ]
+    insert_events(connection, events)
+    return judged, events
+
+
+def _event(site: str, assessment: Assessment, old: str | None) -> Event:
+    item = assessment.item
+    security = assessment.verdict == "insecure" or old == "insecure"
+    severity = VERDICT_SEVERITY[assessment.verdict]
+    if assessment.verdict == "insecure" and assessment.severity == "critical":
+        severity = Severity.CRITICAL
+    was = f" (was {old})" if old else ""
+    return Event(
+        type=EventType.SECURITY if security else EventType.UPDATE,
+        severity=severity,
+        channel=f"site.{site}.assessment",
+        message=f"{site}: {item.kind} {item.key} is {assessment.verdict}{was}: {assessment.summary}",
+        payload={
+            "item_kind": item.kind,
+            "item_key": item.key,
+            "product": item.product,
+            "version": item.version,
+            "verdict": assessment.verdict,
+            "previous": old,
+            "advisories": [advisory["id"] for advisory in assessment.advisories],
+            "fixed_version": assessment.fixed_version,
+            "latest": assessment.latest,
+        },
+        site=site,
+        check="assessment",
+    )
+
+
+def reassess_fleet(database: Database, today: date | None = None) -> int:
+    """Judge every site's latest inventory again (after an import); returns how many verdicts changed."""
+    from sitewarden.store.inventory import latest_snapshots
+
+    changed = 0
+    with database.transaction() as connection:
+        snapshots = latest_snapshots(connection)
+    newest: dict[str, InventorySnapshot] = {}
+    for stored in snapshots:
+        if stored.site is not None:
+            newest[stored.site] = stored.snapshot
+    for site, snapshot in sorted(newest.items()):
+        with database.transaction() as connection:
+            _, events = assess_site(connection, site, snapshot, today)
+            changed += len(events)
+    return changed
+
+
+def open_advisories(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per (advisory or insecure mark, site item), most severe first, for `sitewarden advisories`."""
+    lines: list[dict[str, Any]] = []
+    for row in rows:
+        if row["verdict"] != "insecure":
+            continue
+        advisories = row["advisories"] or [{"id": "-", "title": row["summary"], "severity": None, "aliases": []}]
+        for advisory in advisories:
+            lines.append(
+                {
+                    **advisory,
+                    "site": row["site"],
+                    "item": f"{row['item_kind']} {row['item_key']}",
+                    "version": row["version"],
+                    "fixed_version": row["fixed_version"],
+                }
+            )
+    rank = {name: index for index, name in enumerate(SEVERITIES)}
+    lines.sort(key=lambda line: (-rank.get(line.get("severity") or "", -1), line["site"], line["item"]))
+    return lines
