@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from sitewarden.catalog.settings import CatalogSettings
 from sitewarden.config.kinds import check_kinds
 from sitewarden.durations import Duration
 from sitewarden.secrets import Secret
@@ -129,6 +130,7 @@ class Config(Section):
     pools: Pools = Field(default_factory=Pools, description="Concurrency per resource.")
     sites: list[SiteConfig] = Field(default_factory=list, description="Monitored sites with their checks.")
     checks: list[CheckConfig] = Field(default_factory=list, description="Checks that belong to no site.")
+    catalog: CatalogSettings = Field(default_factory=CatalogSettings, description="Release and advisory catalogue.")
     web: WebSettings = Field(default_factory=WebSettings, description="Dashboard, API and status pages.")
 
 
