@@ -262,6 +262,10 @@ class Engine:
             "pools": self.pools.snapshot(),
         }
 
+    async def run_check(self, key: str) -> Result:
+        """Run one check now, outside its schedule, with everything a scheduled run does (state, store, listeners)."""
+        return await self._run_one(self.checks[key])
+
     def run_now(self, key: str) -> bool:
         """Move a check to the front of the schedule (the dashboard's "run now")."""
         if key not in self.checks or key in self._running:

@@ -6,7 +6,7 @@ three in a row is news. Between two problem statuses (warning ↔ error) a confi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sitewarden.results import Result, Status
@@ -41,24 +41,30 @@ def advance(
     """Apply one result; return the new state and the hard transition it caused, if any."""
     status = result.status
     now = result.started_at
-    base = replace(
-        state,
-        last_status=status,
-        last_summary=result.summary,
-        last_result_at=now,
-        last_duration_ms=result.duration_ms,
-        version=state.version + 1,
-    )
+
+    def next_state(hard: Status | None, hard_since: datetime, soft: Status, attempts: int) -> CheckState:
+        return CheckState(
+            hard=hard,
+            hard_since=hard_since,
+            soft=soft,
+            attempts=attempts,
+            last_status=status,
+            last_summary=result.summary,
+            last_result_at=now,
+            last_duration_ms=result.duration_ms,
+            paused=state.paused,
+            memory=state.memory,
+            version=state.version + 1,
+        )
+
     if state.hard is not None and status is state.hard:
-        return replace(base, soft=status, attempts=0), None
+        return next_state(state.hard, state.hard_since, status, 0), None
     if state.hard not in (None, Status.OK) and status is not Status.OK:
         # Already a confirmed problem: a different problem status replaces it at once.
-        transition = Transition(state.hard, status, now, 1)
-        return replace(base, hard=status, hard_since=now, soft=status, attempts=0), transition
+        return next_state(status, now, status, 0), Transition(state.hard, status, now, 1)
     same_direction = (state.soft is Status.OK) == (status is Status.OK) and state.attempts > 0
     attempts = state.attempts + 1 if same_direction else 1
     threshold = success_threshold if status is Status.OK else failure_threshold
     if attempts >= threshold:
-        transition = Transition(state.hard, status, now, attempts)
-        return replace(base, hard=status, hard_since=now, soft=status, attempts=0), transition
-    return replace(base, soft=status, attempts=attempts), None
+        return next_state(status, now, status, 0), Transition(state.hard, status, now, attempts)
+    return next_state(state.hard, state.hard_since, status, attempts), None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 
 from sitewarden.errors import StoreError
@@ -68,12 +69,21 @@ class ResultWriter:
             first = await self.queue.get()
             if first is None:
                 break
-            await asyncio.sleep(self.flush_interval)  # let a batch gather: one transaction for many results
+            await self._gather_batch()
             drained = self._drain(self.batch_size - 1)
             batch = [first, *(item for item in drained if item is not None)]
             await self._write(batch)
             if None in drained:
                 break
+
+    async def _gather_batch(self) -> None:
+        """Wait until a full batch is queued or flush_interval has passed: one transaction for many results."""
+        deadline = time.monotonic() + self.flush_interval
+        while self.queue.qsize() < self.batch_size - 1:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            await asyncio.sleep(min(remaining, 0.05))
 
     def _drain(self, limit: int) -> list[PendingWrite | None]:
         items: list[PendingWrite | None] = []

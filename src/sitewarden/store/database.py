@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -90,6 +90,17 @@ def open_database(url: str) -> Database:
     database = Database(url)
     database.upgrade()
     return database
+
+
+def upsert_statement(connection: Connection, table: Table) -> Any:
+    """The dialect's INSERT that supports `.on_conflict_do_update` (SQLite and PostgreSQL spell it alike)."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def _alembic_config(connection: Connection) -> AlembicConfig:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select
 
 from sitewarden.results import Result, Status
+from sitewarden.store.database import upsert_statement
 from sitewarden.store.tables import rollups
 
 _STATUS_COLUMNS = {Status.OK: "ok", Status.WARNING: "warning", Status.ERROR: "error", Status.UNKNOWN: "unknown"}
@@ -45,16 +46,13 @@ def add_to_rollups(connection: Connection, rows: list[tuple[int, Result]]) -> No
         {"check_id": check_id, "period": "hour", "bucket": bucket_start, **values}
         for (check_id, bucket_start), values in buckets.items()
     ]
-    connection.execute(_upsert(connection.dialect.name), rows_out)
+    connection.execute(_upsert(connection), rows_out)
 
 
-def _upsert(dialect: str) -> Any:
+def _upsert(connection: Connection) -> Any:
     """One INSERT … ON CONFLICT DO UPDATE that folds new counts into existing buckets (SQLite and PostgreSQL)."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(rollups)
+    dialect = connection.dialect.name
+    statement = upsert_statement(connection, rollups)
     new = statement.excluded
     return statement.on_conflict_do_update(
         index_elements=[rollups.c.check_id, rollups.c.period, rollups.c.bucket],

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from sitewarden.results import Status
+from sitewarden.store.database import upsert_statement
 from sitewarden.store.tables import checks, sites, states
 
 
@@ -44,11 +45,7 @@ def save_states(connection: Connection, rows: dict[int, CheckState], now: dateti
     if not rows:
         return
     values = [_values(check_id, state, now) for check_id, state in rows.items()]
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(states)
+    statement = upsert_statement(connection, states)
     changed = {name: statement.excluded[name] for name in values[0] if name != "check_id"}
     connection.execute(statement.on_conflict_do_update(index_elements=[states.c.check_id], set_=changed), values)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import functools
 import ipaddress
 import socket
 import ssl
@@ -357,6 +358,7 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
+@functools.lru_cache(maxsize=8192)
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     try:
@@ -366,22 +368,28 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, parts.hostname or "", port
 
 
-def _is_ip(host: str) -> bool:
+@functools.lru_cache(maxsize=8192)
+def _ip_literal(host: str) -> tuple[int, str] | None:
+    """(family, address) when host is an IP literal; cached because every check of a fleet asks again."""
     try:
-        ipaddress.ip_address(host.strip("[]"))
+        address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return False
-    return True
+        return None
+    return (socket.AF_INET6 if address.version == 6 else socket.AF_INET), str(address)
+
+
+def _is_ip(host: str) -> bool:
+    return _ip_literal(host) is not None
 
 
 async def _resolve(resolver: Resolver, host: str, port: int, family: int | None) -> list[tuple[Any, ...]]:
     want = {4: socket.AF_INET, 6: socket.AF_INET6}.get(family or 0, socket.AF_UNSPEC)
-    if _is_ip(host):
-        address = ipaddress.ip_address(host.strip("[]"))
-        found = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    literal = _ip_literal(host)
+    if literal is not None:
+        found, address = literal
         if want not in (socket.AF_UNSPEC, found):
             raise HttpFailure("dns", f"{host} is not an IPv{family} address", phase="dns")
-        return [(found, str(address), port)]
+        return [(found, address, port)]
     try:
         infos = await resolver.resolve(host, port, want)
     except socket.gaierror as exc:
