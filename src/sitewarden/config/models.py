@@ -7,19 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from sitewarden.catalog.settings import CatalogSettings
 from sitewarden.config.kinds import check_kinds
 from sitewarden.durations import Duration
-from sitewarden.events.settings import (
-    MaintenanceWindow,
-    NotificationSettings,
-    ReportsConfig,
-    Silence,
-    SmtpConfig,
-    Targets,
-)
 from sitewarden.secrets import Secret
 from sitewarden.transport.options import HttpOptions
 from sitewarden.web.settings import WebSettings
@@ -92,18 +84,6 @@ class SiteConfig(Section):
     def _absolute_url(cls, value: str) -> str:
         return absolute_http_url(value)
 
-    @model_validator(mode="after")
-    def _checks_fit_site(self) -> SiteConfig:
-        """Let a check refuse a site it cannot work with (a missing secret, a token over plain http)."""
-        for index, check in enumerate(self.checks):
-            fits = getattr(check, "check_site", None)
-            if fits is not None:
-                try:
-                    fits(self)
-                except ValueError as exc:
-                    raise ValueError(f"checks[{index}]: {exc}") from None
-        return self
-
 
 class Retention(Section):
     """How long history is kept before it is pruned."""
@@ -152,12 +132,6 @@ class Config(Section):
     checks: list[CheckConfig] = Field(default_factory=list, description="Checks that belong to no site.")
     catalog: CatalogSettings = Field(default_factory=CatalogSettings, description="Release and advisory catalogue.")
     web: WebSettings = Field(default_factory=WebSettings, description="Dashboard, API and status pages.")
-    targets: Targets = Field(default_factory=list, description="Notification routing: match, processors, handlers.")
-    maintenance: list[MaintenanceWindow] = Field(default_factory=list, description="Windows that hold notifications.")
-    silences: list[Silence] = Field(default_factory=list, description="One-off silences of notifications.")
-    smtp: SmtpConfig | None = Field(default=None, description="Mail server for email handlers and reports.")
-    reports: ReportsConfig = Field(default_factory=ReportsConfig, description="Client and admin reports.")
-    notifications: NotificationSettings = Field(default_factory=NotificationSettings, description="Notifier.")
 
 
 def absolute_http_url(value: str) -> str:
