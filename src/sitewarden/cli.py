@@ -177,6 +177,32 @@ def demo(
     run_demo(directory, port=port)
 
 
+@app.command("import")
+def import_catalog(
+    what: Annotated[str, typer.Argument(help="core, extensions, advisories, eol, all, or one source.")] = "all",
+    source: Annotated[
+        Path | None, typer.Option("--from", help="Import from a downloaded file or a folder of them.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Download again and accept a much smaller source.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Import release and advisory data into the catalogue, then judge every site's inventory again."""
+    from sitewarden.catalog.commands import run_import
+
+    raise typer.Exit(run_import(_load(config), what, source, force, out))
+
+
+@app.command()
+def advisories(
+    site: Annotated[str | None, typer.Argument(help="Only this site.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """List the open advisories across the fleet, most severe first (exit 2 when any is open)."""
+    from sitewarden.catalog.commands import show_advisories
+
+    raise typer.Exit(show_advisories(_load(config), site, out))
+
+
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Apply pending database migrations (also done automatically on start)."""

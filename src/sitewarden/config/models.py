@@ -12,6 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from sitewarden.catalog.settings import CatalogSettings
 from sitewarden.config.kinds import check_kinds
 from sitewarden.durations import Duration
+from sitewarden.events.settings import (
+    MaintenanceWindow,
+    NotificationSettings,
+    ReportsConfig,
+    Silence,
+    SmtpConfig,
+    Targets,
+)
 from sitewarden.secrets import Secret
 from sitewarden.transport.options import HttpOptions
 from sitewarden.web.settings import WebSettings
@@ -132,6 +140,12 @@ class Config(Section):
     checks: list[CheckConfig] = Field(default_factory=list, description="Checks that belong to no site.")
     catalog: CatalogSettings = Field(default_factory=CatalogSettings, description="Release and advisory catalogue.")
     web: WebSettings = Field(default_factory=WebSettings, description="Dashboard, API and status pages.")
+    targets: Targets = Field(default_factory=list, description="Notification routing: match, processors, handlers.")
+    maintenance: list[MaintenanceWindow] = Field(default_factory=list, description="Windows that hold notifications.")
+    silences: list[Silence] = Field(default_factory=list, description="One-off silences of notifications.")
+    smtp: SmtpConfig | None = Field(default=None, description="Mail server for email handlers and reports.")
+    reports: ReportsConfig = Field(default_factory=ReportsConfig, description="Client and admin reports.")
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings, description="Notifier.")
 
 
 def absolute_http_url(value: str) -> str:

@@ -33,21 +33,31 @@ def build_listeners(config: Config, database: Database) -> list[ResultListener]:
     return []
 
 
-def run_once(config: Config, only: Sequence[str] = ()) -> list[tuple[CheckSpec, Result]]:
-    """Every selected check once, results stored; for cron and for `make demo`'s first table."""
+def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -> list[tuple[CheckSpec, Result]]:
+    """Every selected check once, results stored, then every pending notification delivered (unless `notify`)."""
+    from sitewarden.events.notifier import flush_notifications
+
     database = open_database(config.store.url)
     try:
 
         async def main() -> list[tuple[CheckSpec, Result]]:
             engine = Engine(config, database, only=only, listeners=build_listeners(config, database))
-            return await engine.run_once()
+            outcomes = await engine.run_once()
+            await flush_notifications(config, database, deliver=notify)
+            return outcomes
 
         return run_async(main)
     finally:
         database.close()
 
 
-def run_daemon(config: Config, only: Sequence[str] = (), *, on_ready: Callable[[Engine], Any] | None = None) -> None:
+def run_daemon(
+    config: Config,
+    only: Sequence[str] = (),
+    *,
+    on_ready: Callable[[Engine], Any] | None = None,
+    notify: bool = True,
+) -> None:
     """Run until SIGINT or SIGTERM; running checks finish and every result is flushed before exit."""
     database = open_database(config.store.url)
     try:
@@ -62,7 +72,15 @@ def run_daemon(config: Config, only: Sequence[str] = (), *, on_ready: Callable[[
                 result = on_ready(engine)
                 if asyncio.iscoroutine(result):
                     asyncio.ensure_future(result)
-            await engine.run_forever(stop)
+            from sitewarden.events.notifier import run_notifier
+
+            notifier = asyncio.create_task(run_notifier(config, database, stop), name="notifier") if notify else None
+            try:
+                await engine.run_forever(stop)
+            finally:
+                if notifier is not None:
+                    stop.set()
+                    await notifier
 
         run_async(main)
     finally:

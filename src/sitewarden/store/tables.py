@@ -354,3 +354,98 @@ maintenance_windows = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_maintenance_windows_site_ends_at", "site", "ends_at"),
 )
+
+# Notifications (events/): routing cursor, routed events, groups, deliveries with attempts, open alerts, reports.
+notify_cursors = Table(
+    "notify_cursors",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("last_event_id", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("dedupe", String(500), nullable=False, unique=True),
+    Column("target", String(200), nullable=False),
+    Column("event_id", BigInteger, nullable=False),
+    Column("notice", String(10), nullable=False),
+    Column("channel", String(400), nullable=False),
+    Column("severity", SmallInteger, nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("group_id", BigInteger, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_notifications_target_state_due_at", "target", "state", "due_at"),
+    Index("ix_notifications_group_id", "group_id"),
+)
+
+notify_groups = Table(
+    "notify_groups",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("target", String(200), nullable=False),
+    Column("items", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("group_id", BigInteger, nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("handler_index", Integer, nullable=False),
+    Column("handler_kind", String(50), nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("claimed_by", String(200), nullable=True),
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    UniqueConstraint("group_id", "handler_index", name="uq_deliveries_group_id_handler_index"),
+    Index("ix_deliveries_state_next_attempt_at", "state", "next_attempt_at"),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("delivery_id", BigInteger, nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("worker", String(200), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),
+    Column("ok", Boolean, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("duration_ms", Float, nullable=True),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("target", String(200), nullable=False),
+    Column("channel", String(400), nullable=False),
+    Column("site", String(200), nullable=True),
+    Column("is_open", Boolean, nullable=False),
+    Column("severity", SmallInteger, nullable=False),
+    Column("event_id", BigInteger, nullable=False),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("notified", Boolean, nullable=False),
+    Column("last_notified_at", UtcDateTime, nullable=True),
+    Column("reminders", Integer, nullable=False, default=0),
+    Column("version", Integer, nullable=False, default=0),
+    UniqueConstraint("target", "channel", name="uq_alerts_target_channel"),
+    Index("ix_alerts_target_is_open", "target", "is_open"),
+)
+
+report_runs = Table(
+    "report_runs",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("last_run_at", UtcDateTime, nullable=False),
+)

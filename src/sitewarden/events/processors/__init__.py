@@ -1,0 +1,10 @@
+"""The processor registry: kind → class. The config's processor union is derived from it."""
+
+from __future__ import annotations
+
+from sitewarden.events.processors.base import Processor, build_registry
+from sitewarden.events.processors.enrich import EnrichProcessor
+from sitewarden.events.processors.group import GroupProcessor
+from sitewarden.events.processors.redact import RedactProcessor
+
+PROCESSORS: dict[str, type[Processor]] = build_registry((EnrichProcessor, RedactProcessor, GroupProcessor))
