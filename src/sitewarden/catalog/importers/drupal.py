@@ -7,8 +7,7 @@ from typing import IO
 from urllib.parse import quote
 from xml.etree.ElementTree import Element, iterparse
 
-from sitewarden.catalog.importers.base import ImportContext, Importer, Part
-from sitewarden.catalog.importers.dates import parse_moment
+from sitewarden.catalog.importers.base import ImportContext, Importer, Part, parse_moment
 from sitewarden.catalog.records import CatalogRecord, ProductRecord, ReleaseRecord
 
 

@@ -7,8 +7,7 @@ from typing import IO, Any
 
 import ijson
 
-from sitewarden.catalog.importers.base import ImportContext, Importer, Part, text_of
-from sitewarden.catalog.importers.dates import parse_day
+from sitewarden.catalog.importers.base import ImportContext, Importer, Part, parse_day, text_of
 from sitewarden.catalog.records import BranchRecord, CatalogRecord
 
 PRODUCTS = ("php", "mysql", "mariadb", "postgresql", "nginx", "typo3", "wordpress", "drupal", "joomla")

@@ -7,8 +7,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from sitewarden.catalog.importers.base import Importer, Part, text_of
-from sitewarden.catalog.importers.dates import parse_moment
+from sitewarden.catalog.importers.base import Importer, Part, parse_moment, text_of
 from sitewarden.catalog.ranges import Interval, VersionRange, from_osv_events
 from sitewarden.catalog.records import AdvisoryRecord, CatalogRecord, composer_product, normalise_severity
 

@@ -8,8 +8,7 @@ from urllib.parse import quote
 
 import ijson
 
-from sitewarden.catalog.importers.base import ImportContext, Importer, Part, text_of
-from sitewarden.catalog.importers.dates import parse_moment
+from sitewarden.catalog.importers.base import ImportContext, Importer, Part, parse_moment, text_of
 from sitewarden.catalog.ranges import parse_constraint
 from sitewarden.catalog.records import AdvisoryRecord, CatalogRecord, composer_product, normalise_severity
 

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 from typing import IO
 from xml.etree.ElementTree import iterparse
 
-from sitewarden.catalog.importers.base import Importer, Part
-from sitewarden.catalog.importers.dates import parse_moment
+from sitewarden.catalog.importers.base import Importer, Part, parse_moment
 from sitewarden.catalog.records import CatalogRecord, ReleaseRecord
 
 INSECURE_REVIEW_STATE = "-1"

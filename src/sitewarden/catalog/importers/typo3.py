@@ -8,8 +8,7 @@ from typing import IO, Any
 
 import ijson
 
-from sitewarden.catalog.importers.base import ImportContext, Importer, Part, text_of
-from sitewarden.catalog.importers.dates import parse_day, parse_moment
+from sitewarden.catalog.importers.base import ImportContext, Importer, Part, parse_day, parse_moment, text_of
 from sitewarden.catalog.records import BranchRecord, CatalogRecord, ReleaseRecord
 
 KINDS = {"security": "security", "development": "development", "regular": "regular", "release": "regular"}

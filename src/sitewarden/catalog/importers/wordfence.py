@@ -7,8 +7,7 @@ from typing import IO, Any
 
 import ijson
 
-from sitewarden.catalog.importers.base import ImportContext, Importer, Part, text_of
-from sitewarden.catalog.importers.dates import parse_moment
+from sitewarden.catalog.importers.base import ImportContext, Importer, Part, parse_moment, text_of
 from sitewarden.catalog.ranges import Interval, VersionRange, from_bounds
 from sitewarden.catalog.records import AdvisoryRecord, CatalogRecord, normalise_severity
 
