@@ -20,6 +20,7 @@ from sitewarden.config.plan import CheckSpec, plan_checks, site_info
 from sitewarden.engine.pools import Pools
 from sitewarden.engine.runner import run_probe
 from sitewarden.engine.scheduler import Scheduler, next_due
+from sitewarden.engine.shards import RENEW_EVERY, ShardKeeper, shard_of
 from sitewarden.engine.state import Transition, advance, new_state
 from sitewarden.engine.writer import PendingWrite, ResultWriter
 from sitewarden.errors import StoreError
@@ -87,6 +88,7 @@ class Engine:
         http: HttpClient | None = None,
         services: dict[str, Any] | None = None,
         worker_name: str | None = None,
+        shards: ShardKeeper | None = None,
     ) -> None:
         self.base_config = config
         self.config = config
@@ -97,7 +99,8 @@ class Engine:
         self.listeners = list(listeners)
         self.http = http or HttpClient()
         self.services = services or {}
-        self.writer = ResultWriter(database)
+        self.shards = shards
+        self.writer = ResultWriter(database, fence=shards.fence if shards is not None else None)
         self.stats = EngineStats()
         self.scheduler = Scheduler()
         self._pools: Pools | None = None
@@ -159,7 +162,8 @@ class Engine:
         removed = [key for key in before if key not in self.checks]
         for key in added:
             check = self.checks[key]
-            check.due = self.scheduler.schedule_first(key, now, check.spec.interval, FIRST_RUN_SPREAD)
+            if self._mine(key):
+                check.due = self.scheduler.schedule_first(key, now, check.spec.interval, FIRST_RUN_SPREAD)
         for key in removed:
             self.scheduler.remove(key)
         if added or removed:
@@ -184,9 +188,13 @@ class Engine:
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Run checks on their schedules until `stop` is set; then finish running checks and flush."""
         self.writer.start()
+        if self.shards is not None:
+            await self._rebalance()
         now = time.monotonic()
         for key, check in self.checks.items():
-            check.due = self.scheduler.schedule_first(key, now, check.spec.interval, FIRST_RUN_SPREAD)
+            if self._mine(key):
+                check.due = self.scheduler.schedule_first(key, now, check.spec.interval, FIRST_RUN_SPREAD)
+        next_shards = now + RENEW_EVERY
         next_prune = now + 60.0
         next_control = now
         logger.info("engine started checks=%d worker=%s", len(self.checks), self.worker_name)
@@ -201,6 +209,9 @@ class Engine:
                 if now >= next_control:
                     next_control = now + CONTROL_EVERY
                     await self._control()
+                if self.shards is not None and now >= next_shards:
+                    next_shards = now + RENEW_EVERY
+                    await self._rebalance()
                 wake = self.scheduler.next_due()
                 delay = 1.0 if wake is None else min(max(wake - time.monotonic(), 0.0), 1.0)
                 if delay > 0:
@@ -209,7 +220,31 @@ class Engine:
         finally:
             await self._drain()
             await self.writer.stop()
+            if self.shards is not None:
+                with contextlib.suppress(StoreError):
+                    await asyncio.to_thread(self.shards.release_all)
             logger.info("engine stopped runs=%d written=%d", self.stats.runs, self.writer.written)
+
+    def _mine(self, key: str) -> bool:
+        return self.shards is None or self.shards.owns(key)
+
+    async def _rebalance(self) -> None:
+        """Renew and rebalance shard leases; schedule the checks of shards won, drop those of shards lost."""
+        assert self.shards is not None
+        try:
+            gained, lost = await asyncio.to_thread(self.shards.maintain)
+        except StoreError as exc:
+            logger.warning("cannot renew shard leases error=%s", exc)
+            return
+        if not gained and not lost:
+            return
+        now = time.monotonic()
+        for key, check in self.checks.items():
+            shard = shard_of(key, self.shards.count)
+            if shard in lost:
+                self.scheduler.remove(key)
+            elif shard in gained and key not in self.scheduler and key not in self._running:
+                check.due = self.scheduler.schedule_first(key, now, check.spec.interval, RENEW_EVERY)
 
     async def _control(self) -> None:
         """Take commands from the web/CLI and publish this engine's figures (once a second)."""
@@ -292,7 +327,7 @@ class Engine:
         finally:
             self._running.pop(check.spec.key, None)
             self.stats.running = len(self._running)
-            if self.checks.get(check.spec.key) is check:  # not removed by a reload meanwhile
+            if self.checks.get(check.spec.key) is check and self._mine(check.spec.key):  # still ours to run
                 now = time.monotonic()
                 ok = check.state.soft is Status.OK and check.state.hard in (None, Status.OK)
                 interval = check.spec.interval if ok else check.spec.retry_interval
@@ -323,7 +358,7 @@ class Engine:
                 transition.new.label,
                 result.summary,
             )
-        await self.writer.put(PendingWrite(check.check_id, result, state, events))
+        await self.writer.put(PendingWrite(check.check_id, result, state, events, spec.key))
         for listener in self.listeners:
             try:
                 await listener.on_result(spec, result, state, transition)

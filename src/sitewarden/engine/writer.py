@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from sqlalchemy import Connection
 
 from sitewarden.errors import StoreError
 from sitewarden.events.model import Event
@@ -17,6 +20,8 @@ from sitewarden.store.rollups import add_to_rollups
 from sitewarden.store.states import CheckState, save_states
 
 logger = logging.getLogger(__name__)
+Fence = Callable[[Connection, list["PendingWrite"]], list["PendingWrite"]]
+"""Filters a batch inside the write transaction (scale-out: drop results of shards this worker lost)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +32,17 @@ class PendingWrite:
     result: Result
     state: CheckState
     events: tuple[Event, ...] = ()
+    key: str = ""
 
 
 class ResultWriter:
     """Collects results from every check and writes them in batches; memory is bounded by the queue size."""
 
-    def __init__(self, database: Database, *, batch_size: int = 1000, flush_interval: float = 0.5) -> None:
+    def __init__(
+        self, database: Database, *, batch_size: int = 1000, flush_interval: float = 0.5, fence: Fence | None = None
+    ) -> None:
         self.database = database
+        self.fence = fence
         self.batch_size = batch_size
         self.flush_interval = flush_interval
         self.queue: asyncio.Queue[PendingWrite | None] = asyncio.Queue(maxsize=batch_size * 20)
@@ -99,18 +108,20 @@ class ResultWriter:
 
     async def _write(self, batch: list[PendingWrite]) -> None:
         try:
-            await asyncio.to_thread(write_batch, self.database, batch)
+            await asyncio.to_thread(write_batch, self.database, batch, self.fence)
             self.written += len(batch)
         except StoreError as exc:
             self.failed_batches += 1
             logger.error("cannot write results count=%d error=%s", len(batch), exc)
 
 
-def write_batch(database: Database, batch: list[PendingWrite]) -> None:
-    """Results, rollups and the latest state per check, in one transaction."""
-    rows = [(item.check_id, item.result) for item in batch]
-    latest = {item.check_id: item.state for item in batch}
+def write_batch(database: Database, batch: list[PendingWrite], fence: Fence | None = None) -> None:
+    """Results, rollups, the latest state per check and events, in one transaction (after the fence, if any)."""
     with database.transaction() as connection:
+        if fence is not None:
+            batch = fence(connection, batch)
+        rows = [(item.check_id, item.result) for item in batch]
+        latest = {item.check_id: item.state for item in batch}
         insert_results(connection, rows)
         add_to_rollups(connection, rows)
         save_states(connection, latest, utcnow())

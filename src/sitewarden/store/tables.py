@@ -449,3 +449,12 @@ report_runs = Table(
     Column("name", String(200), primary_key=True),
     Column("last_run_at", UtcDateTime, nullable=False),
 )
+
+shard_leases = Table(
+    "shard_leases",
+    metadata,
+    Column("shard", Integer, primary_key=True, autoincrement=False),
+    Column("worker", String(200), nullable=True),
+    Column("epoch", Integer, nullable=False, default=0),
+    Column("expires_at", UtcDateTime, nullable=True),
+)
