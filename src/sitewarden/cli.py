@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+sites_app = typer.Typer(help="Sites defined in the store (not in the config file).", no_args_is_help=True)
+app.add_typer(sites_app, name="sites")
 user_app = typer.Typer(help="Local users of the dashboard and API.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 token_app = typer.Typer(help="API tokens, sent as Authorization: Bearer <token>.", no_args_is_help=True)
@@ -201,6 +203,37 @@ def advisories(
     from sitewarden.catalog.commands import show_advisories
 
     raise typer.Exit(show_advisories(_load(config), site, out))
+
+
+@app.command()
+def inventory(
+    site: Annotated[str | None, typer.Argument(help="Only this site (also lists its components).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Print the latest inventory snapshots: CMS and version, PHP, database, web server, components."""
+    from sitewarden.inventory.report import inventory_json, inventory_tables, read_inventory
+
+    found = read_inventory(_load(config).store.url, site)
+    if as_json:
+        out.print_json(json.dumps(inventory_json(found)))
+    else:
+        out.print(inventory_tables(found, components=site is not None))
+
+
+@sites_app.command("import")
+def sites_import(
+    file: Annotated[Path, typer.Argument(help="CSV or YAML file of sites.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write nothing.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Add or update store-defined sites from CSV or YAML; report what was added, changed and refused."""
+    from sitewarden.sites_import import import_sites
+
+    report = import_sites(_load(config), file, dry_run=dry_run)
+    for line in report.lines():
+        out.print(line, markup=False, highlight=False)
+    raise typer.Exit(1 if report.refused else 0)
 
 
 @db_app.command("upgrade")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sitewarden.inventory import COLLECTORS
 from sitewarden.probes import PROBES
 from sitewarden.probes.base import Probe
 
@@ -11,7 +12,7 @@ from sitewarden.probes.base import Probe
 def check_kinds() -> dict[str, type[Probe[Any]]]:
     """kind → class for every family whose members run as checks; a kind claimed twice is a bug."""
     kinds: dict[str, type[Probe[Any]]] = {}
-    for family in (PROBES,):
+    for family in (PROBES, COLLECTORS):
         for kind, cls in family.items():
             if kind in kinds:
                 raise RuntimeError(f"check kind {kind!r} is registered by two families")

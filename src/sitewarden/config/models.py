@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from sitewarden.catalog.settings import CatalogSettings
 from sitewarden.config.kinds import check_kinds
@@ -91,6 +91,18 @@ class SiteConfig(Section):
     @classmethod
     def _absolute_url(cls, value: str) -> str:
         return absolute_http_url(value)
+
+    @model_validator(mode="after")
+    def _checks_fit_site(self) -> SiteConfig:
+        """Let a check refuse a site it cannot work with (a missing secret, a token over plain http)."""
+        for index, check in enumerate(self.checks):
+            fits = getattr(check, "check_site", None)
+            if fits is not None:
+                try:
+                    fits(self)
+                except ValueError as exc:
+                    raise ValueError(f"checks[{index}]: {exc}") from None
+        return self
 
 
 class Retention(Section):

@@ -30,7 +30,9 @@ def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 def build_listeners(config: Config, database: Database) -> list[ResultListener]:
     """The result listeners every engine gets: one place for each family that reacts to results."""
-    return []
+    from sitewarden.inventory.recorder import InventoryRecorder
+
+    return [InventoryRecorder(database)]
 
 
 def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -> list[tuple[CheckSpec, Result]]:

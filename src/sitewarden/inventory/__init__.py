@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sitewarden.inventory.cms_health import CmsHealthCollector
+from sitewarden.inventory.fingerprint import FingerprintCollector
+from sitewarden.inventory.typo3_client import Typo3ClientCollector
 from sitewarden.probes.base import Probe, build_registry
 
-COLLECTORS: dict[str, type[Probe[Any]]] = build_registry(())
+COLLECTORS: dict[str, type[Probe[Any]]] = build_registry(
+    (Typo3ClientCollector, CmsHealthCollector, FingerprintCollector)
+)

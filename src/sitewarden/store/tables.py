@@ -458,3 +458,17 @@ shard_leases = Table(
     Column("epoch", Integer, nullable=False, default=0),
     Column("expires_at", UtcDateTime, nullable=True),
 )
+
+inventory_snapshots = Table(
+    "inventory_snapshots",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site", String(200), nullable=True),
+    Column("check_name", String(200), nullable=False),
+    Column("source", String(50), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("snapshot", JSON, nullable=False),
+    Column("collected_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Index("ix_inventory_snapshots_site_check_id", "site", "check_name", "id"),
+)

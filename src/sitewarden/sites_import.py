@@ -1,0 +1,238 @@
+"""`sitewarden sites import FILE`: add store-defined sites from CSV or YAML, with a report of what happened.
+
+Each row becomes a definition in the `sites:` item shape, validated as a SiteConfig. Secrets must be references
+(`${ENV_VAR}` or `file:/path`) and are stored unexpanded; a literal secret value is refused, never stored.
+CSV columns: name, url, groups, contacts (`;`-separated), secret, token, flavour, checks (kinds, `;`-separated).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitewarden.config.models import Config
+from sitewarden.config.overlay import validate_site_definition
+from sitewarden.errors import ConfigError, SitewardenError
+from sitewarden.inventory.base import Redactor
+from sitewarden.results import utcnow
+from sitewarden.secrets import expand_env
+
+SECRET_KEYS = frozenset({"secret", "token", "password"})
+CSV_COLUMNS = ("name", "url", "groups", "contacts", "secret", "token", "flavour", "checks")
+CHECK_NAMES = {"http": "web", "typo3_client": "inventory", "cms_health": "health", "fingerprint": "fingerprint"}
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do), site by site."""
+
+    dry_run: bool
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        verb = "would add" if self.dry_run else "added"
+        out = [f"{verb}: {name}" for name in self.added]
+        out += [f"{'would change' if self.dry_run else 'changed'}: {name}" for name in self.changed]
+        out += [f"unchanged: {name}" for name in self.unchanged]
+        out += [f"refused: {where}: {reason}" for where, reason in self.refused]
+        total = f"{len(self.added)} added, {len(self.changed)} changed, {len(self.unchanged)} unchanged"
+        out.append(f"{total}, {len(self.refused)} refused" + (" (dry run: nothing written)" if self.dry_run else ""))
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "added": self.added,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "refused": [{"where": where, "reason": reason} for where, reason in self.refused],
+        }
+
+
+def read_rows(path: Path) -> list[tuple[str, Any]]:
+    """(FILE:LINE, raw definition) for every site in a .csv, .yaml or .yml file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise SitewardenError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SitewardenError(f"{path} is not UTF-8 text") from None
+    if path.suffix.lower() == ".csv":
+        return _csv_rows(text, str(path))
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return _yaml_rows(text, str(path))
+    raise SitewardenError(f"cannot import {path}: expected a .csv, .yaml or .yml file")
+
+
+def _csv_rows(text: str, name: str) -> list[tuple[str, Any]]:
+    reader = csv.DictReader(io.StringIO(text))
+    unknown = [column for column in reader.fieldnames or [] if column.strip() not in CSV_COLUMNS]
+    if unknown:
+        raise SitewardenError(
+            f"{name}:1: unknown column(s) {', '.join(unknown)}", hint="columns: " + ", ".join(CSV_COLUMNS)
+        )
+    rows = []
+    for row in reader:
+        cells = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
+        rows.append((f"{name}:{reader.line_num}", csv_definition(cells)))
+    return rows
+
+
+def csv_definition(cells: dict[str, str]) -> dict[str, Any]:
+    """A CSV row as a site definition; default checks: http, typo3_client with a secret, cms_health with a token."""
+
+    def listed(value: str) -> list[str]:
+        return [part.strip() for part in value.replace("|", ";").split(";") if part.strip()]
+
+    definition: dict[str, Any] = {"name": cells.get("name", ""), "url": cells.get("url", "")}
+    for key in ("groups", "contacts"):
+        if cells.get(key):
+            definition[key] = listed(cells[key])
+    if cells.get("secret"):
+        definition["secret"] = cells["secret"]
+    kinds = listed(cells.get("checks", ""))
+    if not kinds:
+        kinds = ["http"] + (["typo3_client"] if cells.get("secret") else [])
+        kinds += ["cms_health"] if cells.get("token") else ([] if cells.get("secret") else ["fingerprint"])
+    checks: list[dict[str, Any]] = []
+    for kind in kinds:
+        check: dict[str, Any] = {"kind": kind, "name": CHECK_NAMES.get(kind, kind)}
+        if kind == "cms_health":
+            if cells.get("token"):
+                check["token"] = cells["token"]
+            if cells.get("flavour"):
+                check["flavour"] = cells["flavour"]
+        checks.append(check)
+    definition["checks"] = checks
+    return definition
+
+
+def _yaml_rows(text: str, name: str) -> list[tuple[str, Any]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark is not None else name
+        raise SitewardenError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+    if isinstance(data, dict) and isinstance(node, yaml.MappingNode):
+        items = data.get("sites")
+        node = next((value for key, value in node.value if key.value == "sites"), None)
+    else:
+        items = data
+    if not isinstance(items, list) or not isinstance(node, yaml.SequenceNode):
+        raise SitewardenError(f"{name}: expected a list of sites, or a mapping with a 'sites' list")
+    return [(f"{name}:{item.start_mark.line + 1}", value) for item, value in zip(node.value, items, strict=True)]
+
+
+def literal_secrets(value: Any, path: str = "") -> list[str]:
+    """Paths of secret fields holding a value instead of a `${ENV}` or `file:` reference."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if key in SECRET_KEYS and item is not None and not _is_reference(item):
+                found.append(child)
+            else:
+                found.extend(literal_secrets(item, child))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(literal_secrets(item, f"{path}[{index}]"))
+    return found
+
+
+def _is_reference(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return text.startswith("file:") or (text.startswith("${") and text.endswith("}") and text.count("${") == 1)
+
+
+def _secret_values(value: Any) -> list[str]:
+    """The values the references point to (when resolvable), only to blank them from messages."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in SECRET_KEYS and isinstance(item, str):
+                with contextlib.suppress(ValueError):
+                    found.append(expand_env(item))
+            else:
+                found.extend(_secret_values(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(_secret_values(item))
+    return found
+
+
+def plan_import(
+    config: Config, rows: list[tuple[str, Any]], stored: dict[str, dict[str, Any]]
+) -> tuple[ImportReport, list[dict[str, Any]]]:
+    """Decide each row's fate without writing: the report and the definitions to save."""
+    report = ImportReport(dry_run=True)
+    configured = {site.name for site in config.sites}
+    seen: set[str] = set()
+    to_save: list[dict[str, Any]] = []
+    for where, definition in rows:
+        if not isinstance(definition, dict):
+            report.refused.append((where, "a site must be a mapping"))
+            continue
+        name = str(definition.get("name") or "")
+        label = f"{where} ({name})" if name else where
+        redactor = Redactor.of(*_secret_values(definition))
+        problems = literal_secrets(definition)
+        if problems:
+            reason = f"{', '.join(problems)}: a secret must be a ${{ENV_VAR}} or file:/path reference, not a value"
+            report.refused.append((label, reason))
+            continue
+        try:
+            validate_site_definition(definition, where)
+        except ConfigError as exc:
+            reason = f"{exc.path}: {exc.message}" if exc.path else exc.message
+            report.refused.append((label, redactor.text(reason)))
+            continue
+        if name in configured:
+            report.refused.append((label, "the config file defines this site; edit it there"))
+            continue
+        if name in seen:
+            report.refused.append((label, "the file names this site twice"))
+            continue
+        seen.add(name)
+        if name not in stored:
+            report.added.append(name)
+        elif stored[name] != definition:
+            report.changed.append(name)
+        else:
+            report.unchanged.append(name)
+            continue
+        to_save.append(definition)
+    return report, to_save
+
+
+def import_sites(config: Config, path: Path, *, dry_run: bool = False) -> ImportReport:
+    """Read, validate and (unless a dry run) store the sites of a CSV or YAML file, all in one transaction."""
+    from sitewarden.store.database import open_database
+    from sitewarden.store.sites import save_site_definition, site_definitions_list
+
+    rows = read_rows(path)
+    database = open_database(config.store.url)
+    try:
+        with database.transaction() as connection:
+            stored = {str(item.get("name")): item for item in site_definitions_list(connection)}
+            report, to_save = plan_import(config, rows, stored)
+            report.dry_run = dry_run
+            if not dry_run:
+                now = utcnow()
+                for definition in to_save:
+                    save_site_definition(connection, definition, "import", now)
+    finally:
+        database.close()
+    return report
