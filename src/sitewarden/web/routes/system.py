@@ -82,7 +82,8 @@ def _latest_metrics(connection: Connection, check_ids: list[int]) -> Iterator[tu
         query = select(results.c.check_id, results.c.metrics).join(
             latest, (latest.c.check_id == results.c.check_id) & (latest.c.at == results.c.started_at)
         )
-        yield from connection.execute(query).tuples()
+        for row in connection.execute(query):
+            yield int(row.check_id), row.metrics
 
 
 def _engine_families(connection: Connection) -> list[Metric]:

@@ -1,0 +1,92 @@
+"""Pages read through a live server: overview filters, the site page, the public status page, /metrics, /health."""
+
+from __future__ import annotations
+
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from sitewarden.results import utcnow
+from sitewarden.store.workers import publish_stats
+from tests.fixtures.web import LiveWeb
+
+
+def get(live: LiveWeb, path: str, **params: str) -> requests.Response:
+    headers = {"Authorization": f"Bearer {live.viewer_token}"}
+    return requests.get(live.url + path, params=params, headers=headers, timeout=10, allow_redirects=False)
+
+
+def site_links(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'class="site-link" href="/sites/([^"]+)"', html)
+
+
+def test_overview_counts_filters_sorts_and_pages(live_web: LiveWeb) -> None:
+    html = get(live_web, "/").text
+    assert site_links(html) == ["down-api", "blog", "shop"]
+    assert 'href="?status=error&amp;sort=status">error <strong>1</strong>' in html
+    assert site_links(get(live_web, "/", status="ok", sort="name").text) == ["blog", "shop"]
+    assert site_links(get(live_web, "/", group="customers").text) == ["blog", "shop"]
+    assert site_links(get(live_web, "/", q="api").text) == ["down-api"]
+    assert site_links(get(live_web, "/", per_page="25", page="2").text) == []
+    assert '<svg class="spark"' in html and "30 days" in html
+
+
+def test_overview_fragment_is_only_the_table_for_auto_refresh(live_web: LiveWeb) -> None:
+    fragment = get(live_web, "/", fragment="table", status="error").text
+    assert fragment.startswith('<div id="overview-table"') and "<html" not in fragment
+    assert 'hx-trigger="every 15s"' in fragment and site_links(fragment) == ["down-api"]
+
+
+def test_site_page_shows_checks_history_results_and_unknown_sites_are_404(live_web: LiveWeb) -> None:
+    html = get(live_web, "/sites/down-api", range="7d").text
+    assert 'data-status="error"' in html and "status 503" in html
+    assert 4 <= html.count('class="band error"') <= 5
+    assert "Recent results (10)" in html and "days_left = 32.0" in html
+    assert get(live_web, "/sites/nothing").status_code == 404
+
+
+def test_status_page_is_public_and_shows_only_what_the_config_allows(live_web: LiveWeb) -> None:
+    answer = requests.get(live_web.url + "/status/customers", timeout=10)
+    assert answer.status_code == 200 and "set-cookie" not in answer.headers
+    assert "Customer sites" in answer.text and "blog" in answer.text and "shop" in answer.text
+    assert "down-api" not in answer.text and "127.0.0.1:9" not in answer.text and "status 200" not in answer.text
+    assert requests.get(live_web.url + "/status/other", timeout=10).status_code == 404
+
+
+def test_events_heartbeats_extensions_and_tokens_pages_render(live_web: LiveWeb) -> None:
+    for path in ("/events", "/heartbeats", "/extensions", "/tokens"):
+        answer = get(live_web, path, severity="error")
+        assert answer.status_code == 200, path
+    assert "No heartbeat checks are configured." in get(live_web, "/heartbeats").text
+
+
+def test_metrics_are_prometheus_text_with_check_and_engine_figures(live_web: LiveWeb) -> None:
+    with live_web.database.transaction() as connection:
+        stats = {"lag_seconds": 0.25, "write_queue": 3, "runs": 7, "failed_batches": 0, "pools": {"network": 2}}
+        publish_stats(connection, "worker-1", utcnow(), stats, utcnow())
+    answer = get(live_web, "/metrics")
+    assert answer.headers["content-type"].startswith("text/plain; version=0.0.4")
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(answer.text)
+        for sample in family.samples
+    }
+    assert samples[("sitewarden_check_status", (("check", "web"), ("kind", "http"), ("site", "down-api")))] == 2
+    assert samples[("sitewarden_certificate_days_left", (("check", "web"), ("site", "shop")))] == 30
+    assert samples[("sitewarden_engine_lag_seconds", (("worker", "worker-1"),))] == 0.25
+    assert samples[("sitewarden_engine_queue_size", (("queue", "write"), ("worker", "worker-1")))] == 3
+    assert samples[("sitewarden_engine_running_checks", (("pool", "network"), ("worker", "worker-1")))] == 2
+    assert requests.get(live_web.url + "/metrics", timeout=10).status_code == 401
+
+
+def test_health_is_a_cms_health_check_document(live_web: LiveWeb) -> None:
+    answer = get(live_web, "/health")
+    assert answer.headers["content-type"] == "application/health+json"
+    body = answer.json()
+    assert body["status"] == "warn" and body["serviceId"] == "sitewarden"
+    assert body["checks"]["sitewarden:database"][0]["status"] == "pass"
+    assert body["checks"]["sitewarden:engine"][0]["output"] == "no engine has reported to this store"
+    with live_web.database.transaction() as connection:
+        publish_stats(connection, "worker-1", utcnow(), {}, utcnow())
+    assert get(live_web, "/health").json()["status"] == "pass"
