@@ -167,6 +167,30 @@ def check(
 
 
 @app.command()
+def heartbeats(config: ConfigOption = None) -> None:
+    """List heartbeat checks: the URL path each job pings (below the dashboard's address) and its last ping."""
+    from rich.table import Table
+
+    from sitewarden.engine.main import build_services
+    from sitewarden.results import utcnow
+    from sitewarden.store.database import open_database
+    from sitewarden.store.heartbeats import heartbeat_lines
+
+    loaded = _load(config)
+    database = open_database(loaded.store.url)
+    try:
+        build_services(loaded, database)
+        with database.transaction() as connection:
+            rows = heartbeat_lines(connection, utcnow())
+    finally:
+        database.close()
+    table = Table("check", "ping", "last ping")
+    for row in rows:
+        table.add_row(row["check"], row["ping"], row["last ping"])
+    out.print(table if rows else "no heartbeat checks configured")
+
+
+@app.command()
 def demo(
     port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8470,
     directory: Annotated[Path, typer.Option("--dir", help="Where the demo keeps its config and database.")] = Path(

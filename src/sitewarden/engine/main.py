@@ -35,6 +35,32 @@ def build_listeners(config: Config, database: Database) -> list[ResultListener]:
     return [InventoryRecorder(database)]
 
 
+def build_services(config: Config, database: Database) -> dict[str, Any]:
+    """What probes reach through `ProbeContext.services` (they never open the store): heartbeats for now."""
+    from sitewarden.config.plan import plan_checks
+    from sitewarden.results import utcnow
+    from sitewarden.store.heartbeats import HeartbeatReader, HeartbeatSpec, sync_heartbeats
+
+    wanted = [
+        HeartbeatSpec(
+            spec.key,
+            _text(getattr(spec.params, "uuid", None)),
+            getattr(spec.params, "period", 0.0),
+            getattr(spec.params, "grace", 0.0),
+        )
+        for spec in plan_checks(config)
+        if spec.kind == "heartbeat"
+    ]
+    if wanted:
+        with database.transaction() as connection:
+            sync_heartbeats(connection, wanted, utcnow())
+    return {"heartbeats": HeartbeatReader(database)}
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
 def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -> list[tuple[CheckSpec, Result]]:
     """Every selected check once, results stored, then every pending notification delivered (unless `notify`)."""
     from sitewarden.events.notifier import flush_notifications
@@ -43,7 +69,13 @@ def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -
     try:
 
         async def main() -> list[tuple[CheckSpec, Result]]:
-            engine = Engine(config, database, only=only, listeners=build_listeners(config, database))
+            engine = Engine(
+                config,
+                database,
+                only=only,
+                listeners=build_listeners(config, database),
+                services=build_services(config, database),
+            )
             outcomes = await engine.run_once()
             await flush_notifications(config, database, deliver=notify)
             return outcomes
@@ -69,7 +101,13 @@ def run_daemon(
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
-            engine = Engine(config, database, only=only, listeners=build_listeners(config, database))
+            engine = Engine(
+                config,
+                database,
+                only=only,
+                listeners=build_listeners(config, database),
+                services=build_services(config, database),
+            )
             if on_ready is not None:
                 result = on_ready(engine)
                 if asyncio.iscoroutine(result):

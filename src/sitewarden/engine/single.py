@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config
 from sitewarden.config.plan import CheckSpec, plan_checks, site_info
-from sitewarden.engine.main import run_async
+from sitewarden.engine.main import build_services, run_async
 from sitewarden.engine.runner import run_probe
 from sitewarden.errors import NotFound
 from sitewarden.probes.base import ProbeContext
 from sitewarden.results import Result
+from sitewarden.store.checks import check_ids_by_key
+from sitewarden.store.database import Database, open_database
+from sitewarden.store.states import load_states
 from sitewarden.transport.http import HttpClient
 
 
@@ -33,9 +39,29 @@ def run_single(config: Config, name: str) -> tuple[str, Result, list[str]]:
     sites = {site.name: site for site in config.sites}
     site = site_info(sites[spec.site]) if spec.site else None
     probe = check_kinds()[spec.kind]()
-    ctx = ProbeContext(http=HttpClient(), site=site, timeout=spec.timeout, check_key=spec.key)
+    database = open_database(config.store.url)
+    try:
+        ctx = ProbeContext(
+            http=HttpClient(),
+            site=site,
+            timeout=spec.timeout,
+            check_key=spec.key,
+            memory=_stored_memory(database, spec.key),
+            services=build_services(config, database),
+        )
 
-    async def main() -> Result:
-        return await run_probe(probe, spec.params, ctx, None, spec.key)
+        async def main() -> Result:
+            return await run_probe(probe, spec.params, ctx, None, spec.key)
 
-    return spec.key, run_async(main), ctx.log
+        return spec.key, run_async(main), ctx.log
+    finally:
+        database.close()
+
+
+def _stored_memory(database: Database, key: str) -> dict[str, Any]:
+    """A copy of the check's memory (log offsets and such): the run sees it, but what it changes is not kept."""
+    with database.transaction() as connection:
+        check_id = check_ids_by_key(connection).get(key)
+        states = load_states(connection, [check_id]) if check_id is not None else {}
+    state = states.get(check_id) if check_id is not None else None
+    return copy.deepcopy(state.memory) if state is not None else {}

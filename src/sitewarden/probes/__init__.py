@@ -7,9 +7,12 @@ from typing import Any
 from sitewarden.probes.base import Probe, build_registry
 from sitewarden.probes.command import CommandProbe
 from sitewarden.probes.dns_probe import DnsProbe
+from sitewarden.probes.heartbeat import HeartbeatProbe
 from sitewarden.probes.http import HttpProbe
 from sitewarden.probes.json_probe import JsonProbe
 from sitewarden.probes.tcp import TcpProbe
 from sitewarden.probes.tls import TlsProbe
 
-PROBES: dict[str, type[Probe[Any]]] = build_registry((HttpProbe, TlsProbe, JsonProbe, TcpProbe, CommandProbe, DnsProbe))
+PROBES: dict[str, type[Probe[Any]]] = build_registry(
+    (HttpProbe, TlsProbe, JsonProbe, TcpProbe, CommandProbe, DnsProbe, HeartbeatProbe)
+)

@@ -472,3 +472,29 @@ inventory_snapshots = Table(
     Column("last_seen_at", UtcDateTime, nullable=False),
     Index("ix_inventory_snapshots_site_check_id", "site", "check_name", "id"),
 )
+
+heartbeats = Table(
+    "heartbeats",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("check_key", String(400), nullable=False, unique=True),
+    Column("period_s", Float, nullable=False),
+    Column("grace_s", Float, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+heartbeat_pings = Table(
+    "heartbeat_pings",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("heartbeat_id", Id, ForeignKey("heartbeats.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("method", String(10), nullable=False),
+    Column("remote", String(100), nullable=True),
+    Column("body", Text, nullable=False),
+    Column("duration_s", Float, nullable=True),
+    Index("ix_heartbeat_pings_heartbeat_id_id", "heartbeat_id", "id"),
+)
