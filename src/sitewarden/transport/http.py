@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import functools
 import ipaddress
 import socket
 import ssl
 import time
+import typing
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -259,8 +259,7 @@ class HttpClient:
 
         phase[0] = "connect"
         mark = time.perf_counter()
-        reader_writer = await _connect(addresses, host, port, request.connect_timeout)
-        reader, writer = reader_writer
+        connection = await _open_connection(addresses, host, port, request.connect_timeout)
         timings.connect_ms = (time.perf_counter() - mark) * 1000
         try:
             tls_info = None
@@ -268,44 +267,19 @@ class HttpClient:
                 phase[0] = "tls"
                 mark = time.perf_counter()
                 server_name = (options.host_header or host).split(":")[0]
-                tls_info = await self._handshake(writer, options, server_name)
+                tls_info = await self._handshake(connection, options, server_name)
                 timings.tls_ms = (time.perf_counter() - mark) * 1000
-            phase[0] = "request"
-            writer.write(_request_bytes(method, parts, body, request, send_auth))
             phase[0] = "response"
-            mark = time.perf_counter()
             parser = _ResponseParser(request.max_body, request.read_body, method == "HEAD")
-            first = True
-            while not parser.complete:
-                data = await reader.read(65536)
-                if first:
-                    timings.ttfb_ms = (time.perf_counter() - mark) * 1000
-                    first = False
-                    phase[0] = "body"
-                if not data:
-                    if parser.headers_done:
-                        with contextlib.suppress(httptools.HttpParserError):
-                            parser.parser.feed_data(b"")
-                        break
-                    raise HttpFailure(
-                        "invalid_response",
-                        "connection closed before a response arrived",
-                        phase="response",
-                        timings=timings,
-                    )
-                try:
-                    parser.parser.feed_data(data)
-                except httptools.HttpParserUpgrade:
-                    break
-                except httptools.HttpParserError as exc:
-                    detail = str(exc) or "unparsable data"
-                    raise HttpFailure(
-                        "invalid_response", f"invalid HTTP response: {detail}", phase="response", timings=timings
-                    ) from None
-            status = parser.parser.get_status_code()
+            done = connection.expect(parser)
+            mark = time.perf_counter()
+            connection.write(_request_bytes(method, parts, body, request, send_auth))
+            await done
+            if connection.first_byte_at is not None:
+                timings.ttfb_ms = (connection.first_byte_at - mark) * 1000
             return HttpResponse(
                 url=url,
-                status=status,
+                status=parser.parser.get_status_code(),
                 reason="",
                 headers=parser.headers,
                 body=b"".join(parser.chunks),
@@ -315,25 +289,26 @@ class HttpClient:
                 http_version=parser.parser.get_http_version(),
                 tls=tls_info,
             )
-        except (ConnectionResetError, BrokenPipeError) as exc:
-            raise HttpFailure(
-                "reset", f"connection reset by the server ({exc.strerror or 'reset'})", phase=phase[0], timings=timings
-            ) from None
+        except HttpFailure as failure:
+            failure.timings = timings
+            raise
         finally:
-            writer.transport.abort()
+            if connection.first_byte_at is not None and phase[0] == "response":
+                phase[0] = "body"
+            connection.close()
 
-    async def _handshake(self, writer: asyncio.StreamWriter, options: HttpOptions, server_name: str) -> TlsInfo:
+    async def _handshake(self, connection: _Connection, options: HttpOptions, server_name: str) -> TlsInfo:
         context = self.tls.client_context(options.verify_tls, options.ca_file)
         sni = None if _is_ip(server_name) else server_name
         try:
-            await writer.start_tls(context, server_hostname=server_name if context.check_hostname else sni)
+            await connection.start_tls(context, server_name if context.check_hostname else sni)
         except ssl.SSLCertVerificationError as exc:
             raise HttpFailure("tls", f"TLS error: {describe_verify_error(exc)}", phase="tls") from None
         except ssl.SSLError as exc:
             raise HttpFailure("tls", f"TLS error: {exc.reason or exc.strerror or exc}".lower(), phase="tls") from None
         except (ConnectionResetError, BrokenPipeError):
             raise HttpFailure("tls", "TLS error: connection reset during the handshake", phase="tls") from None
-        ssl_object: ssl.SSLObject = writer.get_extra_info("ssl_object")
+        ssl_object: ssl.SSLObject = connection.extra("ssl_object")
         cipher = ssl_object.cipher()
         return TlsInfo(
             version=ssl_object.version() or "",
@@ -400,16 +375,16 @@ async def _resolve(resolver: Resolver, host: str, port: int, family: int | None)
     return [(found_family, address, port) for found_family, address in infos]
 
 
-async def _connect(
+async def _open_connection(
     addresses: list[tuple[Any, ...]], host: str, port: int, timeout: float | None
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+) -> _Connection:
+    loop = asyncio.get_running_loop()
     last: OSError | None = None
     for family, address, _ in addresses:
         try:
-            if timeout:
-                async with asyncio.timeout(timeout):
-                    return await asyncio.open_connection(address, port, family=family, limit=65536)
-            return await asyncio.open_connection(address, port, family=family, limit=65536)
+            async with asyncio.timeout(timeout):
+                _, connection = await loop.create_connection(_Connection, address, port, family=family)
+            return connection
         except TimeoutError:
             raise HttpFailure(
                 "timeout", f"timed out while connecting after {_seconds(timeout or 0)}", phase="connect"
@@ -422,6 +397,106 @@ async def _connect(
         raise HttpFailure("refused", f"connection refused by {where}", phase="connect")
     reason = (last.strerror or str(last)).lower()
     raise HttpFailure("connect", f"cannot connect to {where}: {reason}", phase="connect")
+
+
+async def open_stream(
+    addresses: list[tuple[Any, ...]], host: str, port: int, timeout: float | None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A stream connection to the first address that answers, with the same failure summaries as HTTP checks."""
+    last: OSError | None = None
+    for family, address, _ in addresses:
+        try:
+            async with asyncio.timeout(timeout):
+                return await asyncio.open_connection(address, port, family=family, limit=65536)
+        except TimeoutError:
+            raise HttpFailure(
+                "timeout", f"timed out while connecting after {_seconds(timeout or 0)}", phase="connect"
+            ) from None
+        except OSError as exc:
+            last = exc
+    assert last is not None
+    where = f"{host}:{port}"
+    if isinstance(last, ConnectionRefusedError):
+        raise HttpFailure("refused", f"connection refused by {where}", phase="connect")
+    reason = (last.strerror or str(last)).lower()
+    raise HttpFailure("connect", f"cannot connect to {where}: {reason}", phase="connect")
+
+
+_connect = open_stream  # the name the tcp and tls probes use
+
+
+class _Connection(asyncio.Protocol):
+    """One HTTP exchange on one connection: the parser is fed straight from the event loop's callbacks."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.parser: _ResponseParser | None = None
+        self.done: asyncio.Future[None] | None = None
+        self.first_byte_at: float | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = typing.cast(asyncio.Transport, transport)  # uvloop's transports are not subclasses
+
+    async def start_tls(self, context: ssl.SSLContext, server_hostname: str | None) -> None:
+        assert self.transport is not None
+        loop = asyncio.get_running_loop()
+        upgraded = await loop.start_tls(self.transport, self, context, server_hostname=server_hostname)
+        assert upgraded is not None
+        self.transport = upgraded
+
+    def extra(self, name: str) -> Any:
+        return self.transport.get_extra_info(name) if self.transport is not None else None
+
+    def expect(self, parser: _ResponseParser) -> asyncio.Future[None]:
+        self.parser = parser
+        self.done = asyncio.get_running_loop().create_future()
+        return self.done
+
+    def write(self, data: bytes) -> None:
+        assert self.transport is not None
+        self.transport.write(data)
+
+    def data_received(self, data: bytes) -> None:
+        if self.first_byte_at is None:
+            self.first_byte_at = time.perf_counter()
+        parser, done = self.parser, self.done
+        if parser is None or done is None or done.done():
+            return
+        try:
+            parser.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            parser.complete = True
+        except httptools.HttpParserError as exc:
+            detail = str(exc) or "unparsable data"
+            done.set_exception(HttpFailure("invalid_response", f"invalid HTTP response: {detail}", phase="response"))
+            return
+        if parser.complete:
+            done.set_result(None)
+
+    def eof_received(self) -> bool | None:
+        self._end(None)
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._end(exc)
+
+    def _end(self, exc: Exception | None) -> None:
+        parser, done = self.parser, self.done
+        if parser is None or done is None or done.done():
+            return
+        if parser.headers_done and exc is None:
+            done.set_result(None)  # a body delimited by the end of the connection
+        elif isinstance(exc, ConnectionResetError | BrokenPipeError):
+            reason = exc.strerror or "reset"
+            done.set_exception(HttpFailure("reset", f"connection reset by the server ({reason})", phase="response"))
+        else:
+            done.set_exception(
+                HttpFailure("invalid_response", "connection closed before a response arrived", phase="response")
+            )
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.abort()
 
 
 def _request_bytes(method: str, parts: Any, body: bytes | None, request: HttpRequest, send_auth: bool) -> bytes:

@@ -1,0 +1,54 @@
+"""The HTTP client on both event loops the engine may run: the standard one and uvloop."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import trustme
+from aiohttp import web
+
+from sitewarden.engine.main import run_async
+from sitewarden.transport.http import HttpClient, HttpFailure, HttpRequest
+from sitewarden.transport.options import HttpOptions
+from tests.fixtures.servers import server_context
+
+
+async def _exchange(ca: trustme.CA, ca_path: str) -> list[tuple[int, bytes, bool]]:
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text=f"hello {request.path}")
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", page)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    plain = web.TCPSite(runner, "127.0.0.1", 0)
+    secure = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context(ca, "127.0.0.1"))
+    await plain.start()
+    await secure.start()
+    ports = [site._server.sockets[0].getsockname()[1] for site in (plain, secure)]  # type: ignore[union-attr]
+    client = HttpClient()
+    outcomes = []
+    try:
+        for url in (f"http://127.0.0.1:{ports[0]}/a", f"https://127.0.0.1:{ports[1]}/b"):
+            options = HttpOptions(ca_file=ca_path)
+            response = await client.request(HttpRequest(url=url, options=options))
+            outcomes.append((response.status, response.body, response.tls is not None))
+        try:
+            await client.request(HttpRequest(url=f"https://127.0.0.1:{ports[1]}/c"))
+        except HttpFailure as failure:
+            outcomes.append((0, failure.kind.encode(), False))
+    finally:
+        await runner.cleanup()
+    return outcomes
+
+
+@pytest.mark.parametrize("loop", ["uvloop", "asyncio"])
+def test_requests_work_on_both_event_loops(loop: str, tls_ca: trustme.CA, tmp_path: object) -> None:
+    ca_path = str(tmp_path) + "/ca.pem"  # type: ignore[operator]
+    tls_ca.cert_pem.write_to_path(ca_path)
+    if loop == "uvloop":
+        outcomes = run_async(lambda: _exchange(tls_ca, ca_path))
+    else:
+        outcomes = asyncio.run(_exchange(tls_ca, ca_path))
+    assert outcomes == [(200, b"hello /a", False), (200, b"hello /b", True), (0, b"tls", False)]
