@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import socket
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
 from sitewarden.config.models import Config
 from sitewarden.config.plan import CheckSpec
 from sitewarden.engine.service import Engine, ResultListener
+from sitewarden.engine.shards import ShardKeeper
+from sitewarden.errors import SitewardenError
 from sitewarden.results import Result
 from sitewarden.store.database import Database, open_database
 
@@ -57,6 +61,16 @@ def build_services(config: Config, database: Database) -> dict[str, Any]:
     return {"heartbeats": HeartbeatReader(database)}
 
 
+def catalog_wanted(config: Config) -> bool:
+    """Refresh release and advisory data when the config asks (a `catalog:` section) or a check collects inventory."""
+    from sitewarden.config.plan import plan_checks
+    from sitewarden.inventory import COLLECTORS
+
+    if not config.catalog.sources:
+        return False
+    return "catalog" in config.model_fields_set or any(spec.kind in COLLECTORS for spec in plan_checks(config))
+
+
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -91,9 +105,18 @@ def run_daemon(
     *,
     on_ready: Callable[[Engine], Any] | None = None,
     notify: bool = True,
+    scale_out: bool = False,
 ) -> None:
-    """Run until SIGINT or SIGTERM; running checks finish and every result is flushed before exit."""
+    """Run until SIGINT or SIGTERM; running checks finish and every result is flushed before exit.
+
+    With `scale_out`, this process is one of several workers sharing the checks by shard leases.
+    """
     database = open_database(config.store.url)
+    if scale_out and database.dialect != "postgresql":
+        database.close()
+        raise SitewardenError(
+            "several workers need a PostgreSQL store", hint="set store.url to postgresql+psycopg://..., or use `run`"
+        )
     try:
 
         async def main() -> None:
@@ -101,26 +124,37 @@ def run_daemon(
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
+            worker = f"{socket.gethostname()}:{os.getpid()}"
             engine = Engine(
                 config,
                 database,
                 only=only,
                 listeners=build_listeners(config, database),
                 services=build_services(config, database),
+                worker_name=worker,
+                shards=ShardKeeper(database, worker) if scale_out else None,
             )
             if on_ready is not None:
                 result = on_ready(engine)
                 if asyncio.iscoroutine(result):
                     asyncio.ensure_future(result)
+            from sitewarden.catalog.refresh import refresh_forever
             from sitewarden.events.notifier import run_notifier
 
             notifier = asyncio.create_task(run_notifier(config, database, stop), name="notifier") if notify else None
+            catalog = (
+                asyncio.create_task(refresh_forever(config, database, stop), name="catalog-refresh")
+                if catalog_wanted(config)
+                else None
+            )
             try:
                 await engine.run_forever(stop)
             finally:
+                stop.set()
                 if notifier is not None:
-                    stop.set()
                     await notifier
+                if catalog is not None:
+                    await catalog
 
         run_async(main)
     finally:
