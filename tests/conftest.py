@@ -11,6 +11,7 @@ from tests.fixtures.database import database_url, sqlite_url  # noqa: F401
 from tests.fixtures.dns_server import dns_server  # noqa: F401
 from tests.fixtures.receivers import hook_receiver, smtp_server, smtp_starttls_server, syslog_udp  # noqa: F401
 from tests.fixtures.servers import fake_site, serve, tls_ca  # noqa: F401
+from tests.fixtures.sshd import sshd  # noqa: F401
 from tests.fixtures.web import live_web  # noqa: F401
 
 DATA = Path(__file__).parent / "data"

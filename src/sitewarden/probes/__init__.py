@@ -10,9 +10,10 @@ from sitewarden.probes.dns_probe import DnsProbe
 from sitewarden.probes.heartbeat import HeartbeatProbe
 from sitewarden.probes.http import HttpProbe
 from sitewarden.probes.json_probe import JsonProbe
+from sitewarden.probes.ssh import SshProbe
 from sitewarden.probes.tcp import TcpProbe
 from sitewarden.probes.tls import TlsProbe
 
 PROBES: dict[str, type[Probe[Any]]] = build_registry(
-    (HttpProbe, TlsProbe, JsonProbe, TcpProbe, CommandProbe, DnsProbe, HeartbeatProbe)
+    (HttpProbe, TlsProbe, JsonProbe, TcpProbe, CommandProbe, DnsProbe, HeartbeatProbe, SshProbe)
 )
