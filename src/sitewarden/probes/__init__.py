@@ -13,7 +13,8 @@ from sitewarden.probes.json_probe import JsonProbe
 from sitewarden.probes.ssh import SshProbe
 from sitewarden.probes.tcp import TcpProbe
 from sitewarden.probes.tls import TlsProbe
+from sitewarden.probes.tls_client_ca import TlsClientCaProbe
 
 PROBES: dict[str, type[Probe[Any]]] = build_registry(
-    (HttpProbe, TlsProbe, JsonProbe, TcpProbe, CommandProbe, DnsProbe, HeartbeatProbe, SshProbe)
+    (HttpProbe, TlsProbe, JsonProbe, TcpProbe, CommandProbe, DnsProbe, HeartbeatProbe, SshProbe, TlsClientCaProbe)
 )

@@ -13,7 +13,7 @@ from pydantic import Field
 from sitewarden.durations import Size
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
 from sitewarden.results import Metric, Result, Status
-from sitewarden.transport.http import HttpFailure, _connect, _resolve
+from sitewarden.transport.http import HttpFailure, _resolve, open_stream
 
 BANNER_IDLE = 1.0  # seconds of silence after the first bytes that end a banner
 
@@ -52,7 +52,7 @@ class TcpProbe(Probe[TcpParams]):
             async with asyncio.timeout(ctx.timeout):
                 addresses = await _resolve(ctx.http.resolver, host, params.port, family)
                 ctx.debug("addresses: " + ", ".join(str(address[1]) for address in addresses))
-                reader, writer = await _connect(addresses, host, params.port, None)
+                reader, writer = await open_stream(addresses, host, params.port, None)
         except HttpFailure as failure:
             return Result(Status.ERROR, failure.message, details=details | {"phase": failure.phase})
         except TimeoutError:
