@@ -21,7 +21,7 @@ from sitewarden.transport.options import HttpOptions
 class ProbeParams(BaseModel):
     """Base of every probe's parameters: unknown keys are errors, values are frozen once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, hide_input_in_errors=True)
 
     kind: str
 

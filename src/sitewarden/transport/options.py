@@ -13,7 +13,7 @@ from sitewarden.secrets import Secret
 class BasicAuth(BaseModel):
     """HTTP basic authentication for a site behind a password."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     user: str = Field(description="User name.")
     password: Secret = Field(description="Password; use `${ENV_VAR}` or `file:/path`.")
@@ -22,7 +22,7 @@ class BasicAuth(BaseModel):
 class HttpOptions(BaseModel):
     """How to reach a site over HTTP: authentication, Host header, TLS verification, address family, headers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     basic_auth: BasicAuth | None = Field(default=None, description="Basic auth sent with every request.")
     host_header: str | None = Field(default=None, description="Host header (and TLS server name) to send.")
