@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from sitewarden.errors import NotFound, SitewardenError
+from sitewarden.errors import NotFound, SitewardenError, StoreError
 from sitewarden.events.availability import CERTIFICATE_KINDS
 from sitewarden.events.handlers.email_handler import build_mail, send_mail
 from sitewarden.events.message import Message, template_environment
 from sitewarden.results import Status, utcnow
 from sitewarden.store.database import Database
-from sitewarden.store.notifications import ClaimLost, claim_report_run, last_report_run
+from sitewarden.store.notifications import ClaimLost, claim_report_run, last_report_run, lost_race
 from sitewarden.store.results import recent_results
 from sitewarden.store.states import state_rows
 
@@ -218,6 +218,10 @@ class ReportScheduler:
                 claim_report_run(connection, f"report:{name}", previous, self.clock())
         except ClaimLost:
             return False
+        except StoreError as exc:
+            if lost_race(exc):
+                return False
+            raise
         return previous is not None
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Literal
+import functools
+import warnings
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -12,6 +14,17 @@ from sitewarden.events.handlers.base import Handler, HandlerContext, HandlerPara
 from sitewarden.events.message import Message
 from sitewarden.events.model import Severity
 from sitewarden.secrets import Secret
+
+
+@functools.cache
+def load_apprise() -> Any:
+    """Import apprise and its plugins once; they import the deprecated `imghdr` module, a warning not ours to show."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import apprise
+
+        apprise.Apprise.instantiate("json://localhost")  # loads every plugin module now
+    return apprise
 
 
 class AppriseParams(HandlerParams):
@@ -23,8 +36,7 @@ class AppriseParams(HandlerParams):
     @field_validator("urls")
     @classmethod
     def _valid_urls(cls, value: list[Secret]) -> list[Secret]:
-        import apprise
-
+        apprise = load_apprise()
         for index, url in enumerate(value):
             if apprise.Apprise.instantiate(url.get_secret_value()) is None:
                 raise ValueError(f"urls[{index}] is not an Apprise URL that apprise can use")
@@ -44,8 +56,7 @@ class AppriseHandler(Handler):
 
 
 def _notify(params: AppriseParams, message: Message) -> bool:
-    import apprise
-
+    apprise = load_apprise()
     notifier = apprise.Apprise()
     for url in params.urls:
         notifier.add(url.get_secret_value())
