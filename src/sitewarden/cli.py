@@ -30,6 +30,8 @@ user_app = typer.Typer(help="Local users of the dashboard and API.", no_args_is_
 app.add_typer(user_app, name="user")
 token_app = typer.Typer(help="API tokens, sent as Authorization: Bearer <token>.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+report_app = typer.Typer(help="Client and admin reports: print them, or mail them with --send.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # pipes and cron get whole lines
 err = Console(stderr=True, soft_wrap=True)
@@ -114,6 +116,7 @@ def check_config(
 def run(
     once: Annotated[bool, typer.Option("--once", help="Run every check once and exit with the worst status.")] = False,
     only: OnlyOption = None,
+    no_notify: Annotated[bool, typer.Option("--no-notify", help="Store events but send no notification.")] = False,
     config: ConfigOption = None,
 ) -> None:
     """Run the monitor: as a daemon until SIGINT/SIGTERM, or every check once (--once) for cron."""
@@ -122,14 +125,14 @@ def run(
 
     loaded = _load(config)
     if once:
-        outcomes = run_once(loaded, only or ())
+        outcomes = run_once(loaded, only or (), notify=not no_notify)
         if not outcomes:
             raise SitewardenError("no checks to run" + (" matching --only" if only else ""), hint="see check-config")
         from sitewarden.console import results_table
 
         out.print(results_table(outcomes))
         raise typer.Exit(int(worst(result.status for _, result in outcomes)))
-    run_daemon(loaded, only or ())
+    run_daemon(loaded, only or (), notify=not no_notify)
 
 
 @app.command()
@@ -258,6 +261,36 @@ def sites_import(
     for line in report.lines():
         out.print(line, markup=False, highlight=False)
     raise typer.Exit(1 if report.refused else 0)
+
+
+SendOption = Annotated[bool, typer.Option("--send", help="Mail the report instead of printing it.")]
+
+
+@report_app.command("client")
+def report_client(
+    name: Annotated[str | None, typer.Argument(help="Site name.", show_default=False)] = None,
+    all_sites: Annotated[bool, typer.Option("--all", help="Every site.")] = False,
+    send: SendOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """A site's report for its contacts: failing checks, expiring certificates, what to update."""
+    from sitewarden.events.reports import report_command
+
+    if (name is None) == (not all_sites):
+        raise SitewardenError("name one site or pass --all", hint="sitewarden report client shop")
+    messages = report_command(_load(config), "client", None if all_sites else [name or ""], send=send)
+    for message in messages:
+        out.print(f"sent: {message.subject}" if send else message.text, markup=False, highlight=False)
+
+
+@report_app.command("admin")
+def report_admin(send: SendOption = False, config: ConfigOption = None) -> None:
+    """The fleet report: every site with problems, grouped by severity, with totals."""
+    from sitewarden.events.reports import report_command
+
+    for message in report_command(_load(config), "admin", None, send=send):
+        out.print(f"sent: {message.subject}" if send else message.text, markup=False, highlight=False)
+
 
 
 @db_app.command("upgrade")
