@@ -292,7 +292,6 @@ def report_admin(send: SendOption = False, config: ConfigOption = None) -> None:
         out.print(f"sent: {message.subject}" if send else message.text, markup=False, highlight=False)
 
 
-
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Apply pending database migrations (also done automatically on start)."""
