@@ -22,7 +22,7 @@ class DnsParams(ProbeParams):
     """Resolve a name through the system's or a given DNS server and compare the answer with expected values."""
 
     kind: Literal["dns"] = "dns"
-    name: str | None = Field(default=None, description="Name to resolve; default the site's host name.")
+    query: str | None = Field(default=None, description="Name to resolve; default the site's host name.")
     record_type: Literal["A", "AAAA", "CNAME", "MX", "TXT", "NS"] = Field(default="A", description="Record type.")
     expect: list[str] = Field(
         default_factory=list,
@@ -44,7 +44,7 @@ class DnsParams(ProbeParams):
                 raise ValueError(f"'{server}' is not an IP address; name servers are given by address") from None
         return value
 
-    @field_validator("name")
+    @field_validator("query")
     @classmethod
     def _valid_name(cls, value: str | None) -> str | None:
         if value is not None:
@@ -63,7 +63,7 @@ class DnsProbe(Probe[DnsParams]):
     pool = "network"
 
     async def run(self, params: DnsParams, ctx: ProbeContext) -> Result:
-        name = params.name or (urlsplit(ctx.site.url).hostname if ctx.site else None)
+        name = params.query or (urlsplit(ctx.site.url).hostname if ctx.site else None)
         if not name:
             return Result(Status.UNKNOWN, "no name given and the check belongs to no site")
         resolver = _resolver(params, ctx.timeout)

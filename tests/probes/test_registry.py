@@ -1,0 +1,50 @@
+"""Every probe module is registered under its own name, documents itself, and has an example that loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sitewarden.probes as probes_package
+from sitewarden.config.loader import load_config
+from sitewarden.config.models import CheckSchedule
+from sitewarden.probes import PROBES
+
+PROBES_DIR = Path(probes_package.__file__).parent
+EXAMPLES = Path(__file__).parent.parent.parent / "examples" / "probes"
+MODULES = sorted(path.stem for path in PROBES_DIR.glob("*.py") if path.stem not in ("__init__", "base"))
+
+
+def _kind(module: str) -> str:
+    return module.removesuffix("_probe")
+
+
+def test_every_module_is_registered_under_its_name() -> None:
+    assert sorted(_kind(module) for module in MODULES) == sorted(PROBES)
+    for module in MODULES:
+        cls = PROBES[_kind(module)]
+        assert cls.__module__ == f"sitewarden.probes.{module}"
+        assert cls.kind == _kind(module)
+        assert cls.params.model_fields["kind"].default == cls.kind
+        assert cls.pool in ("network", "subprocess", "ssh")
+
+
+@pytest.mark.parametrize("kind", sorted(PROBES))
+def test_params_are_documented_and_do_not_shadow_schedule_fields(kind: str) -> None:
+    params = PROBES[kind].params
+    assert params.__doc__ and params.__doc__.strip()
+    assert params.model_config.get("extra") == "forbid"
+    shadowed = set(params.model_fields) & set(CheckSchedule.model_fields)
+    assert not shadowed, f"{kind} params reuse check fields {shadowed}"
+    for name, field in params.model_fields.items():
+        assert name == "kind" or field.description, f"{kind}.{name} has no description"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_kind_has_an_example_that_loads(module: str) -> None:
+    example = EXAMPLES / f"{_kind(module)}.yaml"
+    assert example.exists(), f"missing {example}"
+    config = load_config(example)
+    kinds = {check.kind for site in config.sites for check in site.checks} | {check.kind for check in config.checks}
+    assert _kind(module) in kinds
