@@ -103,41 +103,42 @@ def site_groups(connection: Connection) -> list[str]:
 
 
 def add_page_figures(connection: Connection, rows: list[SiteSummary], now: datetime) -> None:
-    """Uptime over 24 h and 30 d, a 24-hour response-time sparkline and certificate days left, for shown sites."""
+    """Uptime over 24 h and 30 d, a 24-hour response-time sparkline and certificate days left, for shown sites.
+
+    Rollups are read by check id (their unique index), never by a join on sites, so the cost follows the page.
+    """
     by_id = {row.id: row for row in rows}
-    day, month = now - timedelta(hours=24), now - timedelta(days=30)
-    check_site = checks.c.site_id
-    up = rollups.c.ok + rollups.c.warning
-    uptime = (
-        select(
-            check_site,
-            func.sum(case((rollups.c.bucket >= day, up), else_=0)),
-            func.sum(case((rollups.c.bucket >= day, rollups.c.count), else_=0)),
-            func.sum(up),
-            func.sum(rollups.c.count),
-        )
-        .select_from(rollups.join(checks, checks.c.id == rollups.c.check_id))
-        .where(check_site.in_(list(by_id)), rollups.c.period == "hour", rollups.c.bucket >= month)
-        .group_by(check_site)
+    site_of = dict(
+        connection.execute(
+            select(checks.c.id, checks.c.site_id).where(checks.c.site_id.in_(list(by_id)), checks.c.active.is_(True))
+        ).all()
     )
-    for site_id, up_day, count_day, up_month, count_month in connection.execute(uptime):
+    if not site_of:
+        return
+    day, month = now - timedelta(hours=24), now - timedelta(days=30)
+    first = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
+    totals: dict[int, list[int]] = {site_id: [0, 0, 0, 0] for site_id in by_id}
+    spark: dict[int, list[list[float]]] = {site_id: [[0.0, 0.0] for _ in range(24)] for site_id in by_id}
+    query = select(
+        rollups.c.check_id, rollups.c.bucket, rollups.c.ok, rollups.c.warning, rollups.c.count, rollups.c.duration_sum
+    ).where(rollups.c.check_id.in_(list(site_of)), rollups.c.period == "hour", rollups.c.bucket >= month)
+    for check_id, bucket, ok, warning, count, duration_sum in connection.execute(query):
+        site_id = site_of[check_id]
+        total = totals[site_id]
+        total[2] += ok + warning
+        total[3] += count
+        if bucket >= day:
+            total[0] += ok + warning
+            total[1] += count
+        index = int((bucket - first).total_seconds() // 3600)
+        if 0 <= index < 24:
+            spark[site_id][index][0] += duration_sum
+            spark[site_id][index][1] += count
+    for site_id, (up_day, count_day, up_month, count_month) in totals.items():
         row = by_id[site_id]
         row.uptime_24h = up_day / count_day if count_day else None
         row.uptime_30d = up_month / count_month if count_month else None
-    first = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
-    spark = (
-        select(check_site, rollups.c.bucket, func.sum(rollups.c.duration_sum), func.sum(rollups.c.count))
-        .select_from(rollups.join(checks, checks.c.id == rollups.c.check_id))
-        .where(check_site.in_(list(by_id)), rollups.c.period == "hour", rollups.c.bucket >= first)
-        .group_by(check_site, rollups.c.bucket)
-    )
-    points: dict[int, list[float | None]] = {site_id: [None] * 24 for site_id in by_id}
-    for site_id, bucket, duration_sum, count in connection.execute(spark):
-        index = int((bucket - first).total_seconds() // 3600)
-        if 0 <= index < 24 and count:
-            points[site_id][index] = duration_sum / count
-    for site_id, values in points.items():
-        by_id[site_id].sparkline = values
+        row.sparkline = [duration / count if count else None for duration, count in spark[site_id]]
     for site_id, days in certificate_days(connection, list(by_id)).items():
         by_id[site_id].certificate_days = days
 
