@@ -136,6 +136,18 @@ def run(
 
 
 @app.command()
+def worker(
+    only: OnlyOption = None,
+    no_notify: Annotated[bool, typer.Option("--no-notify", help="Store events but send no notification.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Run as one of several workers sharing the checks of one PostgreSQL store (shard leases)."""
+    from sitewarden.engine.main import run_daemon
+
+    run_daemon(_load(config), only or (), notify=not no_notify, scale_out=True)
+
+
+@app.command()
 def status(
     name: Annotated[str | None, typer.Argument(help="A site, check key (site/check) or check name.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
