@@ -126,7 +126,8 @@ def _model_block(model: type[BaseModel], skip: set[str] | None = None) -> list[s
             head = f"[ {name}: {type_name}" + (f" | default = {default}" if default else "") + " ]"
         if name == "kind" and typing.get_origin(info.annotation) is typing.Literal:
             head = f"kind: {typing.get_args(info.annotation)[0]}"
-        lines.append(f"# {description}" if description else "#")
+        if description:
+            lines.append(f"# {description}")
         lines.append(head)
         lines.append("")
     if lines[-1] == "":
