@@ -14,7 +14,7 @@ from rich.text import Text
 
 from sitewarden.config.loader import load_config
 from sitewarden.console import status_text
-from sitewarden.demo.fleet import DemoFleet, demo_config
+from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
 from sitewarden.engine.main import build_listeners, build_services, run_async
 from sitewarden.engine.service import Engine
 from sitewarden.store.database import open_database
@@ -46,6 +46,7 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
         console.print(f"demo config: {config_path}\ndashboard: http://127.0.0.1:{port}/\nstop with Ctrl-C")
         runner = asyncio.create_task(engine.run_forever(stop))
         dashboard = asyncio.create_task(serve_beside(database, config, port, stop, demo=True))
+        pinger = asyncio.create_task(heartbeat_pinger(f"http://127.0.0.1:{port}"), name="demo-heartbeat")
         descriptions = {site.name: site.description for site in sites}
         with Live(_table(engine, descriptions), console=console, refresh_per_second=2, transient=False) as live:
             while not stop.is_set():
@@ -53,6 +54,9 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 0.5)
             live.update(_table(engine, descriptions))
+        pinger.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pinger
         await runner
         await dashboard
         await fleet.stop()
