@@ -16,8 +16,9 @@ import ssl
 import time
 import typing
 import zlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httptools
@@ -27,6 +28,7 @@ from sitewarden.transport.options import HttpOptions
 from sitewarden.transport.resolver import Resolver, SystemResolver
 from sitewarden.transport.tls import TlsContexts
 
+T = TypeVar("T")
 USER_AGENT = f"sitewarden/{__version__} (+https://github.com/sitewarden/sitewarden)"
 DEFAULT_MAX_BODY = 1024 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -375,16 +377,19 @@ async def _resolve(resolver: Resolver, host: str, port: int, family: int | None)
     return [(found_family, address, port) for found_family, address in infos]
 
 
-async def _open_connection(
-    addresses: list[tuple[Any, ...]], host: str, port: int, timeout: float | None
-) -> _Connection:
-    loop = asyncio.get_running_loop()
+async def _first_answer(
+    addresses: list[tuple[Any, ...]],
+    host: str,
+    port: int,
+    timeout: float | None,
+    dial: Callable[[int, str], Awaitable[T]],
+) -> T:
+    """Try each address in turn; map the last failure to the summaries every check uses."""
     last: OSError | None = None
     for family, address, _ in addresses:
         try:
             async with asyncio.timeout(timeout):
-                _, connection = await loop.create_connection(_Connection, address, port, family=family)
-            return connection
+                return await dial(family, address)
         except TimeoutError:
             raise HttpFailure(
                 "timeout", f"timed out while connecting after {_seconds(timeout or 0)}", phase="connect"
@@ -397,29 +402,29 @@ async def _open_connection(
         raise HttpFailure("refused", f"connection refused by {where}", phase="connect")
     reason = (last.strerror or str(last)).lower()
     raise HttpFailure("connect", f"cannot connect to {where}: {reason}", phase="connect")
+
+
+async def _open_connection(
+    addresses: list[tuple[Any, ...]], host: str, port: int, timeout: float | None
+) -> _Connection:
+    loop = asyncio.get_running_loop()
+
+    async def dial(family: int, address: str) -> _Connection:
+        _, connection = await loop.create_connection(_Connection, address, port, family=family)
+        return connection
+
+    return await _first_answer(addresses, host, port, timeout, dial)
 
 
 async def open_stream(
     addresses: list[tuple[Any, ...]], host: str, port: int, timeout: float | None
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """A stream connection to the first address that answers, with the same failure summaries as HTTP checks."""
-    last: OSError | None = None
-    for family, address, _ in addresses:
-        try:
-            async with asyncio.timeout(timeout):
-                return await asyncio.open_connection(address, port, family=family, limit=65536)
-        except TimeoutError:
-            raise HttpFailure(
-                "timeout", f"timed out while connecting after {_seconds(timeout or 0)}", phase="connect"
-            ) from None
-        except OSError as exc:
-            last = exc
-    assert last is not None
-    where = f"{host}:{port}"
-    if isinstance(last, ConnectionRefusedError):
-        raise HttpFailure("refused", f"connection refused by {where}", phase="connect")
-    reason = (last.strerror or str(last)).lower()
-    raise HttpFailure("connect", f"cannot connect to {where}: {reason}", phase="connect")
+
+    async def dial(family: int, address: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        return await asyncio.open_connection(address, port, family=family, limit=65536)
+
+    return await _first_answer(addresses, host, port, timeout, dial)
 
 
 _connect = open_stream  # the name the tcp and tls probes use
