@@ -5,6 +5,7 @@ need=()
 command -v nginx >/dev/null || need+=(nginx-light)
 [ -x /usr/lib/nagios/plugins/check_dummy ] || need+=(monitoring-plugins-basic monitoring-plugins-standard)
 command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v openssl >/dev/null || need+=(openssl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
