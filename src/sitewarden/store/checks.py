@@ -80,9 +80,7 @@ def sync_config(
         }
         row = existing_checks.pop(check.key, None)
         if row is None:
-            inserted = connection.execute(
-                checks.insert().values(key=check.key, created_at=now, **values)
-            )
+            inserted = connection.execute(checks.insert().values(key=check.key, created_at=now, **values))
             check_ids[check.key] = _new_id(inserted)
         else:
             if _changed(row, values):
