@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from sitewarden.store.assessments import assessment_rows, save_assessments
 from sitewarden.store.catalog import product_rows
 from sitewarden.store.database import Database
 from sitewarden.store.events import insert_events
+from sitewarden.store.inventory import StoredSnapshot, latest_snapshots
 
 logger = logging.getLogger(__name__)
 VERDICT_SEVERITY = {
@@ -91,21 +93,36 @@ def _event(site: str, assessment: Assessment, old: str | None) -> Event:
     )
 
 
+def current_snapshot(snapshots: Iterable[StoredSnapshot]) -> InventorySnapshot | None:
+    """The snapshot a site is judged by when several checks collect its inventory.
+
+    A recognised CMS beats none, a protocol answer (typo3_client, cms_health) beats a fingerprint, then the check
+    name decides: the choice must not flip between runs, or verdicts (and their events) would flap.
+    """
+    ranked = sorted(
+        snapshots, key=lambda item: (item.snapshot.cms is None, item.snapshot.source == "fingerprint", item.check)
+    )
+    return ranked[0].snapshot if ranked else None
+
+
+def assess_current(connection: Connection, site: str, today: date | None = None) -> list[Event]:
+    """Judge a site's current inventory inside the caller's transaction (the recorder's, right after a snapshot)."""
+    snapshot = current_snapshot(latest_snapshots(connection, site))
+    if snapshot is None:
+        return []
+    _, events = assess_site(connection, site, snapshot, today)
+    return events
+
+
 def reassess_fleet(database: Database, today: date | None = None) -> int:
     """Judge every site's latest inventory again (after an import); returns how many verdicts changed."""
-    from sitewarden.store.inventory import latest_snapshots
-
-    changed = 0
     with database.transaction() as connection:
         snapshots = latest_snapshots(connection)
-    newest: dict[str, InventorySnapshot] = {}
-    for stored in snapshots:
-        if stored.site is not None:
-            newest[stored.site] = stored.snapshot
-    for site, snapshot in sorted(newest.items()):
+    sites = sorted({stored.site for stored in snapshots if stored.site is not None})
+    changed = 0
+    for site in sites:
         with database.transaction() as connection:
-            _, events = assess_site(connection, site, snapshot, today)
-            changed += len(events)
+            changed += len(assess_current(connection, site, today))
     return changed
 
 
