@@ -68,7 +68,7 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
 
 def _table(engine: Engine, descriptions: dict[str, str]) -> Group:
     table = Table(title="sitewarden demo fleet", expand=False)
-    for column in ("site", "what it shows", "status", "last result", "ms"):
+    for column in ("check", "what it shows", "status", "last result", "ms"):
         table.add_column(column, overflow="fold")
     for check in engine.checks.values():
         state = check.state
@@ -76,7 +76,8 @@ def _table(engine: Engine, descriptions: dict[str, str]) -> Group:
         if state.attempts and state.soft is not state.hard:
             label.append(f" ({state.soft.label} {state.attempts}x)", style="dim")
         ms = f"{state.last_duration_ms:.0f}" if state.last_duration_ms is not None else ""
-        site = check.spec.site or "-"
-        table.add_row(site, descriptions.get(site, ""), label, state.last_summary or "waiting for the first run", ms)
+        shows = descriptions.get(check.spec.site or "", "") if check.spec.site else "a cron job pinging its heartbeat"
+        summary = state.last_summary or "waiting for the first run"
+        table.add_row(check.spec.key, shows, label, summary, ms)
     footer = Text(f"runs: {engine.stats.runs}, written: {engine.writer.written}", style="dim")
     return Group(table, footer)
