@@ -1,0 +1,69 @@
+"""`make demo` shows every demo site with the status it is there to show (and the dashboard answers)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sitewarden.config.loader import load_config
+from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
+from sitewarden.engine.main import build_listeners, build_services
+from sitewarden.engine.service import Engine
+from sitewarden.results import Status
+from sitewarden.store.database import open_database
+from sitewarden.transport.http import HttpClient, HttpRequest
+from sitewarden.web.server import serve_beside
+from tests.fixtures.servers import free_port
+
+EXPECTED = {
+    "healthy/web": Status.OK,
+    "slow/web": Status.WARNING,
+    "failing/web": Status.ERROR,
+    "no-keyword/web": Status.ERROR,
+    "self-signed/web": Status.ERROR,
+    "refused/web": Status.ERROR,
+    "api/health": Status.WARNING,
+    "typo3/inventory": Status.OK,
+    "wordpress/fingerprint": Status.OK,
+    "cms-health/health": Status.WARNING,
+    "self-signed/certificate": Status.ERROR,
+}
+
+
+async def test_demo_fleet_shows_the_status_each_site_is_there_for(tmp_path: Path) -> None:
+    fleet = DemoFleet(tmp_path)
+    sites = await fleet.start()
+    config_path = tmp_path / "sitewarden.yaml"
+    config_path.write_text(demo_config(sites, tmp_path / "demo.db"))
+    config = load_config(config_path)
+    database = open_database(config.store.url)
+    port = free_port()
+    stop = asyncio.Event()
+    dashboard = asyncio.create_task(serve_beside(database, config, port, stop, demo=True))
+    pinger = asyncio.create_task(heartbeat_pinger(f"http://127.0.0.1:{port}", every=0.5))
+    try:
+        engine = Engine(
+            config, database, listeners=build_listeners(config, database), services=build_services(config, database)
+        )
+        for _ in range(config.defaults.failure_threshold):
+            await engine.run_once()
+        states = {key: check.state.hard for key, check in engine.checks.items()}
+        for key, expected in EXPECTED.items():
+            assert states.get(key) is expected, (key, states.get(key), engine.checks[key].state.last_summary)
+        assert {kind for kind in (check.spec.kind for check in engine.checks.values())} >= {
+            "http",
+            "tls",
+            "json",
+            "heartbeat",
+            "typo3_client",
+            "fingerprint",
+            "cms_health",
+        }
+        response = await HttpClient().request(HttpRequest(url=f"http://127.0.0.1:{port}/", read_body=True))
+        assert response.status == 200 and "healthy" in response.text()
+    finally:
+        pinger.cancel()
+        stop.set()
+        await asyncio.gather(dashboard, pinger, return_exceptions=True)
+        await fleet.stop()
+        database.close()
