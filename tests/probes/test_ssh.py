@@ -34,7 +34,7 @@ def test_exactly_one_mode_and_some_credentials() -> None:
         f"- {{{base}, password: x, process: a, command: [b]}}"
     )
     assert "a log check needs a pattern" in config_errors(f"- {{{base}, password: x, log: /var/log/*.log}}")
-    assert "give a password or a key_file" in config_errors(f"- {{{base}, process: nginx}}")
+    assert config_errors(f"- {{{base}, process: nginx}}") == "", "default keys and the agent, as ssh would"
     assert config_errors(f"- {{{base}, password: '${{NO_SUCH_SSH_PASSWORD}}', process: nginx}}").endswith(
         "environment variable NO_SUCH_SSH_PASSWORD is not set"
     )

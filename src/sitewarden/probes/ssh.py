@@ -34,7 +34,9 @@ class SshParams(ProbeParams):
     port: int = Field(default=22, ge=1, le=65535, description="SSH port.")
     user: str = Field(description="Login name.")
     password: Secret | None = Field(default=None, description="Password; use `${ENV_VAR}` or `file:/path`.")
-    key_file: Path | None = Field(default=None, description="Private key file (OpenSSH or PEM).")
+    key_file: Path | None = Field(
+        default=None, description="Private key file; without it and a password: ~/.ssh keys and the ssh agent."
+    )
     key_passphrase: Secret | None = Field(default=None, description="Passphrase of the key file.")
     known_hosts: Path = Field(default=Path("~/.ssh/known_hosts"), description="known_hosts file to verify against.")
     trust_on_first_use: bool = Field(
@@ -58,8 +60,6 @@ class SshParams(ProbeParams):
             raise ValueError("give exactly one of process, log or command")
         if self.log is not None and self.pattern is None:
             raise ValueError("a log check needs a pattern")
-        if self.password is None and self.key_file is None:
-            raise ValueError("give a password or a key_file")
         if self.max_count is not None and self.max_count < self.min_count:
             raise ValueError("max_count must not be smaller than min_count")
         return self
@@ -84,11 +84,11 @@ class SshProbe(Probe[SshParams]):
                 params.port,
                 username=params.user,
                 password=params.password.get_secret_value() if params.password else None,
-                client_keys=[str(params.key_file.expanduser())] if params.key_file else None,
+                client_keys=_client_keys(params),
                 passphrase=params.key_passphrase.get_secret_value() if params.key_passphrase else None,
                 known_hosts=policy.known,
                 client_factory=lambda: policy,
-                agent_path=None,
+                agent_path=() if params.key_file is None and params.password is None else None,
                 config=None,
                 connect_timeout=ctx.timeout,
                 login_timeout=ctx.timeout,
@@ -244,6 +244,13 @@ async def check_log(connection: asyncssh.SSHClientConnection, params: SshParams,
         text = f"{count} new line{'s' if count > 1 else ''} match '{pattern.pattern}': {details['lines'][0][:200]}"
         return Result(Status.parse(params.match_status), text, metrics, details)
     return Result(Status.OK, f"no new line matches '{pattern.pattern}' ({new_lines} new lines)", metrics, details)
+
+
+def _client_keys(params: SshParams) -> Any:
+    """The key file; none with a password alone; else the user's default keys and agent, as ssh would."""
+    if params.key_file is not None:
+        return [str(params.key_file.expanduser())]
+    return None if params.password is not None else ()
 
 
 def _text(data: Any) -> str:
