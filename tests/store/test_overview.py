@@ -28,7 +28,7 @@ def names(database: Database, **query: object) -> list[str]:
 
 
 def test_sites_come_worst_first_with_counts_per_status(database: Database) -> None:
-    seed_fleet(database, ["a-shop", "down-1", "z-blog", "down_2"], {"a-shop": ["gold", "50%"]})
+    seed_fleet(database, ["a-shop", "down-1", "z-blog", "down_2"], {"a-shop": ["gold", "50%"]}, {"a-shop": 30.0})
     with database.transaction() as connection:
         page = overview(connection, OverviewQuery(), utcnow())
         groups = site_groups(connection)
@@ -36,6 +36,7 @@ def test_sites_come_worst_first_with_counts_per_status(database: Database) -> No
     assert page.counts == {"error": 2, "warning": 0, "unknown": 0, "ok": 2, "pending": 0}
     shop = page.sites[2]
     assert shop.uptime_24h == 1.0 and shop.uptime_30d == 1.0 and shop.certificate_days == 30.0
+    assert page.sites[0].certificate_days is None  # an http check's metrics say nothing about certificates
     assert len(shop.sparkline) == 24 and shop.sparkline[-2:] == [pytest.approx(41.0), None]
     assert groups == ["50%", "gold"]
 

@@ -29,7 +29,7 @@ def test_overview_counts_filters_sorts_and_pages(live_web: LiveWeb) -> None:
     assert site_links(get(live_web, "/", group="customers").text) == ["blog", "shop"]
     assert site_links(get(live_web, "/", q="api").text) == ["down-api"]
     assert site_links(get(live_web, "/", per_page="25", page="2").text) == []
-    assert '<svg class="spark"' in html and "30 days" in html
+    assert '<svg class="spark"' in html and "32 days" in html
 
 
 def test_overview_fragment_is_only_the_table_for_auto_refresh(live_web: LiveWeb) -> None:
@@ -73,7 +73,10 @@ def test_metrics_are_prometheus_text_with_check_and_engine_figures(live_web: Liv
         for sample in family.samples
     }
     assert samples[("sitewarden_check_status", (("check", "web"), ("kind", "http"), ("site", "down-api")))] == 2
-    assert samples[("sitewarden_certificate_days_left", (("check", "web"), ("site", "shop")))] == 30
+    assert samples[("sitewarden_certificate_days_left", (("check", "cert"), ("site", "down-api")))] == 32
+    assert not any(
+        name == "sitewarden_certificate_days_left" and ("check", "web") in labels for name, labels in samples
+    )
     assert samples[("sitewarden_engine_lag_seconds", (("worker", "worker-1"),))] == 0.25
     assert samples[("sitewarden_engine_queue_size", (("queue", "write"), ("worker", "worker-1")))] == 3
     assert samples[("sitewarden_engine_running_checks", (("pool", "network"), ("worker", "worker-1")))] == 2

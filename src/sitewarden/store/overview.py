@@ -13,11 +13,14 @@ from typing import Any
 from sqlalchemy import Connection, Select, String, and_, case, cast, func, select
 
 from sitewarden.store.tables import checks, results, rollups, sites, states
+from sitewarden.store.verdicts import VERDICT_RANKS, cms_condition, verdict_condition
 
 STATUS_RANKS = {"error": 4, "warning": 3, "unknown": 2, "ok": 1, "pending": 0}
 RANK_STATUS = {rank: name for name, rank in STATUS_RANKS.items()}
 SORTS = ("status", "name", "response")
-CERTIFICATE_METRICS = ("days_left", "certificate_days_left", "cert_days_left")
+CERTIFICATE_KINDS = ("tls",)
+CERTIFICATE_METRIC = "days_left"
+"""The tls probe's metric (probes/tls.py); the http probe does not measure certificates."""
 
 _RANK = case(
     (states.c.hard_status == 2, 4),
@@ -35,6 +38,8 @@ class OverviewQuery:
     status: str | None = None
     group: str | None = None
     search: str | None = None
+    cms: str | None = None
+    verdict: str | None = None
     sort: str = "status"
     page: int = 1
     per_page: int = 50
@@ -144,25 +149,39 @@ def add_page_figures(connection: Connection, rows: list[SiteSummary], now: datet
 
 
 def certificate_days(connection: Connection, site_ids: list[int]) -> dict[int, float]:
-    """Fewest certificate days left per site, from the latest result of each of its checks that measures them."""
-    tls_checks = connection.execute(
-        select(checks.c.id, checks.c.site_id).where(
-            checks.c.site_id.in_(site_ids), checks.c.active.is_(True), checks.c.kind.in_(("tls", "http"))
-        )
-    ).all()
+    """Fewest certificate days left per site, from the latest result of each of its tls checks."""
     found: dict[int, float] = {}
-    for check_id, site_id in tls_checks:
-        metrics = connection.scalar(
-            select(results.c.metrics)
-            .where(results.c.check_id == check_id)
-            .order_by(results.c.started_at.desc())
-            .limit(1)
-        )
-        for metric in metrics or []:
-            if metric.get("name") in CERTIFICATE_METRICS:
-                value = float(metric["value"])
-                found[site_id] = min(value, found.get(site_id, value))
+    for _, site_id, days in latest_certificates(connection, site_ids):
+        if site_id is not None:
+            found[site_id] = min(days, found.get(site_id, days))
     return found
+
+
+def latest_certificates(
+    connection: Connection, site_ids: list[int] | None = None
+) -> list[tuple[int, int | None, float]]:
+    """(check id, site id, days left) from each active tls check's latest result, in one indexed join.
+
+    The state's `last_result_at` is that result's `started_at`, so the (check_id, started_at) index finds it
+    directly: no per-check query and no `max()` over a check's history.
+    """
+    query = (
+        select(checks.c.id, checks.c.site_id, results.c.metrics)
+        .select_from(
+            checks.join(states, states.c.check_id == checks.c.id).join(
+                results, and_(results.c.check_id == checks.c.id, results.c.started_at == states.c.last_result_at)
+            )
+        )
+        .where(checks.c.kind.in_(CERTIFICATE_KINDS), checks.c.active.is_(True))
+    )
+    if site_ids is not None:
+        query = query.where(checks.c.site_id.in_(site_ids))
+    found: dict[int, tuple[int, int | None, float]] = {}
+    for check_id, site_id, metrics in connection.execute(query):
+        for metric in metrics or []:
+            if metric.get("name") == CERTIFICATE_METRIC and metric.get("value") is not None:
+                found[int(check_id)] = (int(check_id), site_id, float(metric["value"]))
+    return list(found.values())
 
 
 def _per_site(query: OverviewQuery) -> Select[Any]:
@@ -189,6 +208,10 @@ def _per_site(query: OverviewQuery) -> Select[Any]:
     )
     if query.group:
         statement = statement.where(cast(sites.c.groups, String).like(f"%{_json_string(query.group)}%", escape="\\"))
+    if query.cms:
+        statement = statement.where(cms_condition(sites.c.name, query.cms))
+    if query.verdict is not None and query.verdict in VERDICT_RANKS:
+        statement = statement.where(verdict_condition(sites.c.name, query.verdict))
     if query.search:
         needle = f"%{_escape_like(query.search.lower())}%"
         statement = statement.where(

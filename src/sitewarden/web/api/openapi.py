@@ -7,6 +7,7 @@ from typing import Any
 from sitewarden import __version__
 
 STATUSES = ["ok", "warning", "error", "unknown"]
+VERDICTS = ["insecure", "eol", "major", "minor", "bugfix", "up_to_date", "unknown"]
 SITE_STATUSES = [*STATUSES, "pending"]
 
 
@@ -85,6 +86,7 @@ SCHEMAS: dict[str, Any] = {
             "paused_checks": {"type": "integer"}, "response_ms": _nullable("number"),
             "last_result_at": _nullable("string"), "uptime_24h": _nullable("number"),
             "uptime_30d": _nullable("number"), "certificate_days": _nullable("number"),
+            "cms": _nullable("string"), "cms_version": _nullable("string"), "verdict": {"enum": [*VERDICTS, None]},
         },
     },
     "Site": {"type": "object", "required": ["name"], "properties": {
@@ -133,6 +135,33 @@ SCHEMAS: dict[str, Any] = {
         "reason": {"type": "string", "maxLength": 500}}},
     "Command": {"type": "object", "required": ["command_id", "action", "check_id"], "properties": {
         "command_id": {"type": "integer"}, "action": {"type": "string"}, "check_id": {"type": "integer"}}},
+    "InventoryItem": {"type": "object", "required": ["kind", "key"], "properties": {
+        "kind": {"type": "string"}, "key": {"type": "string"}, "title": _nullable("string"),
+        "version": _nullable("string"), "active": _nullable("boolean"), "product": {"type": "string"},
+        "verdict": {"enum": VERDICTS}, "fixed_version": _nullable("string"), "latest": _nullable("string"),
+        "summary": {"type": "string"}, "advisories": {"type": "array", "items": {"type": ["string", "null"]}}}},
+    "Inventory": {"type": "object", "required": ["site", "facts", "items", "verdict", "advisories"], "properties": {
+        "site": {"type": "string"}, "facts": _nullable("object"), "verdict": {"enum": [*VERDICTS, None]},
+        "items": {"type": "array", "items": _ref("InventoryItem")},
+        "advisories": {"type": "array", "items": _ref("Advisory")}}},
+    "Verdict": {"type": "object", "required": ["site", "kind", "key", "verdict"], "properties": {
+        "site": {"type": "string"}, "kind": {"type": "string"}, "key": {"type": "string"},
+        "product": {"type": "string"}, "version": _nullable("string"), "verdict": {"enum": VERDICTS},
+        "summary": {"type": "string"}, "fixed_version": _nullable("string"), "latest": _nullable("string"),
+        "advisories": {"type": "array", "items": {"type": ["string", "null"]}}, "assessed_at": {"type": "string"},
+        "changed_at": {"type": "string"}}},
+    "Advisory": {"type": "object", "required": ["id", "site", "item"], "properties": {
+        "id": _nullable("string"), "title": _nullable("string"), "severity": _nullable("string"),
+        "aliases": {"type": "array", "items": {"type": "string"}}, "link": _nullable("string"),
+        "site": {"type": "string"}, "item": {"type": "string"}, "version": _nullable("string"),
+        "fixed_version": _nullable("string")}},
+    "Extension": {"type": "object", "required": ["kind", "key", "site_count", "worst"], "properties": {
+        "kind": {"type": "string"}, "key": {"type": "string"}, "product": {"type": "string"},
+        "site_count": {"type": "integer"}, "worst": {"enum": VERDICTS},
+        "versions": {"type": "object", "additionalProperties": {"type": "integer"},
+                     "description": "Versions in use, each with its number of sites."},
+        "verdicts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "sites": {"type": "array", "description": "The first sites running it.", "items": {"type": "object"}}}},
     "Me": {"type": "object", "required": ["name", "role"],
            "properties": {"name": {"type": "string"}, "role": {"enum": ["viewer", "admin"]}}},
 }  # fmt: skip
@@ -154,6 +183,8 @@ def _paths() -> dict[str, Any]:
         _query("status", {"enum": SITE_STATUSES}, "Only sites whose worst status is this."),
         _query("group", {"type": "string", "maxLength": 200}, "Only sites in this group."),
         _query("q", {"type": "string", "maxLength": 200}, "Text in the name or URL."),
+        _query("cms", {"enum": ["typo3", "wordpress", "drupal", "joomla"]}, "Only sites running this CMS."),
+        _query("verdict", {"enum": VERDICTS}, "Only sites whose worst verdict is this."),
         _query("sort", {"enum": ["status", "name", "response"]}, "Order: worst first (default), name, slowest."),
         LIMIT,
         _query("offset", {"type": "integer", "minimum": 0, "maximum": 10**6, "multipleOf": 1}, "A multiple of limit."),
@@ -221,6 +252,22 @@ def _paths() -> dict[str, Any]:
         "/heartbeats": {"get": _op("Heartbeat checks with their last ping", {"200": _json({"type": "object",
                                    "properties": {"items": {"type": "array", "items": _ref("Heartbeat")}}})})},
         "/me": {"get": _op("The user the token belongs to", {"200": _json(_ref("Me"))})},
+        "/sites/{name}/inventory": {"get": _op("A site's inventory with each item's verdict, and open advisories",
+                                               {"200": _json(_ref("Inventory"))}, params=[SITE])},
+        "/verdicts": {"get": _op("Stored verdicts, worst first", {"200": _json(_page("Verdict"))}, params=[
+            _query("site", {"type": "string", "maxLength": 200}, "Only items of this site."),
+            _query("verdict", {"enum": VERDICTS}, "Only this verdict."),
+            _query("kind", {"enum": ["core", "php", "database", "extension", "plugin", "theme", "module"]},
+                   "Only items of this kind."), LIMIT, OFFSET])},
+        "/advisories": {"get": _op("Open advisories: one per advisory and insecure site item, most severe first",
+                                   {"200": _json(_page("Advisory"))}, params=[
+            _query("site", {"type": "string", "maxLength": 200}, "Only this site."), LIMIT, OFFSET])},
+        "/extensions": {"get": _op("Extensions and plugins across the fleet, worst and most used first",
+                                   {"200": _json(_page("Extension"))}, params=[
+            _query("only", {"enum": ["insecure", "outdated"]}, "Only those insecure (or outdated) somewhere."),
+            _query("q", {"type": "string", "maxLength": 200}, "Text in the key."),
+            _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Items per page."),
+            _query("offset", {"type": "integer", "minimum": 0, "maximum": 10**6}, "A multiple of limit.")])},
     }  # fmt: skip
 
 
@@ -228,7 +275,8 @@ def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "sitewarden API", "version": __version__,
-                 "description": "Sites, checks, states, results, events. Send Authorization: Bearer <token>."},
+                 "description": "Sites, checks, states, results, events, inventories, verdicts, advisories. "
+                                "Send Authorization: Bearer <token>."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": _paths(),

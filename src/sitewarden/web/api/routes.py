@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from sitewarden.web.api import checks, feed, sites
+from sitewarden.web.api import checks, feed, inventory, sites
 from sitewarden.web.api.openapi import openapi_document
 
 
@@ -17,5 +17,11 @@ async def openapi(request: Request) -> Response:
 def api_mount() -> Mount:
     return Mount(
         "/api/v1",
-        routes=[Route("/openapi.json", openapi, methods=["GET"]), *sites.routes, *checks.routes, *feed.routes],
+        routes=[
+            Route("/openapi.json", openapi, methods=["GET"]),
+            *sites.routes,
+            *checks.routes,
+            *feed.routes,
+            *inventory.routes,
+        ],
     )

@@ -29,6 +29,9 @@ def site_summary(row: SiteSummary) -> dict[str, Any]:
         "uptime_24h": row.uptime_24h,
         "uptime_30d": row.uptime_30d,
         "certificate_days": row.certificate_days,
+        "cms": row.extra.get("cms"),
+        "cms_version": row.extra.get("version"),
+        "verdict": row.extra.get("verdict"),
     }
 
 

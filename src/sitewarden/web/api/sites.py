@@ -19,11 +19,13 @@ from sitewarden.errors import ConfigError, SitewardenError
 from sitewarden.results import utcnow
 from sitewarden.store.commands import request_command
 from sitewarden.store.history import site_checks, site_row
-from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery, overview
+from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewPage, OverviewQuery, overview
 from sitewarden.store.sites import delete_site_definition, save_site_definition, site_definition
+from sitewarden.store.verdicts import CMS_NAMES, VERDICT_RANKS
 from sitewarden.web.api import shapes
 from sitewarden.web.api.common import ApiError, admin, choice, integer, json_object, page, text
 from sitewarden.web.context import web
+from sitewarden.web.extras import overview_extras
 
 
 async def list_sites(request: Request) -> Response:
@@ -33,16 +35,24 @@ async def list_sites(request: Request) -> Response:
         status=choice(request, "status", list(STATUS_RANKS)),
         group=text(request, "group"),
         search=text(request, "q"),
+        cms=choice(request, "cms", CMS_NAMES),
+        verdict=choice(request, "verdict", list(VERDICT_RANKS)),
         sort=choice(request, "sort", SORTS) or "status",
         page=offset // limit + 1,
         per_page=limit,
     )
     if offset % limit:
         raise ApiError(400, "offset must be a multiple of limit")
-    data = await web(request).read(lambda connection: overview(connection, query, utcnow()))
+    data = await web(request).read(_overview, query)
     return JSONResponse(
         {**page([shapes.site_summary(row) for row in data.sites], data.total, limit, offset), "counts": data.counts}
     )
+
+
+def _overview(connection: Connection, query: OverviewQuery) -> OverviewPage:
+    found = overview(connection, query, utcnow())
+    overview_extras(connection, found.sites)
+    return found
 
 
 def read_site(connection: Connection, name: str) -> dict[str, Any] | None:

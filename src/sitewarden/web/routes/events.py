@@ -1,16 +1,21 @@
-"""The event stream with filters by site, type and minimum severity, paged by id."""
+"""The event stream with filters by site, type and minimum severity, paged by id; notification deliveries."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sitewarden.events.model import EventType, Severity
+from sitewarden.events.model import Event, EventType, Severity
+from sitewarden.store.delivery_log import delivery_states, recent_deliveries
 from sitewarden.store.events import recent_events
 from sitewarden.web.context import web
 
 PAGE = 50
+DELIVERIES = 30
 
 
 def event_filters(request: Request) -> dict[str, str | None]:
@@ -29,8 +34,10 @@ async def events_page(request: Request) -> Response:
     filters = event_filters(request)
     before = request.query_params.get("before")
     before_id = int(before) if before and before.isdigit() else None
-    events = await context.read(
-        lambda connection: recent_events(
+    failed_only = request.query_params.get("deliveries") == "failed"
+
+    def work(connection: Connection) -> tuple[list[Event], list[dict[str, Any]], dict[str, int]]:
+        found = recent_events(
             connection,
             limit=PAGE,
             site=filters["site"],
@@ -38,7 +45,13 @@ async def events_page(request: Request) -> Response:
             min_severity=Severity.parse(filters["severity"]) if filters["severity"] else None,
             before_id=before_id,
         )
-    )
+        return (
+            found,
+            recent_deliveries(connection, limit=DELIVERIES, failed_only=failed_only),
+            delivery_states(connection),
+        )
+
+    events, deliveries, delivery_counts = await context.read(work)
     return context.templates.TemplateResponse(
         request,
         "events.html",
@@ -48,6 +61,9 @@ async def events_page(request: Request) -> Response:
             "types": [item.value for item in EventType],
             "severities": [item.label for item in Severity],
             "older": events[-1].id if len(events) == PAGE else None,
+            "deliveries": deliveries,
+            "delivery_counts": delivery_counts,
+            "failed_only": failed_only,
         },
     )
 

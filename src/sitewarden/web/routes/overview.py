@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from sitewarden.results import utcnow
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery, overview, site_groups
+from sitewarden.store.verdicts import CMS_NAMES, VERDICT_RANKS
 from sitewarden.web.context import web
 from sitewarden.web.extras import overview_extras
 
@@ -19,6 +20,7 @@ def overview_query(request: Request) -> OverviewQuery:
     params = request.query_params
     status = params.get("status") or None
     sort = params.get("sort") or "status"
+    cms, verdict = params.get("cms") or None, params.get("verdict") or None
     try:
         page = max(1, int(params.get("page") or 1))
     except ValueError:
@@ -31,6 +33,8 @@ def overview_query(request: Request) -> OverviewQuery:
         status=status if status in STATUS_RANKS else None,
         group=(params.get("group") or "").strip() or None,
         search=(params.get("q") or "").strip()[:200] or None,
+        cms=cms if cms in CMS_NAMES else None,
+        verdict=verdict if verdict in VERDICT_RANKS else None,
         sort=sort if sort in SORTS else "status",
         page=page,
         per_page=per_page if per_page in PER_PAGE else 50,
@@ -47,7 +51,14 @@ async def overview_page(request: Request) -> Response:
         return page, site_groups(connection)
 
     page, groups = await context.read(work)
-    filters = {"status": query.status, "group": query.group, "q": query.search, "sort": query.sort}
+    filters = {
+        "status": query.status,
+        "group": query.group,
+        "cms": query.cms,
+        "verdict": query.verdict,
+        "q": query.search,
+        "sort": query.sort,
+    }
     if query.per_page != 50:
         filters["per_page"] = str(query.per_page)
     template = "overview_table.html" if request.query_params.get("fragment") == "table" else "overview.html"
@@ -59,6 +70,8 @@ async def overview_page(request: Request) -> Response:
             "groups": groups,
             "filters": filters,
             "statuses": list(STATUS_RANKS),
+            "cms_names": CMS_NAMES,
+            "verdicts": list(VERDICT_RANKS),
             "sorts": SORTS,
             "per_pages": PER_PAGE,
         },

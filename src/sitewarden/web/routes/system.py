@@ -11,15 +11,15 @@ from typing import Any
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sitewarden import __version__
 from sitewarden.results import utcnow
-from sitewarden.store.overview import CERTIFICATE_METRICS
-from sitewarden.store.tables import checks, results, sites, states
+from sitewarden.store.overview import latest_certificates
+from sitewarden.store.tables import checks, sites, states
 from sitewarden.store.workers import worker_stats
 from sitewarden.web.context import web
 from sitewarden.web.extras import handler_failures
@@ -62,28 +62,11 @@ def metric_families(connection: Connection) -> list[Metric]:
     certificate = GaugeMetricFamily(
         "sitewarden_certificate_days_left", "Days until the certificate expires.", labels=["site", "check"]
     )
-    names = {row.id: (row.site or "", row.name) for row in rows if row.kind in ("tls", "http")}
-    for check_id, metrics in _latest_metrics(connection, list(names)):
-        for metric in metrics or []:
-            if metric.get("name") in CERTIFICATE_METRICS:
-                certificate.add_metric(list(names[check_id]), float(metric["value"]))
+    names = {row.id: (row.site or "", row.name) for row in rows}
+    for check_id, _, days in latest_certificates(connection):
+        if check_id in names:
+            certificate.add_metric(list(names[check_id]), days)
     return [status, duration, paused, certificate, *_engine_families(connection)]
-
-
-def _latest_metrics(connection: Connection, check_ids: list[int]) -> Iterator[tuple[int, Any]]:
-    for start in range(0, len(check_ids), 500):
-        chunk = check_ids[start : start + 500]
-        latest = (
-            select(results.c.check_id, func.max(results.c.started_at).label("at"))
-            .where(results.c.check_id.in_(chunk))
-            .group_by(results.c.check_id)
-            .subquery()
-        )
-        query = select(results.c.check_id, results.c.metrics).join(
-            latest, (latest.c.check_id == results.c.check_id) & (latest.c.at == results.c.started_at)
-        )
-        for row in connection.execute(query):
-            yield int(row.check_id), row.metrics
 
 
 def _engine_families(connection: Connection) -> list[Metric]:
