@@ -13,7 +13,7 @@ from pydantic import Field
 from sitewarden.durations import Size
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
 from sitewarden.results import Metric, Result, Status
-from sitewarden.transport.http import HttpFailure, _resolve, open_stream
+from sitewarden.transport.http import HttpFailure, open_stream, resolve_addresses
 
 BANNER_IDLE = 1.0  # seconds of silence after the first bytes that end a banner
 
@@ -50,7 +50,7 @@ class TcpProbe(Probe[TcpParams]):
         started = time.perf_counter()
         try:
             async with asyncio.timeout(ctx.timeout):
-                addresses = await _resolve(ctx.http.resolver, host, params.port, family)
+                addresses = await resolve_addresses(ctx.http.resolver, host, params.port, family)
                 ctx.debug("addresses: " + ", ".join(str(address[1]) for address in addresses))
                 reader, writer = await open_stream(addresses, host, params.port, None)
         except HttpFailure as failure:

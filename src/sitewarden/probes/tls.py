@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from sitewarden.certificates import WEAK_HASHES, CertificateFacts, certificate_facts, matches_host
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, resolve_url
 from sitewarden.results import Metric, Result, Status, worst
-from sitewarden.transport.http import HttpFailure, _is_ip, _resolve, describe_verify_error, open_stream
+from sitewarden.transport.http import HttpFailure, describe_verify_error, is_ip_literal, open_stream, resolve_addresses
 
 VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 
@@ -109,10 +109,10 @@ class TlsProbe(Probe[TlsParams]):
     async def _handshake(
         self, host: str, port: int, server_name: str, family: int | None, ctx: ProbeContext, context: ssl.SSLContext
     ) -> Handshake:
-        addresses = await _resolve(ctx.http.resolver, host, port, family)
+        addresses = await resolve_addresses(ctx.http.resolver, host, port, family)
         reader, writer = await open_stream(addresses, host, port, None)
         try:
-            sni = None if _is_ip(server_name) else server_name
+            sni = None if is_ip_literal(server_name) else server_name
             try:
                 await writer.start_tls(context, server_hostname=sni)
             except ssl.SSLCertVerificationError as exc:

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, resolve_url
 from sitewarden.results import Result, Status
-from sitewarden.transport.http import HttpFailure, _is_ip, _resolve, open_stream
+from sitewarden.transport.http import HttpFailure, is_ip_literal, open_stream, resolve_addresses
 
 
 class TlsClientCaParams(ProbeParams):
@@ -49,10 +49,12 @@ class TlsClientCaProbe(Probe[TlsClientCaParams]):
         try:
             async with asyncio.timeout(ctx.timeout):
                 family = params.ip_family or ctx.http_options.ip_family
-                addresses = await _resolve(ctx.http.resolver, parts.hostname, port, family)
+                addresses = await resolve_addresses(ctx.http.resolver, parts.hostname, port, family)
                 reader, writer = await open_stream(addresses, parts.hostname, port, None)
                 try:
-                    asked, names, error = await _handshake(reader, writer, None if _is_ip(server_name) else server_name)
+                    asked, names, error = await _handshake(
+                        reader, writer, None if is_ip_literal(server_name) else server_name
+                    )
                 finally:
                     writer.transport.abort()
         except HttpFailure as failure:

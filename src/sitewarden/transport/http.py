@@ -256,7 +256,7 @@ class HttpClient:
         options = request.options
         phase[0] = "dns"
         mark = time.perf_counter()
-        addresses = await _resolve(self.resolver, host, port, options.ip_family)
+        addresses = await resolve_addresses(self.resolver, host, port, options.ip_family)
         timings.dns_ms = (time.perf_counter() - mark) * 1000
 
         phase[0] = "connect"
@@ -301,7 +301,7 @@ class HttpClient:
 
     async def _handshake(self, connection: _Connection, options: HttpOptions, server_name: str) -> TlsInfo:
         context = self.tls.client_context(options.verify_tls, options.ca_file)
-        sni = None if _is_ip(server_name) else server_name
+        sni = None if is_ip_literal(server_name) else server_name
         try:
             await connection.start_tls(context, server_name if context.check_hostname else sni)
         except ssl.SSLCertVerificationError as exc:
@@ -355,11 +355,13 @@ def _ip_literal(host: str) -> tuple[int, str] | None:
     return (socket.AF_INET6 if address.version == 6 else socket.AF_INET), str(address)
 
 
-def _is_ip(host: str) -> bool:
+def is_ip_literal(host: str) -> bool:
+    """True for an IPv4 or IPv6 address (with or without brackets): no DNS, no SNI."""
     return _ip_literal(host) is not None
 
 
-async def _resolve(resolver: Resolver, host: str, port: int, family: int | None) -> list[tuple[Any, ...]]:
+async def resolve_addresses(resolver: Resolver, host: str, port: int, family: int | None) -> list[tuple[Any, ...]]:
+    """(family, address, port) for a host: IP literals directly, names through the resolver; DNS failures mapped."""
     want = {4: socket.AF_INET, 6: socket.AF_INET6}.get(family or 0, socket.AF_UNSPEC)
     literal = _ip_literal(host)
     if literal is not None:
@@ -425,9 +427,6 @@ async def open_stream(
         return await asyncio.open_connection(address, port, family=family, limit=65536)
 
     return await _first_answer(addresses, host, port, timeout, dial)
-
-
-_connect = open_stream  # the name the tcp and tls probes use
 
 
 class _Connection(asyncio.Protocol):
