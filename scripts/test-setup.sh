@@ -2,15 +2,19 @@
 # Installs and starts what the test suite talks to: Debian packages and the local PostgreSQL server.
 set -euo pipefail
 need=()
-command -v nginx >/dev/null || need+=(nginx-light)
 [ -x /usr/lib/nagios/plugins/check_dummy ] || need+=(monitoring-plugins-basic monitoring-plugins-standard)
 command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v openssl >/dev/null || need+=(openssl)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
+    # Installed services must not start on their default ports: the tests start their own instances.
+    policy=/usr/sbin/policy-rc.d
+    made_policy=0
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; made_policy=1; fi
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    [ "$made_policy" = 1 ] && rm -f "$policy"
   else
     echo "missing Debian packages (run as root to install): ${need[*]}" >&2
   fi
