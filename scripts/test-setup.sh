@@ -14,7 +14,7 @@ if [ ${#need[@]} -gt 0 ]; then
     if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod +x "$policy"; made_policy=1; fi
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-    [ "$made_policy" = 1 ] && rm -f "$policy"
+    if [ "$made_policy" = 1 ]; then rm -f "$policy"; fi
   else
     echo "missing Debian packages (run as root to install): ${need[*]}" >&2
   fi
