@@ -153,15 +153,24 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Print the checks' states; exit with the worst confirmed status (Nagios style: 0 ok … 3 unknown)."""
+    """Print the checks' states and each judged site's worst inventory verdict.
+
+    Exit with the worst confirmed check status (Nagios style: 0 ok … 3 unknown); verdicts never change the exit
+    status (`sitewarden advisories` exits 2 while an advisory is open).
+    """
+    from sitewarden.catalog.commands import status_verdicts, verdicts_table
     from sitewarden.console import states_table
     from sitewarden.engine.status import read_states
 
-    rows = read_states(_load(config), name)
+    loaded = _load(config)
+    rows = read_states(loaded, name)
+    verdicts = status_verdicts(loaded, rows)
     if as_json:
         out.print_json(json.dumps(rows, default=str))
     else:
         out.print(states_table(rows))
+        if verdicts:
+            out.print(verdicts_table(verdicts))
     from sitewarden.engine.status import exit_status
 
     raise typer.Exit(int(exit_status(rows)))
@@ -250,14 +259,14 @@ def inventory(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Print the latest inventory snapshots: CMS and version, PHP, database, web server, components."""
-    from sitewarden.inventory.report import inventory_json, inventory_tables, read_inventory
+    """Print the latest inventory snapshots (CMS, PHP, database, web server, components) with their verdicts."""
+    from sitewarden.inventory.report import inventory_json, inventory_tables, read_judged
 
-    found = read_inventory(_load(config).store.url, site)
+    found, verdicts = read_judged(_load(config).store.url, site)
     if as_json:
-        out.print_json(json.dumps(inventory_json(found)))
+        out.print_json(json.dumps(inventory_json(found, verdicts)))
     else:
-        out.print(inventory_tables(found, components=site is not None))
+        out.print(inventory_tables(found, components=site is not None, verdicts=verdicts))
 
 
 @sites_app.command("import")

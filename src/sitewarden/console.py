@@ -13,12 +13,28 @@ from sitewarden.config.models import Config
 from sitewarden.results import Result, Status
 
 STYLES = {Status.OK: "green", Status.WARNING: "yellow", Status.ERROR: "bold red", Status.UNKNOWN: "magenta"}
+VERDICT_STYLES = {
+    "insecure": "bold red",
+    "eol": "red",
+    "major": "yellow",
+    "minor": "yellow",
+    "bugfix": "cyan",
+    "up_to_date": "green",
+    "unknown": "dim",
+}
 
 
 def status_text(status: Status | None) -> Text:
     if status is None:
         return Text("pending", style="dim")
     return Text(status.label, style=STYLES[status])
+
+
+def verdict_text(verdict: str | None) -> Text:
+    """A verdict coloured by urgency, so an insecure item stands out in a long table."""
+    if verdict is None:
+        return Text("-", style="dim")
+    return Text(verdict, style=VERDICT_STYLES.get(verdict, ""))
 
 
 def states_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from sitewarden.catalog.refresh import import_and_assess
+from sitewarden.catalog.summary import SiteVerdict, site_verdicts
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.catalog.writer import ImportSummary
 from sitewarden.config.models import Config
+from sitewarden.console import verdict_text
 from sitewarden.errors import NotFound
 from sitewarden.store.assessments import assessment_rows
 from sitewarden.store.database import open_database
@@ -93,3 +96,42 @@ def show_advisories(config: Config, site: str | None, console: Console) -> int:
         )
     console.print(table if lines else "no open advisories")
     return 2 if lines else 0
+
+
+def status_verdicts(config: Config, rows: list[dict[str, Any]]) -> dict[str, SiteVerdict]:
+    """The worst verdict of each site among `sitewarden status` rows, also set on those rows as `verdict`.
+
+    Only sites with stored verdicts (an inventory was judged) get one; the exit status stays the checks' alone.
+    """
+    sites = {row["site"] for row in rows if row.get("site")}
+    if not sites:
+        return {}
+    database = open_database(config.store.url)
+    try:
+        with database.transaction() as connection:
+            stored = assessment_rows(connection, next(iter(sites)) if len(sites) == 1 else None)
+    finally:
+        database.close()
+    summaries = site_verdicts(row for row in stored if row["site"] in sites)
+    for row in rows:
+        summary = summaries.get(row.get("site") or "")
+        if summary is not None:
+            row["verdict"] = summary.verdict
+    return summaries
+
+
+def verdicts_table(summaries: dict[str, SiteVerdict]) -> Table:
+    """One line per judged site under the status table: worst verdict, how many items carry it, advisories."""
+    table = Table(title="inventory verdicts (not part of the exit status; see `sitewarden advisories`)", expand=False)
+    for column in ("site", "worst verdict", "items", "advisories", "severity"):
+        table.add_column(column, overflow="fold")
+    for summary in summaries.values():
+        total = sum(summary.counts.values())
+        table.add_row(
+            summary.site,
+            verdict_text(summary.verdict),
+            f"{summary.items} of {total}",
+            ", ".join(summary.advisories) or "-",
+            summary.severity or "-",
+        )
+    return table

@@ -1,0 +1,26 @@
+"""`sitewarden status` shows each judged site's worst verdict; its exit status stays the checks' (real CLI, SQLite)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.fixtures.servers import Serve
+from tests.inventory.judged import judged_site, sitewarden
+
+
+async def test_status_shows_the_worst_verdict_but_exits_with_the_check_status(serve: Serve, tmp_path: Path) -> None:
+    config = await judged_site(serve, tmp_path)
+    code, out, err = await sitewarden(config, "status")
+    assert code == 0, err  # the inventory check is ok; an insecure site does not make status critical
+    assert "inventory verdicts (not part of the exit status" in out
+    line = next(line for line in out.splitlines() if "│ t3 " in line and "insecure" in line)
+    assert "2 of 6" in line and "unrated" in line
+
+    code, out, err = await sitewarden(config, "status", "--json")
+    assert code == 0, err
+    [row] = json.loads(out)
+    assert (row["key"], row["status"], row["verdict"]) == ("t3/inventory", "ok", "insecure")
+
+    code, out, err = await sitewarden(config, "status", "--help")
+    assert code == 0 and "verdicts never change the exit" in " ".join(out.split())
