@@ -1,13 +1,24 @@
-"""Client and admin reports from stored states and results: printed, and mailed to aiosmtpd with --send."""
+"""Client and admin reports from stored states, results and verdicts: printed, and mailed to aiosmtpd with --send."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 from typer.testing import CliRunner
 
+from sitewarden.catalog.importers.base import ImportContext
+from sitewarden.catalog.importers.packagist import PackagistImporter
+from sitewarden.catalog.importers.ter import TerImporter
+from sitewarden.catalog.importers.typo3 import Typo3Importer
+from sitewarden.catalog.writer import run_imports
 from sitewarden.cli import app
+from sitewarden.config.plan import CheckSpec
 from sitewarden.events.reports import admin_report, client_report
+from sitewarden.inventory.model import Component, InventorySnapshot
+from sitewarden.inventory.recorder import InventoryRecorder
+from sitewarden.inventory.typo3_client import Typo3ClientParams
 from sitewarden.results import Metric, Result, Status, utcnow
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.database import Database, open_database
@@ -15,6 +26,8 @@ from sitewarden.store.results import insert_results
 from sitewarden.store.states import CheckState, save_states
 from tests.events.fleet import config_from
 from tests.fixtures.receivers import SmtpServer
+
+SAMPLES = Path(__file__).parent.parent / "data" / "catalog"
 
 SITES = """
 sites:
@@ -87,3 +100,83 @@ def test_report_command_sends_client_reports_to_contacts(
     assert [mail["To"] for mail in smtp_server.mails] == ["owner@example.org"]  # blog has nothing to fix
     printed = CliRunner().invoke(app, ["report", "admin", "-c", str(path)])
     assert printed.exit_code == 0 and "Fleet report" in printed.output
+
+
+def record_inventory(database: Database, site: str, core: str, extensions: dict[str, str]) -> None:
+    """Store a site's snapshot the way the engine does: the recorder also judges it against the catalogue."""
+    spec = CheckSpec(
+        key=f"{site}/inventory",
+        site=site,
+        name="inventory",
+        kind="typo3_client",
+        params=Typo3ClientParams(kind="typo3_client"),
+        interval=3600,
+        retry_interval=600,
+        timeout=10,
+        failure_threshold=1,
+        success_threshold=1,
+    )
+    components = [Component(kind="extension", key=key, version=version) for key, version in extensions.items()]
+    snapshot = InventorySnapshot(cms="typo3", cms_version=core, cms_version_precision="exact", components=components)
+    InventoryRecorder(database).record(spec, snapshot)
+
+
+async def judged_fleet(database: Database, tmp_path: Path) -> None:
+    """shop: TYPO3 11.5.19 (an advisory and a missing ELTS security release), news insecure in TER, powermail
+    behind; blog: TYPO3 13.4.1 with powermail behind."""
+    folder = tmp_path / "catalog"
+    (folder / "typo3").mkdir(parents=True)
+    for name in ("major", "release"):
+        (folder / "typo3" / f"{name}.json").write_bytes((SAMPLES / f"typo3-{name}.json").read_bytes())
+    (folder / "ter.xml").write_bytes((SAMPLES / "ter-extensions.xml").read_bytes())
+    (folder / "packagist.json").write_bytes((SAMPLES / "packagist-advisories.json").read_bytes())
+    importers = [Typo3Importer(), TerImporter(), PackagistImporter()]
+    summary = await run_imports(database, importers, ImportContext(local=folder))
+    assert not summary.failed
+    record_inventory(database, "shop", "11.5.19", {"news": "11.3.0", "powermail": "12.1.4"})
+    record_inventory(database, "blog", "13.4.1", {"powermail": "12.1.4"})
+
+
+async def test_client_report_lists_insecure_and_outdated_software_with_what_to_update_to(
+    sqlite_url: str, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    config = config_from(SITES + f"smtp: {{host: 127.0.0.1, port: {smtp_server.port}, security: none}}\n", sqlite_url)
+    database = open_database(sqlite_url)
+    await judged_fleet(database, tmp_path)
+    await asyncio.to_thread(client_report, config, database, ["shop"], send=True)
+    database.close()
+    [mail] = smtp_server.mails
+    assert mail["To"] == "owner@example.org"
+    assert mail["Subject"] == "[sitewarden] Report for shop: 3 things to fix"
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    advisory = "PKSA-2ws8-9m8t-7dqf (CVE-2022-23499, GHSA-mm79-jhqm-9j54, typo3/cms-core/CVE-2022-23499.yaml)"
+    assert "ERROR  TYPO3 core 11.5.19 is insecure" in text
+    assert "TYPO3-CORE-SA-2022-017: By-passing Cross-Site Scripting Protection in HTML Sanitizer" in text
+    assert "What to do: update to 11.5.41 or later" in text and f"Advisories: {advisory}" in text
+    assert "ERROR  extension news 11.3.0 is insecure" in text and "What to do: update to 11.4.1 or later" in text
+    assert "WARNING  extension powermail 12.1.4: minor update available" in text
+    assert "What to do: update to 12.3.5" in text
+    assert "Software judged against the release and advisory catalogue of " in text
+    assert "TYPO3 core 11.5.19 is insecure" in html and "What to do: update to 11.5.41 or later" in html
+    assert f"Advisories: {advisory}" in html and "extension powermail 12.1.4: minor update available" in html
+
+
+async def test_admin_report_counts_insecure_and_outdated_sites_per_severity(sqlite_url: str, tmp_path: Path) -> None:
+    config = config_from(SITES, sqlite_url)
+    database = open_database(sqlite_url)
+    await judged_fleet(database, tmp_path)
+    report = await asyncio.to_thread(admin_report, config, database, send=False)
+    database.close()
+    totals = (
+        "Software of 2 sites: insecure 1 (critical 0, high 0, medium 1, low 0, unrated 0), "
+        "outdated 1 (eol 0, major 0, minor 1, bugfix 0); catalogue of "
+    )
+    assert totals in report.text
+    assert totals in report.html
+    assert report.subject == "[sitewarden] Fleet report: 2 of 2 sites with problems"
+    assert "== ERROR (1) ==" in report.text and "== WARNING (1) ==" in report.text
+    assert (
+        "error: TYPO3 core 11.5.19 is insecure" in report.text and "[PKSA-2ws8-9m8t-7dqf (CVE-2022-23499" in report.text
+    )
+    assert "warning: extension powermail 12.1.4: minor update available (update to 12.3.5)" in report.html

@@ -1,7 +1,7 @@
-"""Client and admin reports from what is stored: problems, certificates, and (by section providers) inventory verdicts.
+"""Client and admin reports from what is stored: problems, certificates, and inventory verdicts.
 
-A section provider adds findings to a site's report; inventory and catalog verdicts join as one more provider in
-`SECTIONS`, without touching the templates' shape (they list `findings` with what to update to).
+A section provider adds findings to a site's report (`SECTIONS`); the templates list `findings` with what to do,
+so a new provider needs no template change. Verdicts come from `verdict_findings`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +16,10 @@ from sqlalchemy import Connection
 
 from sitewarden.errors import NotFound, SitewardenError, StoreError
 from sitewarden.events.availability import CERTIFICATE_KINDS
+from sitewarden.events.findings import Finding, SiteReport
 from sitewarden.events.handlers.email_handler import build_mail, send_mail
 from sitewarden.events.message import Message, template_environment
+from sitewarden.events.verdict_findings import security_totals, verdict_findings
 from sitewarden.results import Status, utcnow
 from sitewarden.store.database import Database
 from sitewarden.store.notifications import ClaimLost, claim_report_run, last_report_run, lost_race
@@ -29,40 +30,6 @@ if TYPE_CHECKING:
     from sitewarden.config.models import Config
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class Finding:
-    """One thing to fix on a site: a failing check, an expiring certificate, an insecure or outdated component."""
-
-    status: Status
-    kind: str
-    title: str
-    detail: str = ""
-    fix: str = ""
-
-
-@dataclass(slots=True)
-class SiteReport:
-    """Everything a site's contacts should know, worst first."""
-
-    name: str
-    url: str
-    groups: list[str]
-    contacts: list[str]
-    findings: list[Finding] = field(default_factory=list)
-    checks: int = 0
-
-    @property
-    def status(self) -> Status:
-        worst = Status.OK
-        for finding in self.findings:
-            if finding.status.severity_rank > worst.severity_rank:
-                worst = finding.status
-        return worst
-
-    def sort(self) -> None:
-        self.findings.sort(key=lambda finding: (-finding.status.severity_rank, finding.kind, finding.title))
 
 
 SectionProvider = Callable[[Connection, SiteReport, "Config"], None]
@@ -97,8 +64,8 @@ def certificate_findings(connection: Connection, report: SiteReport, config: Con
         report.findings.append(Finding(status, "certificate", title, fix="renew the certificate"))
 
 
-SECTIONS: list[SectionProvider] = [check_findings, certificate_findings]
-"""Providers that fill a site's report; inventory and catalog verdicts add theirs here."""
+SECTIONS: list[SectionProvider] = [check_findings, certificate_findings, verdict_findings]
+"""Providers that fill a site's report, in the order they run."""
 
 
 def collect(config: Config, database: Database, names: list[str] | None = None) -> list[SiteReport]:
@@ -134,6 +101,7 @@ def render_admin(config: Config, reports: list[SiteReport], now: datetime) -> Me
         "checks": sum(report.checks for report in reports),
         "with_problems": sum(1 for report in reports if report.findings),
         **{status.label: sum(1 for item in reports if item.findings and item.status is status) for status in Status},
+        **security_totals(reports),
     }
     return _render(config, "admin", {"groups": by_status, "totals": totals, "now": now}, "admin")
 
