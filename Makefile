@@ -34,6 +34,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/http_checks.py
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) .demo build dist
