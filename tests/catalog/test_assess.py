@@ -132,3 +132,11 @@ def test_items_map_to_catalogue_products() -> None:
     assert product_for("wordpress", "plugin", "akismet") == "wp-plugin:akismet"
     assert product_for("drupal", "module", "token") == "drupal:token"
     assert product_for("typo3", "core", "typo3") == "typo3"
+
+
+def test_a_version_known_only_in_part_is_judged_by_its_branch_alone() -> None:
+    partial = assess_item(Item("core", "typo3", "typo3", "12.4", "minor"), TYPO3, TODAY)
+    assert partial.verdict != "insecure"
+    assert partial.verdict in ("eol", "unknown")
+    exact = assess_item(Item("core", "typo3", "typo3", "12.4.0", "exact"), TYPO3, TODAY)
+    assert exact.verdict == "insecure"

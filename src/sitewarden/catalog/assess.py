@@ -26,6 +26,7 @@ class Item:
     key: str
     product: str
     version: str | None
+    precision: str = "exact"
 
 
 @dataclass(slots=True)
@@ -75,6 +76,8 @@ def assess_item(item: Item, rows: dict[str, list[dict[str, Any]]], today: date |
     latest = _latest(version, releases, branches, facts)
     if version is None:
         return Assessment(item, "unknown", "installed version unknown", latest=_text(latest))
+    if item.precision != "exact":
+        return _assess_partial(item, version, releases, branches, facts, today, latest)
     insecure = _insecurity(version, item.product, releases, advisories, facts)
     if insecure is not None:
         reasons, matched, floor = insecure
@@ -89,6 +92,26 @@ def assess_item(item: Item, rows: dict[str, list[dict[str, Any]]], today: date |
     if size is not None:
         return Assessment(item, size, f"{item.product} {version}: {size} update to {latest}", latest=_text(latest))
     return Assessment(item, "up_to_date", f"{item.product} {version} is up to date", latest=_text(latest))
+
+
+def _assess_partial(
+    item: Item,
+    version: Version,
+    releases: list[dict[str, Any]],
+    branches: list[dict[str, Any]],
+    facts: list[dict[str, Any]],
+    today: date,
+    latest: Version | None,
+) -> Assessment:
+    """Only part of the version is known (a fingerprint saw `6.4` or `10`): judge the branch, never the release.
+
+    Reading `6.4` as `6.4.0` would call nearly every site insecure; what such evidence can show is end of life.
+    """
+    ended = _end_of_life(version, item.product, releases, branches, facts, today)
+    if ended:
+        return Assessment(item, "eol", f"{item.product} {item.version}: {ended}", latest=_text(latest))
+    summary = f"{item.product} {item.version}: only the {item.precision} version is known, no verdict on the release"
+    return Assessment(item, "unknown", summary, latest=_text(latest))
 
 
 def _installed(item: Item) -> Version | None:

@@ -34,7 +34,13 @@ VERDICT_SEVERITY = {
 def snapshot_items(snapshot: InventorySnapshot) -> list[Item]:
     """Core, PHP, database and every component of a snapshot, each with its catalogue product."""
     items = [
-        Item(component.kind, component.key, product_for(snapshot.cms, component.kind, component.key), component.version)
+        Item(
+            component.kind,
+            component.key,
+            product_for(snapshot.cms, component.kind, component.key),
+            component.version,
+            component.precision,
+        )
         for component in snapshot.items()
     ]
     if snapshot.php_version:

@@ -83,11 +83,17 @@ class InventorySnapshot(BaseModel):
             kind="core",
             key=self.cms,
             version=self.cms_version,
-            precision=self.cms_version_precision if self.cms_version else "unknown",
+            precision=self._core_precision(),
             active=True,
             title=self.cms,
             origin=self.origins.get("cms_version") or self.origins.get("cms"),
         )
+
+    def _core_precision(self) -> Precision:
+        """A version given without a precision is taken as exact (older snapshots carry no precision)."""
+        if not self.cms_version:
+            return "unknown"
+        return "exact" if self.cms_version_precision == "unknown" else self.cms_version_precision
 
     def items(self) -> list[Component]:
         """The core first, then every component: what the catalogue assesses."""
