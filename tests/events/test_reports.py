@@ -180,3 +180,21 @@ async def test_admin_report_counts_insecure_and_outdated_sites_per_severity(sqli
         "error: TYPO3 core 11.5.19 is insecure" in report.text and "[PKSA-2ws8-9m8t-7dqf (CVE-2022-23499" in report.text
     )
     assert "warning: extension powermail 12.1.4: minor update available (update to 12.3.5)" in report.html
+
+
+def test_store_defined_sites_are_reported_too(sqlite_url: str) -> None:
+    from sitewarden.events.reports import collect
+    from sitewarden.store.sites import save_site_definition
+
+    config = config_from(SITES, sqlite_url)
+    database = open_database(sqlite_url)
+    try:
+        seed(database)
+        with database.transaction() as connection:
+            definition = {"name": "imported", "url": "https://imported.example.org/", "contacts": ["it@example.org"]}
+            save_site_definition(connection, definition, "import", utcnow())
+        reports = {report.name: report for report in collect(config, database)}
+        assert {"shop", "blog", "imported"} <= set(reports)
+        assert reports["imported"].contacts == ["it@example.org"]
+    finally:
+        database.close()

@@ -69,7 +69,12 @@ SECTIONS: list[SectionProvider] = [check_findings, certificate_findings, verdict
 
 
 def collect(config: Config, database: Database, names: list[str] | None = None) -> list[SiteReport]:
-    """Reports of the given sites (all when None), from the store."""
+    """Reports of the given sites (all when None, store-defined sites included), from the store."""
+    from sitewarden.config.overlay import with_store_sites
+    from sitewarden.store.sites import site_definitions_list
+
+    with database.transaction() as connection:
+        config = with_store_sites(config, site_definitions_list(connection))
     sites = {site.name: site for site in config.sites}
     if names:
         missing = [name for name in names if name not in sites]
