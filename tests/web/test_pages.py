@@ -93,3 +93,33 @@ def test_health_is_a_cms_health_check_document(live_web: LiveWeb) -> None:
     with live_web.database.transaction() as connection:
         publish_stats(connection, "worker-1", utcnow(), {}, utcnow())
     assert get(live_web, "/health").json()["status"] == "pass"
+
+
+def test_heartbeats_page_shows_the_ping_url_and_the_last_ping(live_web: LiveWeb) -> None:
+    from datetime import timedelta
+
+    from sitewarden.store.heartbeats import HeartbeatSpec, record_ping, sync_heartbeats
+    from sitewarden.store.tables import checks
+
+    now = utcnow()
+    uuid = "0b7c3a52-1d2e-4f60-8a9b-c0d1e2f3a4b5"
+    with live_web.database.transaction() as connection:
+        connection.execute(
+            checks.insert().values(
+                key="nightly-backup",
+                name="nightly-backup",
+                kind="heartbeat",
+                params={},
+                interval_s=60.0,
+                source="config",
+                active=True,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        sync_heartbeats(connection, [HeartbeatSpec("nightly-backup", uuid, 3600.0, 600.0)], now)
+        record_ping(connection, uuid, "start", now - timedelta(seconds=90))
+        record_ping(connection, uuid, "success", now - timedelta(seconds=30))
+    page = get(live_web, "/heartbeats").text
+    assert f"{live_web.url}/ping/{uuid}" in page
+    assert "nightly-backup" in page and "60.0 s" in page and "never" not in page

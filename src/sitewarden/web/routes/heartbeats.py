@@ -1,4 +1,4 @@
-"""Heartbeat checks: the checks that wait for a ping, with their last ping and state."""
+"""Heartbeat checks: the URL each job pings, its last ping and run, and the check's state."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sitewarden.store.heartbeats import list_heartbeats
 from sitewarden.store.tables import checks, sites, states
 from sitewarden.web.context import web
 
@@ -33,13 +34,24 @@ def heartbeat_rows(connection: Connection) -> list[dict[str, Any]]:
         .where(checks.c.kind == HEARTBEAT_KIND, checks.c.active.is_(True))
         .order_by(checks.c.key)
     )
-    return [dict(row._mapping) for row in connection.execute(query)]
+    facts = {beat.check_key: beat for beat in list_heartbeats(connection)}
+    rows = []
+    for row in connection.execute(query):
+        item = dict(row._mapping)
+        beat = facts.get(item["key"])
+        item["uuid"] = beat.uuid if beat is not None else None
+        item["last_ping_at"] = beat.last_ping_at if beat is not None else None
+        item["last_kind"] = beat.last_kind if beat is not None else None
+        item["last_duration_s"] = beat.last_duration_s if beat is not None else None
+        rows.append(item)
+    return rows
 
 
 async def heartbeats_page(request: Request) -> Response:
     context = web(request)
     rows = await context.read(heartbeat_rows)
-    return context.templates.TemplateResponse(request, "heartbeats.html", {"heartbeats": rows})
+    base = str(request.base_url).rstrip("/")
+    return context.templates.TemplateResponse(request, "heartbeats.html", {"heartbeats": rows, "base": base})
 
 
 routes = [Route("/heartbeats", heartbeats_page, name="heartbeats")]
