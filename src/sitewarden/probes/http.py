@@ -112,19 +112,26 @@ class HttpProbe(Probe[HttpParams]):
             connect_timeout=params.connect_timeout,
             read_body=params.needs_body,
         )
-        ctx.debug(f"{request.method} {request.url}")
-        try:
-            response = await ctx.http.request(request)
-        except HttpFailure as failure:
-            ctx.debug(f"failed in phase {failure.phase}: {failure.message}")
-            return Result(
-                Status.ERROR,
-                failure.message,
-                metrics=timing_metrics(failure.timings),
-                details={"url": request.url, "failure": failure.kind, "phase": failure.phase},
-            )
+        response = await send_request(request, ctx)
+        if isinstance(response, Result):
+            return response
         ctx.debug(f"status {response.status}, {response.body_bytes} bytes, redirects {response.redirects}")
         return judge_response(params, response)
+
+
+async def send_request(request: HttpRequest, ctx: ProbeContext) -> HttpResponse | Result:
+    """The response, or the error Result that names the failure class, phase and timings of what was reached."""
+    ctx.debug(f"{request.method} {request.url}")
+    try:
+        return await ctx.http.request(request)
+    except HttpFailure as failure:
+        ctx.debug(f"failed in phase {failure.phase}: {failure.message}")
+        return Result(
+            Status.ERROR,
+            failure.message,
+            metrics=timing_metrics(failure.timings),
+            details={"url": request.url, "failure": failure.kind, "phase": failure.phase},
+        )
 
 
 def timing_metrics(timings: Timings) -> list[Metric]:

@@ -9,10 +9,10 @@ from pydantic import Field
 
 from sitewarden.durations import Size
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, merged_http_options, resolve_url
-from sitewarden.probes.http import StatusRanges, format_status_ranges, timing_metrics
+from sitewarden.probes.http import StatusRanges, format_status_ranges, send_request, timing_metrics
 from sitewarden.results import Metric, Result, Status
 from sitewarden.rules import RuleSets, Verdict, as_number, format_path
-from sitewarden.transport.http import DEFAULT_MAX_BODY, HttpFailure, HttpRequest
+from sitewarden.transport.http import DEFAULT_MAX_BODY, HttpRequest
 from sitewarden.transport.options import HttpOptions
 
 MAX_RULES_IN_DETAILS = 50
@@ -56,17 +56,9 @@ class JsonProbe(Probe[JsonParams]):
             max_body=params.max_body,
             timeout=ctx.timeout,
         )
-        ctx.debug(f"{request.method} {request.url}")
-        try:
-            response = await ctx.http.request(request)
-        except HttpFailure as failure:
-            ctx.debug(f"failed in phase {failure.phase}: {failure.message}")
-            return Result(
-                Status.ERROR,
-                failure.message,
-                metrics=timing_metrics(failure.timings),
-                details={"url": request.url, "failure": failure.kind, "phase": failure.phase},
-            )
+        response = await send_request(request, ctx)
+        if isinstance(response, Result):
+            return response
         metrics = timing_metrics(response.timings)
         details: dict[str, Any] = {"url": response.url, "status_code": response.status}
         if not any(low <= response.status <= high for low, high in params.expect_status):
