@@ -14,18 +14,20 @@ import tempfile
 import threading
 import time
 import urllib.request
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import uvicorn
+from sqlalchemy import Connection
 
 from sitewarden.results import utcnow
 from sitewarden.store.database import open_database
-from sitewarden.store.tables import checks, results, rollups, sites, states
+from sitewarden.store.tables import assessments, checks, results, rollups, sites, states
 from sitewarden.store.users import add_user, create_token
 from sitewarden.web.app import create_app
 
-TARGETS = {"overview": 150.0, "overview, errors only": 150.0, "overview, search": 150.0, "site page": 100.0}
+TARGETS = {"overview": 150.0, "overview, errors only": 150.0, "overview, search": 150.0, "overview, cms typo3": 150.0,
+           "overview, worst eol": 150.0, "site page": 100.0}  # fmt: skip
 
 
 def seed(url: str, count: int, days: int) -> str:
@@ -79,10 +81,35 @@ def seed(url: str, count: int, days: int) -> str:
                     for i in range(count)
                 ],
             )  # fmt: skip
+        seed_assessments(connection, count, now)
         add_user(connection, "bench", "not-a-hash", "viewer", now)
         token = create_token(connection, "bench", "bench", now)
     database.close()
     return token
+
+
+EXTENSIONS = 12
+
+
+def seed_assessments(connection: Connection, count: int, now: datetime) -> None:
+    """Verdicts for every site: a TYPO3 or WordPress core, PHP and a dozen extensions from a pool of 200."""
+    verdicts = ("up_to_date", "up_to_date", "bugfix", "minor", "unknown", "major", "up_to_date", "eol", "insecure")
+    for start in range(0, count, 1000):
+        rows = []
+        for i in range(start, min(start + 1000, count)):
+            site, cms = f"site-{i:05d}", "typo3" if i % 3 else "wordpress"
+            kind = "extension" if cms == "typo3" else "plugin"
+            items = [("core", cms, f"{12 + i % 2}.4.{i % 20}", verdicts[i % 7]), ("php", "php", "8.2.1", "up_to_date")]
+            items += [
+                (kind, f"ext_{(i + n * 17) % 200}", f"1.{n}.{i % 5}", verdicts[(i + n) % 9]) for n in range(EXTENSIONS)
+            ]
+            rows += [
+                {"site": site, "item_kind": k, "item_key": key, "product": key, "version": version, "verdict": verdict,
+                 "advisories": [], "fixed_version": None, "latest": None, "summary": "", "assessed_at": now,
+                 "changed_at": now}
+                for k, key, version, verdict in items
+            ]  # fmt: skip
+        connection.execute(assessments.insert(), rows)
 
 
 def timed(url: str, token: str, runs: int) -> tuple[float, float]:
@@ -122,6 +149,10 @@ def main() -> int:
         "overview": "/",
         "overview, errors only": "/?status=error",
         "overview, search": "/?q=site-0999",
+        "overview, cms typo3": "/?cms=typo3",
+        "overview, worst eol": "/?verdict=eol",
+        "extensions": "/extensions",
+        "extensions, insecure": "/extensions?only=insecure",
         "site page": "/sites/site-05000",
         "site page, 30 days": "/sites/site-05000?range=30d",
         "api sites": "/api/v1/sites?limit=100",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from sqlalchemy import Connection, and_, case, exists, func, select, tuple_
+from sqlalchemy import Connection, case, exists, func, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from sitewarden.inventory.model import CmsName
@@ -39,13 +39,15 @@ def cms_condition(site_name: Any, cms: str) -> ColumnElement[bool]:
 
 
 def verdict_condition(site_name: Any, verdict: str) -> ColumnElement[bool]:
-    """Sites whose worst verdict is this one: an item with it, and none with a worse one."""
-    has, worse = assessments.alias("has_verdict"), assessments.alias("worse_verdict")
-    worse_names = [name for name, rank in VERDICT_RANKS.items() if rank > VERDICT_RANKS[verdict]]
-    condition: ColumnElement[bool] = exists().where(has.c.site == site_name, has.c.verdict == verdict)
-    if worse_names:
-        condition = and_(condition, ~exists().where(worse.c.site == site_name, worse.c.verdict.in_(worse_names)))
-    return condition
+    """Sites whose worst verdict is this one: the highest rank of their items, probed by the site-first key.
+
+    No condition on the verdict column inside the probe: with one, SQLite picks the verdict index and scans every
+    site's rows per site (minutes at 10,000 sites) instead of the few rows of one site.
+    """
+    a = assessments.alias("verdict_probe")
+    rank = case(*((a.c.verdict == name, value) for name, value in VERDICT_RANKS.items()), else_=0)
+    highest = select(func.max(rank)).where(a.c.site == site_name).scalar_subquery()
+    return highest == VERDICT_RANKS[verdict]
 
 
 def page_verdicts(connection: Connection, names: list[str]) -> dict[str, dict[str, Any]]:
@@ -148,56 +150,55 @@ class ExtensionPage:
 
 
 def fleet_extensions(connection: Connection, query: ExtensionQuery) -> ExtensionPage:
-    """One page of every extension, plugin, theme or module judged across the fleet, worst and widest first."""
+    """One page of every extension, plugin, theme or module judged across the fleet, worst and widest first.
+
+    One grouped pass counts sites per (extension, verdict); filtering, order and paging of those few hundred or
+    thousand groups happen here, so the table is read once, not once for the total and again for the page.
+    """
+    ident = (assessments.c.item_kind, assessments.c.item_key, assessments.c.product)
     grouped = (
-        select(
-            assessments.c.item_kind,
-            assessments.c.item_key,
-            assessments.c.product,
-            func.count(assessments.c.site.distinct()).label("site_count"),
-            func.max(_RANK).label("rank"),
-        )
+        select(*ident, assessments.c.verdict, func.count())
         .where(assessments.c.item_kind.in_(COMPONENT_KINDS))
-        .group_by(assessments.c.item_kind, assessments.c.item_key, assessments.c.product)
+        .group_by(*ident, assessments.c.verdict)
     )
     if query.search:
         grouped = grouped.where(func.lower(assessments.c.item_key).contains(query.search.lower(), autoescape=True))
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for kind, key, product, verdict, number in connection.execute(grouped):
+        item = found.setdefault(
+            (kind, key, product),
+            {"kind": kind, "key": key, "product": product, "site_count": 0, "worst": "unknown", "versions": {},
+             "verdicts": {}, "sites": []},
+        )  # fmt: skip
+        item["site_count"] += int(number)
+        item["verdicts"][verdict] = int(number)
+        item["worst"] = worst([item["worst"], verdict])
+    listed = list(found.values())
     if query.only in EXTENSION_FILTERS:
         wanted = EXTENSION_FILTERS[query.only]
-        grouped = grouped.having(func.sum(case((assessments.c.verdict.in_(wanted), 1), else_=0)) > 0)
-    listed = grouped.subquery("listed")
-    total = connection.scalar(select(func.count()).select_from(listed)) or 0
-    page_rows = connection.execute(
-        select(listed)
-        .order_by(listed.c.rank.desc(), listed.c.site_count.desc(), listed.c.item_key, listed.c.item_kind)
-        .limit(query.per_page)
-        .offset((max(query.page, 1) - 1) * query.per_page)
-    ).all()
-    items = [
-        {"kind": row.item_kind, "key": row.item_key, "product": row.product, "site_count": int(row.site_count),
-         "worst": RANK_VERDICT.get(int(row.rank or 0), "unknown"), "versions": {}, "verdicts": {}, "sites": []}
-        for row in page_rows
-    ]  # fmt: skip
+        listed = [item for item in listed if any(verdict in wanted for verdict in item["verdicts"])]
+    listed.sort(key=lambda item: (-VERDICT_RANKS.get(item["worst"], 0), -item["site_count"], item["key"], item["kind"]))
+    start = (max(query.page, 1) - 1) * query.per_page
+    items = listed[start : start + query.per_page]
     _add_usage(connection, items)
-    return ExtensionPage(items, int(total), query)
+    return ExtensionPage(items, len(listed), query)
 
 
 def _add_usage(connection: Connection, items: list[dict[str, Any]]) -> None:
-    """Versions in use and verdicts (each with its site count) and the first sites, for the page's extensions.
+    """Versions in use (each with its site count) and the first sites, for the page's extensions.
 
-    Counted in SQL, so a plugin on 10,000 sites costs three grouped reads, not 10,000 rows in Python.
+    Counted in SQL, so a plugin on 10,000 sites costs two reads of the page's rows, not 10,000 rows in Python.
     """
     if not items:
         return
     by_key = {(item["kind"], item["key"], item["product"]): item for item in items}
     ident = (assessments.c.item_kind, assessments.c.item_key, assessments.c.product)
     on_page = tuple_(assessments.c.item_kind, assessments.c.item_key).in_(sorted({key[:2] for key in by_key}))
-    for column, target in ((assessments.c.version, "versions"), (assessments.c.verdict, "verdicts")):
-        counted = select(*ident, column, func.count()).where(on_page).group_by(*ident, column)
-        for kind, key, product, value, number in connection.execute(counted):
-            item = by_key.get((kind, key, product))
-            if item is not None:
-                item[target][value or "?"] = int(number)
+    counted = select(*ident, assessments.c.version, func.count()).where(on_page).group_by(*ident, assessments.c.version)
+    for kind, key, product, version, number in connection.execute(counted):
+        item = by_key.get((kind, key, product))
+        if item is not None:
+            item["versions"][version or "?"] = int(number)
     numbered = (
         select(*ident, assessments.c.site, assessments.c.version, assessments.c.verdict, assessments.c.fixed_version,
                func.row_number().over(partition_by=ident, order_by=assessments.c.site).label("n"))
