@@ -90,14 +90,11 @@ def latest_snapshot(connection: Connection, site: str | None, check: str) -> Sto
 
 def latest_snapshots(connection: Connection, site: str | None = None) -> list[StoredSnapshot]:
     """The newest snapshot of every (site, check), or of one site's checks; ordered by site and check."""
-    newest = (
-        select(func.max(inventory_snapshots.c.id).label("id"))
-        .group_by(inventory_snapshots.c.site, inventory_snapshots.c.check_name)
-        .subquery()
-    )
+    grouped = select(func.max(inventory_snapshots.c.id).label("id"))
+    if site is not None:  # filter before grouping: a site page must not group the whole fleet's history
+        grouped = grouped.where(inventory_snapshots.c.site == site)
+    newest = grouped.group_by(inventory_snapshots.c.site, inventory_snapshots.c.check_name).subquery()
     query = select(inventory_snapshots).join(newest, inventory_snapshots.c.id == newest.c.id)
-    if site is not None:
-        query = query.where(inventory_snapshots.c.site == site)
     query = query.order_by(inventory_snapshots.c.site, inventory_snapshots.c.check_name)
     return [_stored(row) for row in connection.execute(query)]
 

@@ -193,7 +193,7 @@ workers = Table(
     Column("stats", JSON, nullable=False, default=dict),
 )
 
-# Catalogue (issue 6): releases, branches, advisories and product facts per source and part, and assessments.
+# Catalogue: releases, branches, advisories and product facts per source and part, and assessments.
 catalog_fetches = Table(
     "catalog_fetches",
     metadata,
@@ -300,6 +300,7 @@ assessments = Table(
     Column("changed_at", UtcDateTime, nullable=False),
     UniqueConstraint("site", "item_kind", "item_key", name="uq_assessments_item"),
     Index("ix_assessments_verdict", "verdict"),
+    Index("ix_assessments_fleet_item", "item_kind", "item_key", "product", "verdict"),
 )
 
 users = Table(
