@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sitewarden.catalog.assess import VERDICT_RANKS
 from sitewarden.catalog.records import SEVERITIES
 
-RANK = {"insecure": 6, "eol": 5, "major": 4, "minor": 3, "bugfix": 2, "up_to_date": 1, "unknown": 0}
-"""Urgency of a verdict; `unknown` (not in the catalogue, e.g. an in-house extension) ranks below `up_to_date`."""
+RANK = VERDICT_RANKS
 OUTDATED = ("eol", "major", "minor", "bugfix")
 """Verdicts that mean "outdated" in reports and totals, most urgent first."""
 UNRATED = "unrated"

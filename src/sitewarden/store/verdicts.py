@@ -12,11 +12,11 @@ from typing import Any, get_args
 from sqlalchemy import Connection, case, exists, func, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
+from sitewarden.catalog.assess import VERDICT_RANKS
+from sitewarden.catalog.summary import worst_verdict
 from sitewarden.inventory.model import CmsName
 from sitewarden.store.tables import assessments, inventory_snapshots
 
-VERDICT_RANKS = {"insecure": 6, "eol": 5, "major": 4, "minor": 3, "bugfix": 2, "up_to_date": 1, "unknown": 0}
-"""Worst first; `unknown` (not in the catalogue) ranks below `up_to_date` so custom extensions hide nothing."""
 RANK_VERDICT = {rank: name for name, rank in VERDICT_RANKS.items()}
 OUTDATED = ("insecure", "eol", "major", "minor", "bugfix")
 EXTENSION_FILTERS = {"insecure": ("insecure",), "outdated": OUTDATED}
@@ -29,7 +29,7 @@ _RANK = case(*((assessments.c.verdict == name, rank) for name, rank in VERDICT_R
 
 def worst(verdicts: list[str]) -> str | None:
     """The most urgent of some verdicts."""
-    return max(verdicts, key=lambda name: VERDICT_RANKS.get(name, 0)) if verdicts else None
+    return worst_verdict(verdicts)
 
 
 def cms_condition(site_name: Any, cms: str) -> ColumnElement[bool]:

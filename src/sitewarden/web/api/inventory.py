@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sitewarden.catalog.assess import VERDICT_RANKS
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.store.history import site_row
 from sitewarden.store.verdicts import (
     EXTENSION_FILTERS,
-    VERDICT_RANKS,
     ExtensionQuery,
     fleet_extensions,
     insecure_rows,
