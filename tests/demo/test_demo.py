@@ -7,8 +7,7 @@ from pathlib import Path
 
 from sitewarden.config.loader import load_config
 from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
-from sitewarden.engine.main import build_listeners, build_services
-from sitewarden.engine.service import Engine
+from sitewarden.engine.main import build_engine
 from sitewarden.results import Status
 from sitewarden.store.database import open_database
 from sitewarden.transport.http import HttpClient, HttpRequest
@@ -42,9 +41,7 @@ async def test_demo_fleet_shows_the_status_each_site_is_there_for(tmp_path: Path
     dashboard = asyncio.create_task(serve_beside(database, config, port, stop, demo=True))
     pinger = asyncio.create_task(heartbeat_pinger(f"http://127.0.0.1:{port}", every=0.5))
     try:
-        engine = Engine(
-            config, database, listeners=build_listeners(config, database), services=build_services(config, database)
-        )
+        engine = build_engine(config, database)
         for _ in range(config.defaults.failure_threshold):
             await engine.run_once()
         states = {key: check.state.hard for key, check in engine.checks.items()}

@@ -15,7 +15,7 @@ from rich.text import Text
 from sitewarden.config.loader import load_config
 from sitewarden.console import status_text
 from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
-from sitewarden.engine.main import build_listeners, build_services, run_async
+from sitewarden.engine.main import build_engine, run_async
 from sitewarden.engine.service import Engine
 from sitewarden.store.database import open_database
 from sitewarden.web.server import serve_beside
@@ -34,9 +34,7 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
         config_path.write_text(demo_config(sites, directory / "demo.db"), encoding="utf-8")
         config = load_config(config_path)
         database = open_database(config.store.url)
-        engine = Engine(
-            config, database, listeners=build_listeners(config, database), services=build_services(config, database)
-        )
+        engine = build_engine(config, database)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -61,6 +61,18 @@ def build_services(config: Config, database: Database) -> dict[str, Any]:
     return {"heartbeats": HeartbeatReader(database)}
 
 
+def build_engine(config: Config, database: Database, only: Sequence[str] = (), **options: Any) -> Engine:
+    """An engine with every family's listeners and services: what `run`, `worker` and the demo start."""
+    return Engine(
+        config,
+        database,
+        only=only,
+        listeners=build_listeners(config, database),
+        services=build_services(config, database),
+        **options,
+    )
+
+
 def catalog_wanted(config: Config) -> bool:
     """Refresh release and advisory data when the config asks (a `catalog:` section) or a check collects inventory."""
     from sitewarden.config.plan import plan_checks
@@ -83,13 +95,7 @@ def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -
     try:
 
         async def main() -> list[tuple[CheckSpec, Result]]:
-            engine = Engine(
-                config,
-                database,
-                only=only,
-                listeners=build_listeners(config, database),
-                services=build_services(config, database),
-            )
+            engine = build_engine(config, database, only)
             outcomes = await engine.run_once()
             await flush_notifications(config, database, deliver=notify)
             return outcomes
@@ -125,15 +131,8 @@ def run_daemon(
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
             worker = f"{socket.gethostname()}:{os.getpid()}"
-            engine = Engine(
-                config,
-                database,
-                only=only,
-                listeners=build_listeners(config, database),
-                services=build_services(config, database),
-                worker_name=worker,
-                shards=ShardKeeper(database, worker) if scale_out else None,
-            )
+            shards = ShardKeeper(database, worker) if scale_out else None
+            engine = build_engine(config, database, only, worker_name=worker, shards=shards)
             if on_ready is not None:
                 result = on_ready(engine)
                 if asyncio.iscoroutine(result):
