@@ -85,6 +85,14 @@ def test_osv_last_affected_is_inclusive_and_versions_are_exact() -> None:
     assert parsed.fixed_in(parse_version("2.1.0")) is None
 
 
+def test_osv_range_introduced_and_last_affected_at_one_version_holds_only_that_version() -> None:
+    """The drupal-advisory-database writes a single affected release as introduced X, last_affected X."""
+    parsed = from_osv_events([{"introduced": "3.0.1"}, {"last_affected": "3.0.1"}])
+    assert parsed.contains(parse_version("3.0.1"))
+    assert not parsed.contains(parse_version("3.0.2"))
+    assert not parsed.contains(parse_version("3.0.0"))
+
+
 def test_osv_introduced_without_fix_is_open_ended() -> None:
     parsed = from_osv_events([{"introduced": "3.0.0"}])
     assert parsed.contains(parse_version("99.0"))

@@ -216,8 +216,9 @@ def _event_order(event: Mapping[str, Any]) -> tuple[int, Version | None, int]:
     (name, value), *_ = event.items()
     if name == "introduced" and value == "0":
         return (0, None, 0)
-    # at one version a fix closes a range before an introduction opens the next
-    return (1, parse_version(str(value)), 1 if name == "introduced" else 0)
+    # at one version a fix closes a range before an introduction opens the next, and a range that is introduced and
+    # last affected at one version (Drupal's `3.0.1` alone) opens before it closes
+    return (1, parse_version(str(value)), {"introduced": 1, "last_affected": 2}.get(name, 0))
 
 
 def from_bounds(low: str | None, low_inclusive: bool, high: str | None, high_inclusive: bool) -> VersionRange:

@@ -27,6 +27,16 @@ def test_current_history_reads_insecure_unsupported_and_supported_branches() -> 
     assert product.supported_branches == ("10.3.", "10.4.", "11.0.", "11.1.")
 
 
+def test_core_fixture_marks_insecure_releases_and_names_the_supported_branch() -> None:
+    records = parse(DrupalImporter(), sample("drupal-core-fixture.xml"), "drupal")
+    releases = {r.version: r for r in records if isinstance(r, ReleaseRecord)}
+    assert set(releases) == {"8.1.2", "8.1.1", "8.1.0", "8.0.2", "8.0.1", "8.0.0"}
+    assert releases["8.1.2"].kind == "security" and not releases["8.1.2"].insecure
+    assert releases["8.1.1"].insecure and releases["8.0.0"].insecure
+    product = next(r for r in records if isinstance(r, ProductRecord))
+    assert product.supported_branches == ("8.1.",)
+
+
 def test_truncated_history_is_refused() -> None:
     data = sample("drupal-current.xml")
     assert parse_fails(DrupalImporter(), data[: len(data) // 2], "drupal")

@@ -23,20 +23,33 @@ def _zip() -> bytes:
 def test_all_zip_gives_advisories_with_ranges_aliases_and_fixes() -> None:
     records = [r for r in parse(OsvImporter(), _zip()) if isinstance(r, AdvisoryRecord)]
     by_id = {r.id: r for r in records}
-    assert set(by_id) == {"GHSA-mm79-jhqm-9j54", "DRUPAL-CONTRIB-2024-001"}  # the withdrawn one is left out
-    typo3 = by_id["GHSA-mm79-jhqm-9j54"]
+    assert set(by_id) == {"GHSA-3vmm-7h4j-69rm", "DRUPAL-CONTRIB-2021-025"}  # the withdrawn one is left out
+    assert len(records) == 2
+    typo3 = by_id["GHSA-3vmm-7h4j-69rm"]
     assert typo3.product == "typo3"
-    assert typo3.aliases == ("CVE-2022-23499",)
+    assert typo3.aliases == ("CVE-2023-47127",)
     assert typo3.severity == "medium"
-    assert typo3.fixed == ("10.4.33", "11.5.20", "12.1.1")
+    assert typo3.fixed == ("8.7.55", "9.5.44", "10.4.41", "11.5.33", "12.4.8")
     affected = parse_constraint(typo3.affected)
-    assert affected.contains(parse_version("11.5.19")) and not affected.contains(parse_version("11.5.20"))
-    assert by_id["DRUPAL-CONTRIB-2024-001"].product == "drupal:token"
+    assert affected.contains(parse_version("11.5.32")) and not affected.contains(parse_version("11.5.33"))
+    assert affected.contains(parse_version("12.4.7")) and not affected.contains(parse_version("12.4.8"))
+    toolbar = by_id["DRUPAL-CONTRIB-2021-025"]
+    assert toolbar.product == "drupal:admin_toolbar"
+    assert toolbar.link == "https://www.drupal.org/sa-contrib-2021-025"
+    toolbar_affected = parse_constraint(toolbar.affected)
+    assert toolbar_affected.contains(parse_version("2.4.0")) and not toolbar_affected.contains(parse_version("2.5.0"))
+    assert toolbar_affected.contains(parse_version("3.0.1")) and not toolbar_affected.contains(parse_version("3.0.2"))
 
 
-def test_single_record_is_read_too() -> None:
-    data = (SAMPLES / "osv" / "GHSA-mm79-jhqm-9j54.json").read_bytes()
-    assert [r.id for r in parse(OsvImporter(), data) if isinstance(r, AdvisoryRecord)] == ["GHSA-mm79-jhqm-9j54"]
+def test_one_advisory_per_package_keeps_every_branch_of_a_record() -> None:
+    """GitHub lists each branch as its own `affected` entry; all of them must reach the one stored advisory."""
+    data = (SAMPLES / "osv" / "GHSA-3vmm-7h4j-69rm.json").read_bytes()
+    (typo3,) = [r for r in parse(OsvImporter(), data) if isinstance(r, AdvisoryRecord)]
+    affected = parse_constraint(typo3.affected)
+    for insecure in ("8.7.54", "9.5.43", "10.4.40", "11.5.32", "12.4.7"):
+        assert affected.contains(parse_version(insecure)), insecure
+    for fixed in ("8.7.55", "9.5.44", "10.4.41", "11.5.33", "12.4.8", "13.0.0"):
+        assert not affected.contains(parse_version(fixed)), fixed
 
 
 def test_truncated_zip_is_refused() -> None:

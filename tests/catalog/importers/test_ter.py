@@ -21,6 +21,16 @@ def test_sample_gives_every_extension_version_with_state_and_review() -> None:
     assert releases[("ter:news", "11.4.1")].released is not None
 
 
+def test_core_fixture_gives_each_version_of_each_extension() -> None:
+    records = parse(TerImporter(), sample("ter-core-fixture.xml"))
+    releases = {(r.product, r.version): r for r in records if isinstance(r, ReleaseRecord)}
+    assert set(releases) == {("ter:news", "1.0.0"), ("ter:news", "0.1.0"), ("ter:fake-news", "1.0.0")}
+    assert releases[("ter:news", "0.1.0")].state == "beta"
+    assert not any(release.insecure for release in releases.values())
+    released = releases[("ter:news", "1.0.0")].released
+    assert released is not None and released.year == 2008
+
+
 def test_gzipped_list_is_read_as_a_stream() -> None:
     from sitewarden.catalog.importers.base import open_payload
 

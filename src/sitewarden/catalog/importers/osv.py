@@ -39,26 +39,33 @@ class OsvImporter(Importer):
 
 
 def advisories_of(record: dict[str, Any]) -> Iterator[AdvisoryRecord]:
-    """One advisory per affected Composer package of an OSV record; withdrawn records give none."""
+    """One advisory per affected Composer package of an OSV record; withdrawn records give none.
+
+    GitHub's records list one `affected` entry per branch of the same package, so the entries of one package are
+    merged: one (id, product) row must carry every branch's range and fix.
+    """
     if not isinstance(record, dict) or "id" not in record:
         raise ValueError("an OSV record without an id")
     if record.get("withdrawn"):
         return
+    by_product: dict[str, list[dict[str, Any]]] = {}
     for affected in record.get("affected") or []:
         package = affected.get("package") or {}
         if not text_of(package.get("ecosystem")).startswith("Packagist") or not package.get("name"):
             continue
-        found = _range(affected)
+        by_product.setdefault(composer_product(package["name"]), []).append(affected)
+    for product, entries in by_product.items():
+        found = VersionRange(tuple(interval for affected in entries for interval in _range(affected).intervals))
         if found.empty:
             continue
         yield AdvisoryRecord(
             id=text_of(record["id"]),
-            product=composer_product(package["name"]),
+            product=product,
             affected=str(found),
             title=text_of(record.get("summary")) or text_of(record.get("details"))[:200],
-            severity=_severity(record, affected),
+            severity=next((s for s in (_severity(record, a) for a in entries) if s), None),
             aliases=tuple(text_of(alias) for alias in record.get("aliases") or []),
-            fixed=tuple(_fixed(affected.get("ranges") or [])),
+            fixed=tuple(version for affected in entries for version in _fixed(affected.get("ranges") or [])),
             link=_link(record.get("references") or []),
             published=parse_moment(record.get("published")),
         )
