@@ -7,8 +7,10 @@ from pathlib import Path
 
 from sitewarden.config.loader import load_config
 from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
+from sitewarden.demo.run import import_demo_catalog
 from sitewarden.engine.main import build_engine
 from sitewarden.results import Status
+from sitewarden.store.assessments import assessment_rows
 from sitewarden.store.database import open_database
 from sitewarden.transport.http import HttpClient, HttpRequest
 from sitewarden.web.server import serve_beside
@@ -41,6 +43,7 @@ async def test_demo_fleet_shows_the_status_each_site_is_there_for(tmp_path: Path
     dashboard = asyncio.create_task(serve_beside(database, config, port, stop, demo=True))
     pinger = asyncio.create_task(heartbeat_pinger(f"http://127.0.0.1:{port}", every=0.5))
     try:
+        await import_demo_catalog(config, database)
         engine = build_engine(config, database)
         for _ in range(config.defaults.failure_threshold):
             await engine.run_once()
@@ -56,6 +59,11 @@ async def test_demo_fleet_shows_the_status_each_site_is_there_for(tmp_path: Path
             "fingerprint",
             "cms_health",
         }
+        with database.transaction() as connection:
+            typo3 = {
+                (row["item_kind"], row["item_key"]): row["verdict"] for row in assessment_rows(connection, "typo3")
+            }
+        assert typo3[("core", "typo3")] == "insecure"
         response = await HttpClient().request(HttpRequest(url=f"http://127.0.0.1:{port}/", read_body=True))
         assert response.status == 200 and "healthy" in response.text()
     finally:
