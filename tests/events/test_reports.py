@@ -150,7 +150,7 @@ async def test_client_report_lists_insecure_and_outdated_software_with_what_to_u
     assert mail["Subject"] == "[sitewarden] Report for shop: 3 things to fix"
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
-    advisory = "PKSA-2ws8-9m8t-7dqf (CVE-2022-23499, GHSA-mm79-jhqm-9j54, typo3/cms-core/CVE-2022-23499.yaml)"
+    advisory = "PKSA-2ws8-9m8t-7dqf (CVE-2022-23499, GHSA-hvwx-qh2h-xcfj, typo3/cms-core/CVE-2022-23499.yaml)"
     assert "ERROR  TYPO3 core 11.5.19 is insecure" in text
     assert "TYPO3-CORE-SA-2022-017: By-passing Cross-Site Scripting Protection in HTML Sanitizer" in text
     assert "What to do: update to 11.5.41 or later" in text and f"Advisories: {advisory}" in text

@@ -18,7 +18,7 @@ def test_sample_gives_core_advisories_with_composer_ranges() -> None:
     }
     typo3 = records["PKSA-2ws8-9m8t-7dqf"]
     assert typo3.product == "typo3"
-    assert "CVE-2022-23499" in typo3.aliases and "GHSA-mm79-jhqm-9j54" in typo3.aliases
+    assert "CVE-2022-23499" in typo3.aliases and "GHSA-hvwx-qh2h-xcfj" in typo3.aliases
     assert parse_constraint(typo3.affected).contains(parse_version("10.4.32"))
     assert "10.4.33" in typo3.fixed
     drupal = records["PKSA-yhcm-w93d-4d7y"]
