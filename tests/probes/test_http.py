@@ -160,6 +160,21 @@ async def test_connect_timeout_names_the_connect_phase() -> None:
     assert result.summary in ("timed out while connecting after 0.2 s", "timed out waiting for the response after 2 s")
 
 
+async def test_endless_headers_are_an_invalid_response_not_a_memory_sink(fake_site: FakeSite) -> None:
+    junk = b"".join(b"X-Junk-%d: %s\r\n" % (i, b"a" * 200) for i in range(2000))
+    fake_site.set("/", raw=b"HTTP/1.1 200 OK\r\n" + junk + b"\r\nbody")
+    result = await run({}, fake_site.url)
+    assert result.status is Status.ERROR
+    assert result.summary.startswith("invalid HTTP response") and "headers larger than 64 KiB" in result.summary
+
+
+async def test_a_broken_gzip_body_is_named(fake_site: FakeSite) -> None:
+    fake_site.set("/", body=b"this was never gzip", headers={"Content-Encoding": "gzip"})
+    result = await run({"keyword": "x"}, fake_site.url)
+    assert result.status is Status.ERROR
+    assert result.summary.startswith("invalid HTTP response: broken gzip body")
+
+
 async def test_invalid_response_is_error(fake_site: FakeSite) -> None:
     fake_site.set("/", raw=b"this is not HTTP at all\r\n\r\n")
     result = await run({}, fake_site.url)

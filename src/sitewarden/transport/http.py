@@ -31,6 +31,8 @@ from sitewarden.transport.tls import TlsContexts
 T = TypeVar("T")
 USER_AGENT = f"sitewarden/{__version__} (+https://github.com/sitewarden/sitewarden)"
 DEFAULT_MAX_BODY = 1024 * 1024
+MAX_HEADER_BYTES = 64 * 1024  # a hostile server must not grow memory through endless headers
+MAX_HEADERS = 500
 _REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -135,6 +137,7 @@ class _ResponseParser:
         self.read_body = read_body
         self.head = head
         self.headers: list[tuple[str, str]] = []
+        self.header_bytes = 0
         self.chunks: list[bytes] = []
         self.size = 0
         self.wire_bytes = 0
@@ -144,6 +147,10 @@ class _ResponseParser:
         self.decoder: Any = None
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        self.header_bytes += len(name) + len(value)
+        if self.header_bytes > MAX_HEADER_BYTES or len(self.headers) >= MAX_HEADERS:
+            limit = f"{MAX_HEADER_BYTES // 1024} KiB or {MAX_HEADERS} lines"
+            raise httptools.HttpParserError(f"headers larger than {limit}")
         self.headers.append((name.decode("latin-1").lower(), value.decode("latin-1")))
 
     def on_headers_complete(self) -> None:
@@ -471,7 +478,8 @@ class _Connection(asyncio.Protocol):
         except httptools.HttpParserUpgrade:
             parser.complete = True
         except httptools.HttpParserError as exc:
-            detail = str(exc) or "unparsable data"
+            inner = exc.__context__  # a callback's own error (size limits, broken gzip) says more than the wrapper
+            detail = str(inner if isinstance(inner, httptools.HttpParserError) else exc) or "unparsable data"
             done.set_exception(HttpFailure("invalid_response", f"invalid HTTP response: {detail}", phase="response"))
             return
         if parser.complete:
