@@ -130,7 +130,9 @@ async def test_redirect_to_a_login_page_is_error(fake_site: FakeSite) -> None:
         ('{"error": "No providers"}', "the TYPO3 client reports an error: No providers"),
         ('{"core": {"typo3Version": "12.4', "malformed JSON"),
         ("[1, 2]", "malformed data: no core.typo3Version"),
+        ("[" * 100_000 + "]" * 100_000, "malformed JSON (nested too deeply)"),
     ],
+    ids=["no-version", "client-error", "truncated", "not-an-object", "nested-too-deeply"],
 )
 async def test_malformed_data_is_error(fake_site: FakeSite, body: str, expected: str) -> None:
     fake_site.set("/index.php", body=body, content_type="application/json")

@@ -87,6 +87,15 @@ async def test_malformed_json_is_an_error_not_an_exception(fake_site: FakeSite, 
     assert result.summary.startswith("body is not JSON: Expecting")
 
 
+async def test_json_nested_too_deeply_is_an_error_not_an_exception(
+    fake_site: FakeSite, probe_context: MakeContext
+) -> None:
+    fake_site.set("/health", body="[" * 200_000 + "]" * 200_000, content_type="application/json")
+    result = await JsonProbe().run(_check(), probe_context(site_url=fake_site.url))
+    assert result.status is Status.ERROR
+    assert result.summary.startswith("body is not JSON: maximum recursion depth exceeded")
+
+
 async def test_html_error_page_is_not_json(fake_site: FakeSite, probe_context: MakeContext) -> None:
     fake_site.set("/health", body="<html>Bad gateway</html>")
     result = await JsonProbe().run(_check(), probe_context(site_url=fake_site.url))

@@ -103,6 +103,8 @@ def read_json(response: HttpResponse) -> tuple[Any, str | None]:
         return None, "HTML page instead of JSON" + (f" ({_title(response)})" if _title(response) else "")
     try:
         return json.loads(response.text()), None
+    except RecursionError:
+        return None, "malformed JSON (nested too deeply)"
     except ValueError as exc:
         return None, f"malformed JSON ({str(exc).split(':')[0].lower()})"
 

@@ -68,7 +68,7 @@ class JsonProbe(Probe[JsonParams]):
             return Result(Status.ERROR, f"body larger than the {params.max_body} bytes cap", metrics, details)
         try:
             document = json.loads(response.text())
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nesting deeper than Python parses
             ctx.debug(f"body starts with {response.body[:80]!r}")
             return Result(Status.ERROR, f"body is not JSON: {_first_line(str(exc))}", metrics, details)
         verdict = params.rules.judge(document)

@@ -82,7 +82,7 @@ async def json_object(request: Request) -> dict[str, Any]:
         raise ApiError(413, "the request body is larger than 1 MB")
     try:
         data = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "the request body is not valid JSON") from None
     if not isinstance(data, dict):
         raise ApiError(400, "the request body must be a JSON object")
