@@ -72,3 +72,22 @@ async def test_demo_fleet_shows_the_status_each_site_is_there_for(tmp_path: Path
         await asyncio.gather(dashboard, pinger, return_exceptions=True)
         await fleet.stop()
         database.close()
+
+
+async def test_a_taken_dashboard_port_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    import socket
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "sitewarden", "demo", "--port", str(port), "--dir", str(tmp_path),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    text = stderr.decode()
+    assert process.returncode == 3
+    assert f"cannot listen on 127.0.0.1:{port}: address already in use" in text
+    assert "Traceback" not in text

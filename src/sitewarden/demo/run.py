@@ -19,7 +19,7 @@ from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
 from sitewarden.engine.main import build_engine, run_async
 from sitewarden.engine.service import Engine
 from sitewarden.store.database import Database, open_database
-from sitewarden.web.server import serve_beside
+from sitewarden.web.server import ensure_port_free, serve_beside
 
 DEMO_CATALOG = Path(__file__).parent / "catalog"
 
@@ -29,6 +29,8 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
     directory = directory.resolve()
     directory.mkdir(parents=True, exist_ok=True)
     console = Console()
+
+    ensure_port_free("127.0.0.1", port)
 
     async def main() -> None:
         fleet = DemoFleet(directory)

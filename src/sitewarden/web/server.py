@@ -6,12 +6,13 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
+import socket
 
 import uvicorn
 from starlette.applications import Starlette
 
 from sitewarden.config.models import Config
-from sitewarden.errors import AuthError
+from sitewarden.errors import AuthError, SitewardenError
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.users import count_users
 from sitewarden.web.app import create_app
@@ -41,6 +42,19 @@ def refuse_open_bind(database: Database, host: str) -> None:
         )
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    """Say plainly that the address is taken, before uvicorn would log it and exit the process."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            message = f"cannot listen on {host}:{port}: {reason}"
+            raise SitewardenError(message, hint="choose another with --port") from None
+
+
 def make_server(app: Starlette, host: str, port: int) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
@@ -64,6 +78,7 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     database = open_database(config.store.url)
     try:
         refuse_open_bind(database, host)
+        ensure_port_free(host, port)
         server = make_server(create_app(database, config.web), host, port)
         logger.info("dashboard listening url=http://%s:%d/", host, port)
         from sitewarden.engine.main import run_async
