@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from sitewarden.results import Status
 from sitewarden.store.database import upsert_statement
@@ -48,10 +48,6 @@ def save_states(connection: Connection, rows: dict[int, CheckState], now: dateti
     statement = upsert_statement(connection, states)
     changed = {name: statement.excluded[name] for name in values[0] if name != "check_id"}
     connection.execute(statement.on_conflict_do_update(index_elements=[states.c.check_id], set_=changed), values)
-
-
-def set_paused(connection: Connection, check_id: int, paused: bool) -> None:
-    connection.execute(update(states).where(states.c.check_id == check_id).values(paused=paused))
 
 
 def state_rows(connection: Connection, name: str | None = None) -> list[dict[str, Any]]:
