@@ -54,3 +54,23 @@ async def test_event_arrives_with_octet_counting_over_tcp(sqlite_url: str) -> No
     assert int(length) == len(frame) and frame.startswith(b"<27>1 ")  # daemon, error
     assert rows[0]["state"] == "sent"
     database.close()
+
+
+async def test_event_arrives_on_a_unix_datagram_socket(sqlite_url: str, tmp_path: object) -> None:
+    import socket
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "log.sock"
+    receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    receiver.bind(str(path))
+    receiver.settimeout(5)
+    try:
+        database, rows = await deliver_one(f'{{kind: syslog, address: "unix://{path}"}}', sqlite_url)
+        line = (await asyncio.to_thread(receiver.recv, 65536)).decode()
+    finally:
+        receiver.close()
+    assert rows[0]["state"] == "sent"
+    match = RFC5424.match(line)
+    assert match, line
+    assert match["msg"].startswith("site000/web is error")
+    database.close()
