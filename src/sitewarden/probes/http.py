@@ -155,7 +155,11 @@ def judge_response(params: HttpParams, response: HttpResponse) -> Result:
     if response.redirects:
         details["redirects"] = response.redirects
     if response.tls is not None:
-        details["tls"] = {"version": response.tls.version, "cipher": response.tls.cipher}
+        details["tls"] = {
+            "version": response.tls.version,
+            "cipher": response.tls.cipher,
+            "resumed": response.tls.resumed,
+        }
 
     def result(status: Status, summary: str) -> Result:
         return Result(status, summary, metrics=metrics, details=details)

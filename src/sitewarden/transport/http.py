@@ -26,7 +26,7 @@ import httptools
 from sitewarden import __version__
 from sitewarden.transport.options import HttpOptions
 from sitewarden.transport.resolver import Resolver, SystemResolver
-from sitewarden.transport.tls import TlsContexts
+from sitewarden.transport.tls import ResumingContext, TlsContexts
 
 T = TypeVar("T")
 USER_AGENT = f"sitewarden/{__version__} (+https://github.com/sitewarden/sitewarden)"
@@ -66,6 +66,7 @@ class TlsInfo:
     cipher: str
     peer_der: bytes | None
     verified: bool
+    resumed: bool = False
 
 
 @dataclass(slots=True)
@@ -286,6 +287,8 @@ class HttpClient:
             await done
             if connection.first_byte_at is not None:
                 timings.ttfb_ms = (connection.first_byte_at - mark) * 1000
+            if secure:
+                remember_session(connection.extra("ssl_object"))
             return HttpResponse(
                 url=url,
                 status=parser.parser.get_status_code(),
@@ -309,11 +312,14 @@ class HttpClient:
     async def _handshake(self, connection: _Connection, options: HttpOptions, server_name: str) -> TlsInfo:
         context = self.tls.client_context(options.verify_tls, options.ca_file)
         sni = None if is_ip_literal(server_name) else server_name
+        hostname = server_name if context.check_hostname else sni
         try:
-            await connection.start_tls(context, server_name if context.check_hostname else sni)
+            await connection.start_tls(context, hostname)
         except ssl.SSLCertVerificationError as exc:
+            context.forget(hostname)
             raise HttpFailure("tls", f"TLS error: {describe_verify_error(exc)}", phase="tls") from None
         except ssl.SSLError as exc:
+            context.forget(hostname)
             raise HttpFailure("tls", f"TLS error: {exc.reason or exc.strerror or exc}".lower(), phase="tls") from None
         except (ConnectionResetError, BrokenPipeError):
             raise HttpFailure("tls", "TLS error: connection reset during the handshake", phase="tls") from None
@@ -324,6 +330,7 @@ class HttpClient:
             cipher=cipher[0] if cipher else "",
             peer_der=ssl_object.getpeercert(binary_form=True),
             verified=context.verify_mode != ssl.CERT_NONE,
+            resumed=ssl_object.session_reused,
         )
 
 
@@ -535,6 +542,12 @@ def _request_bytes(method: str, parts: Any, body: bytes | None, request: HttpReq
     lines.extend(f"{name}: {value}" for name, value in headers.items())
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace")
     return head + body if body else head
+
+
+def remember_session(ssl_object: ssl.SSLObject | None) -> None:
+    """Keep a finished exchange's TLS session in the context it was made with, for the next check to resume."""
+    if ssl_object is not None and isinstance(ssl_object.context, ResumingContext):
+        ssl_object.context.remember(ssl_object)
 
 
 def describe_verify_error(exc: ssl.SSLCertVerificationError) -> str:
