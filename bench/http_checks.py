@@ -7,7 +7,7 @@ Each client makes N GET requests with a fresh connection each, 64 at a time, to 
 - blackbox_exporter (Prometheus, Go), when Debian's package is installed: its /probe endpoint with an http_2xx module;
   CPU time is read from its /proc entry (the time of the driving client is not counted).
 
-Usage: python bench/http_checks.py [--checks 20000] [--concurrency 64] [--no-peers]
+Usage: python bench/http_checks.py [--checks 20000] [--concurrency 64] [--no-peers] [--https]
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ http {{
     scgi_temp_path {dir}/scgi;
     keepalive_timeout 0;
     server {{
-        listen 127.0.0.1:{port} backlog=4096;
+        listen 127.0.0.1:{port} backlog=4096{tls};
+        {certificates}
         location / {{ default_type text/html; return 200 "<html><body>Add to cart</body></html>"; }}
     }}
 }}
@@ -101,10 +102,14 @@ async def bounded(total: int, concurrency: int, one: Callable[[], Awaitable[bool
     return ok
 
 
-async def bench_sitewarden(url: str, total: int, concurrency: int, workdir: Path) -> dict[str, Any]:
+async def bench_sitewarden(
+    url: str, total: int, concurrency: int, workdir: Path, *, resume: bool = True
+) -> dict[str, Any]:
     from sitewarden.config.models import Config
     from sitewarden.engine.service import Engine
     from sitewarden.store.database import open_database
+    from sitewarden.transport.http import HttpClient
+    from sitewarden.transport.tls import TlsContexts
 
     fleet = 1000
     checks = [{"name": f"c{i}", "kind": "http", "keyword": "Add to cart"} for i in range(fleet)]
@@ -113,11 +118,11 @@ async def bench_sitewarden(url: str, total: int, concurrency: int, workdir: Path
             "defaults": {"timeout": "10s"},
             "pools": {"network": concurrency},
             "store": {"url": f"sqlite:///{workdir / 'bench.db'}"},
-            "sites": [{"name": "nginx", "url": url, "checks": checks}],
+            "sites": [{"name": "nginx", "url": url, "http": {"ca_file": str(workdir / "ca.pem")}, "checks": checks}],
         }
     )
     database = open_database(config.store.url)
-    engine = Engine(config, database)
+    engine = Engine(config, database, http=HttpClient(TlsContexts(resume=resume)))
     keys = itertools.cycle(list(engine.checks))
     engine.writer.start()
 
@@ -134,10 +139,13 @@ async def bench_sitewarden(url: str, total: int, concurrency: int, workdir: Path
     return {"checks": total, "ok": ok, "seconds": elapsed, "cpu": used}
 
 
-async def bench_aiohttp(url: str, total: int, concurrency: int) -> dict[str, Any]:
+async def bench_aiohttp(url: str, total: int, concurrency: int, workdir: Path) -> dict[str, Any]:
+    import ssl
+
     import aiohttp
 
-    connector = aiohttp.TCPConnector(force_close=True, limit=concurrency)
+    context = ssl.create_default_context(cafile=str(workdir / "ca.pem"))
+    connector = aiohttp.TCPConnector(force_close=True, limit=concurrency, ssl=context)
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def one() -> bool:
@@ -161,6 +169,7 @@ async def bench_blackbox(url: str, total: int, concurrency: int, workdir: Path) 
     config.write_text(
         "modules:\n  http_2xx:\n    prober: http\n    timeout: 10s\n    http:\n"
         "      fail_if_body_not_matches_regexp: ['Add to cart']\n      preferred_ip_protocol: ip4\n"
+        f"      tls_config: {{ca_file: '{workdir / 'ca.pem'}'}}\n"
     )
     process = subprocess.Popen(
         [binary, f"--config.file={config}", f"--web.listen-address=127.0.0.1:{port}"],
@@ -192,12 +201,29 @@ async def bench_blackbox(url: str, total: int, concurrency: int, workdir: Path) 
         process.wait(10)
 
 
-def start_nginx(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def make_certificates(workdir: Path) -> Path:
+    """A CA and an ECDSA P-256 leaf for 127.0.0.1 (trustme); returns the CA file the clients trust."""
+    import trustme
+
+    ca = trustme.CA()
+    leaf = ca.issue_cert("127.0.0.1")
+    leaf.cert_chain_pems[0].write_to_path(str(workdir / "leaf.pem"))
+    leaf.private_key_pem.write_to_path(str(workdir / "leaf.key"))
+    ca.cert_pem.write_to_path(str(workdir / "ca.pem"))
+    return workdir / "ca.pem"
+
+
+def start_nginx(workdir: Path, https: bool = False) -> tuple[subprocess.Popen[bytes], str]:
     binary = ensure_debian_package("nginx", "nginx")
     if binary is None:
         raise SystemExit("nginx is not installed and cannot be installed (run as root, or apt-get install nginx)")
     port = free_port()
-    (workdir / "nginx.conf").write_text(NGINX_CONF.format(dir=workdir, port=port))
+    tls, certificates = "", ""
+    if https:
+        tls = " ssl"
+        certificates = f"ssl_certificate {workdir}/leaf.pem; ssl_certificate_key {workdir}/leaf.key;"
+    conf = NGINX_CONF.format(dir=workdir, port=port, tls=tls, certificates=certificates)
+    (workdir / "nginx.conf").write_text(conf)
     process = subprocess.Popen([binary, "-c", str(workdir / "nginx.conf"), "-g", "daemon off;"])
     for _ in range(100):
         try:
@@ -205,13 +231,13 @@ def start_nginx(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
                 break
         except OSError:
             time.sleep(0.05)
-    return process, f"http://127.0.0.1:{port}/"
+    return process, f"{'https' if https else 'http'}://127.0.0.1:{port}/"
 
 
 def report(name: str, figures: dict[str, Any], baseline: dict[str, Any] | None) -> str:
     rate = figures["checks"] / figures["seconds"]
     per_check = figures["cpu"] / figures["checks"] * 1e6
-    line = f"{name:<22} {figures['checks']:>7} checks  {figures['ok']:>7} ok  {rate:>8.0f} checks/s"
+    line = f"{name:<26} {figures['checks']:>7} checks  {figures['ok']:>7} ok  {rate:>8.0f} checks/s"
     line += f"  {per_check:>7.0f} µs CPU/check"
     if baseline is not None:
         base = baseline["cpu"] / baseline["checks"] * 1e6
@@ -221,7 +247,8 @@ def report(name: str, figures: dict[str, Any], baseline: dict[str, Any] | None) 
 
 async def main(arguments: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="sitewarden-bench-"))
-    nginx, url = start_nginx(workdir)
+    make_certificates(workdir)
+    nginx, url = start_nginx(workdir, https=arguments.https)
     try:
         loop = type(asyncio.get_running_loop()).__module__.split(".")[0]
         print(
@@ -230,8 +257,12 @@ async def main(arguments: argparse.Namespace) -> None:
         )
         ours = await bench_sitewarden(url, arguments.checks, arguments.concurrency, workdir)
         print(report("sitewarden (engine)", ours, None))
+        if arguments.https:
+            full = await bench_sitewarden(url, arguments.checks, arguments.concurrency, workdir, resume=False)
+            print(report("sitewarden, no resumption", full, ours))
         if not arguments.no_peers:
-            print(report("aiohttp client", await bench_aiohttp(url, arguments.checks, arguments.concurrency), ours))
+            peer = await bench_aiohttp(url, arguments.checks, arguments.concurrency, workdir)
+            print(report("aiohttp client", peer, ours))
             blackbox = await bench_blackbox(url, arguments.checks, arguments.concurrency, workdir)
             if blackbox is None:
                 print("blackbox_exporter      not available (apt-get install prometheus-blackbox-exporter)")
@@ -248,6 +279,7 @@ if __name__ == "__main__":
     parser.add_argument("--checks", type=int, default=20_000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--https", action="store_true", help="TLS (ECDSA P-256) target; also runs without resumption")
     parser.add_argument("--asyncio", action="store_true", help="use the standard loop instead of uvloop")
     args = parser.parse_args()
     if args.asyncio:
