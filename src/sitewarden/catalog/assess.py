@@ -14,10 +14,6 @@ from sitewarden.catalog.ranges import parse_constraint
 from sitewarden.catalog.records import SEVERITIES
 from sitewarden.catalog.versions import Version, server_version, try_version, update_size
 
-VERDICTS = ("insecure", "eol", "major", "minor", "bugfix", "up_to_date", "unknown")
-VERDICT_RANKS = {verdict: len(VERDICTS) - 1 - index for index, verdict in enumerate(VERDICTS)}
-"""Urgency of a verdict, larger is worse; `unknown` (not in the catalogue, e.g. an in-house extension) ranks below
-`up_to_date`, so an unknown item never hides a site's real state."""
 SERVER_PRODUCTS = {"php", "mysql", "mariadb", "postgresql", "nginx"}
 
 

@@ -10,12 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sitewarden.catalog.assess import VERDICT_RANKS
 from sitewarden.catalog.records import SEVERITIES
+from sitewarden.verdict import OUTDATED, VERDICT_RANKS
 
 RANK = VERDICT_RANKS
-OUTDATED = ("eol", "major", "minor", "bugfix")
-"""Verdicts that mean "outdated" in reports and totals, most urgent first."""
 UNRATED = "unrated"
 """Severity bucket of an insecure site whose advisories carry no grade (or an insecure mark without advisory)."""
 

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from sitewarden.catalog.records import SEVERITIES
-from sitewarden.catalog.summary import OUTDATED, UNRATED, advisory_ids, site_verdicts, update_to
+from sitewarden.catalog.summary import UNRATED, advisory_ids, site_verdicts, update_to
 from sitewarden.events.findings import Finding, SiteReport
 from sitewarden.results import Status
 from sitewarden.store.assessments import assessment_rows
 from sitewarden.store.catalog import fetch_rows
+from sitewarden.verdict import OUTDATED
 
 if TYPE_CHECKING:
     from sitewarden.config.models import Config

@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, String, and_, case, cast, func, select
 
-from sitewarden.catalog.assess import VERDICT_RANKS
 from sitewarden.store.tables import checks, results, rollups, sites, states
 from sitewarden.store.verdicts import cms_condition, verdict_condition
+from sitewarden.verdict import VERDICT_RANKS
 
 STATUS_RANKS = {"error": 4, "warning": 3, "unknown": 2, "ok": 1, "pending": 0}
 RANK_STATUS = {rank: name for name, rank in STATUS_RANKS.items()}

@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sitewarden.catalog.assess import VERDICT_RANKS
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.store.history import site_row
 from sitewarden.store.verdicts import (
@@ -19,6 +18,7 @@ from sitewarden.store.verdicts import (
     insecure_rows,
     verdict_rows,
 )
+from sitewarden.verdict import VERDICT_RANKS
 from sitewarden.web.api.common import ApiError, choice, integer, iso, page, text
 from sitewarden.web.context import web
 from sitewarden.web.extras import site_inventory

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sitewarden import __version__
+from sitewarden.verdict import VERDICTS as _VERDICT_NAMES
+
+VERDICTS = list(_VERDICT_NAMES)
 
 STATUSES = ["ok", "warning", "error", "unknown"]
-VERDICTS = ["insecure", "eol", "major", "minor", "bugfix", "up_to_date", "unknown"]
 SITE_STATUSES = [*STATUSES, "pending"]
 
 

@@ -14,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sitewarden.catalog.assess import VERDICT_RANKS
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, SitewardenError
 from sitewarden.results import utcnow
@@ -23,6 +22,7 @@ from sitewarden.store.history import site_checks, site_row
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewPage, OverviewQuery, overview
 from sitewarden.store.sites import delete_site_definition, save_site_definition, site_definition
 from sitewarden.store.verdicts import CMS_NAMES
+from sitewarden.verdict import VERDICT_RANKS
 from sitewarden.web.api import shapes
 from sitewarden.web.api.common import ApiError, admin, choice, integer, json_object, page, text
 from sitewarden.web.context import web

@@ -6,10 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sitewarden.catalog.assess import VERDICT_RANKS
 from sitewarden.results import utcnow
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery, overview, site_groups
 from sitewarden.store.verdicts import CMS_NAMES
+from sitewarden.verdict import VERDICT_RANKS
 from sitewarden.web.context import web
 from sitewarden.web.extras import overview_extras
 
