@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sitewarden.probes.base import Probe, build_registry
+from sitewarden.probes.base import Probe
 from sitewarden.probes.command import CommandProbe
 from sitewarden.probes.dns_probe import DnsProbe
 from sitewarden.probes.heartbeat import HeartbeatProbe
@@ -14,7 +14,9 @@ from sitewarden.probes.ssh import SshProbe
 from sitewarden.probes.tcp import TcpProbe
 from sitewarden.probes.tls import TlsProbe
 from sitewarden.probes.tls_client_ca import TlsClientCaProbe
+from sitewarden.registry import build_registry
 
 PROBES: dict[str, type[Probe[Any]]] = build_registry(
-    (HttpProbe, TlsProbe, JsonProbe, TcpProbe, CommandProbe, DnsProbe, HeartbeatProbe, SshProbe, TlsClientCaProbe)
+    (HttpProbe, TlsProbe, JsonProbe, TcpProbe, CommandProbe, DnsProbe, HeartbeatProbe, SshProbe, TlsClientCaProbe),
+    "probe",
 )

@@ -6,7 +6,7 @@ for bugs only: the runner turns one into `unknown` ("internal error in probe <ki
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -71,16 +71,6 @@ class Probe(Generic[P]):
 
     async def run(self, params: P, ctx: ProbeContext) -> Result:
         raise NotImplementedError(f"{type(self).__name__}.run")
-
-
-def build_registry(classes: Iterable[type[Probe[Any]]]) -> dict[str, type[Probe[Any]]]:
-    """Map kind → class, refusing a duplicate kind at import time."""
-    registry: dict[str, type[Probe[Any]]] = {}
-    for cls in classes:
-        if cls.kind in registry:
-            raise RuntimeError(f"probe kind {cls.kind!r} registered twice ({registry[cls.kind]!r} and {cls!r})")
-        registry[cls.kind] = cls
-    return registry
 
 
 def merged_http_options(site: HttpOptions, override: HttpOptions | None) -> HttpOptions:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from sitewarden.catalog.importers.base import Importer
 from sitewarden.catalog.importers.drupal import DrupalImporter
 from sitewarden.catalog.importers.eol import EolImporter
@@ -14,17 +12,7 @@ from sitewarden.catalog.importers.typo3 import Typo3Importer
 from sitewarden.catalog.importers.wordfence import WordfenceImporter
 from sitewarden.catalog.importers.wordpress import WordpressImporter
 from sitewarden.catalog.importers.wordpress_plugins import WordpressPluginsImporter
-
-
-def build_registry(classes: Iterable[type[Importer]]) -> dict[str, type[Importer]]:
-    """Map source → class, refusing a duplicate source at import time."""
-    registry: dict[str, type[Importer]] = {}
-    for cls in classes:
-        if cls.source in registry:
-            raise RuntimeError(f"catalogue source {cls.source!r} registered twice")
-        registry[cls.source] = cls
-    return registry
-
+from sitewarden.registry import build_registry
 
 IMPORTERS: dict[str, type[Importer]] = build_registry(
     (
@@ -37,6 +25,9 @@ IMPORTERS: dict[str, type[Importer]] = build_registry(
         OsvImporter,
         PackagistImporter,
         WordfenceImporter,
-    )
+    ),
+    "catalogue importer",
+    key="source",
 )
+
 GROUPS = ("core", "extensions", "advisories", "eol")

@@ -8,7 +8,6 @@ permanent for a wrong address or a refusal that will never succeed, so it is not
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -55,13 +54,3 @@ class Handler:
 
     async def send(self, params: Any, message: Message, ctx: HandlerContext) -> None:
         raise NotImplementedError(f"{type(self).__name__}.send")
-
-
-def build_registry(classes: Iterable[type[Handler]]) -> dict[str, type[Handler]]:
-    """Map kind → class, refusing a duplicate kind at import time."""
-    registry: dict[str, type[Handler]] = {}
-    for cls in classes:
-        if cls.kind in registry:
-            raise RuntimeError(f"handler kind {cls.kind!r} registered twice ({registry[cls.kind]!r} and {cls!r})")
-        registry[cls.kind] = cls
-    return registry

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sitewarden.events.processors.base import Processor, build_registry
+from sitewarden.events.processors.base import Processor
 from sitewarden.events.processors.enrich import EnrichProcessor
 from sitewarden.events.processors.group import GroupProcessor
 from sitewarden.events.processors.redact import RedactProcessor
+from sitewarden.registry import build_registry
 
-PROCESSORS: dict[str, type[Processor]] = build_registry((EnrichProcessor, RedactProcessor, GroupProcessor))
+PROCESSORS: dict[str, type[Processor]] = build_registry((EnrichProcessor, RedactProcessor, GroupProcessor), "processor")

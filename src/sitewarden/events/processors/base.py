@@ -5,7 +5,6 @@ Processors run in the order a target lists them, on copies of the stored events:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -47,13 +46,3 @@ class Processor:
 
     def process(self, params: Any, items: list[MessageItem], ctx: ProcessorContext) -> list[MessageItem]:
         raise NotImplementedError(f"{type(self).__name__}.process")
-
-
-def build_registry(classes: Iterable[type[Processor]]) -> dict[str, type[Processor]]:
-    """Map kind → class, refusing a duplicate kind at import time."""
-    registry: dict[str, type[Processor]] = {}
-    for cls in classes:
-        if cls.kind in registry:
-            raise RuntimeError(f"processor kind {cls.kind!r} registered twice")
-        registry[cls.kind] = cls
-    return registry
