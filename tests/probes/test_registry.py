@@ -1,4 +1,7 @@
-"""Every probe module is registered under its own name, documents itself, and has an example that loads."""
+"""Every probe module is registered under its own name, documents itself, and has an example that loads.
+
+A probe's helper modules sit beside it and are listed in SUPPORT, each with the reason it is not a kind.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +16,25 @@ from sitewarden.probes import PROBES
 
 PROBES_DIR = Path(probes_package.__file__).parent
 EXAMPLES = Path(__file__).parent.parent.parent / "examples" / "probes"
-MODULES = sorted(path.stem for path in PROBES_DIR.glob("*.py") if path.stem not in ("__init__", "base"))
+SUPPORT = {
+    "__init__": "the registry",
+    "base": "the probe contract",
+    "nagios_output": "Nagios plugin output, read by the command probe",
+    "json_rules": "the rules the json probe judges a document by",
+    "ssh_logtail": "following log files, for the ssh probe",
+    "tls_certificates": "X.509 facts the tls probe reports",
+}
+MODULES = sorted(path.stem for path in PROBES_DIR.glob("*.py") if path.stem not in SUPPORT)
 
 
 def _kind(module: str) -> str:
     return module.removesuffix("_probe")
+
+
+def test_support_modules_exist_and_register_no_kind() -> None:
+    for module in SUPPORT:
+        assert (PROBES_DIR / f"{module}.py").exists(), f"{module} is listed as support but does not exist"
+        assert _kind(module) not in PROBES
 
 
 def test_every_module_is_registered_under_its_name() -> None:

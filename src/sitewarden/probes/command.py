@@ -14,8 +14,8 @@ from pydantic import BeforeValidator, Field
 
 from sitewarden.durations import Size
 from sitewarden.logs import redact
-from sitewarden.nagios import parse_output, status_from_exit
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
+from sitewarden.probes.nagios_output import parse_output, status_from_exit
 from sitewarden.results import Result, Status
 from sitewarden.secrets import Secret
 

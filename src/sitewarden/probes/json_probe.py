@@ -10,8 +10,8 @@ from pydantic import Field
 from sitewarden.durations import Size
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, merged_http_options, resolve_url
 from sitewarden.probes.http import StatusRanges, format_status_ranges, send_request, timing_metrics
+from sitewarden.probes.json_rules import RuleSets, Verdict, as_number, format_path
 from sitewarden.results import Metric, Result, Status
-from sitewarden.rules import RuleSets, Verdict, as_number, format_path
 from sitewarden.transport.http import DEFAULT_MAX_BODY, HttpRequest
 from sitewarden.transport.options import HttpOptions
 

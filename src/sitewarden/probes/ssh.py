@@ -17,9 +17,9 @@ import asyncssh
 from pydantic import Field, model_validator
 
 from sitewarden.logs import redact
-from sitewarden.logtail import complete_lines, parse_stat, plan_reads
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
 from sitewarden.probes.command import CommandLine, plugin_result
+from sitewarden.probes.ssh_logtail import complete_lines, parse_stat, plan_reads
 from sitewarden.results import Metric, Result, Status
 from sitewarden.secrets import Secret
 

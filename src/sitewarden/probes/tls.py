@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 
-from sitewarden.certificates import WEAK_HASHES, CertificateFacts, certificate_facts, matches_host
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, resolve_url
+from sitewarden.probes.tls_certificates import WEAK_HASHES, CertificateFacts, certificate_facts, matches_host
 from sitewarden.results import Metric, Result, Status, worst
 from sitewarden.transport.http import HttpFailure, describe_verify_error, is_ip_literal, open_stream, resolve_addresses
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sitewarden.logtail import FileStat, complete_lines, parse_stat, plan_reads
+from sitewarden.probes.ssh_logtail import FileStat, complete_lines, parse_stat, plan_reads
 
 
 def test_first_run_starts_every_file_at_its_end() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitewarden.nagios import ThresholdRange, parse_output, parse_perfdata, status_from_exit
+from sitewarden.probes.nagios_output import ThresholdRange, parse_output, parse_perfdata, status_from_exit
 from sitewarden.results import Status
 
 

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
+from sitewarden.probes.json_rules import RuleSets, parse_path, parse_rule
 from sitewarden.results import Status
-from sitewarden.rules import RuleSets, parse_path, parse_rule
 
 DOCUMENT: dict[str, Any] = {
     "status": "ok",
