@@ -80,6 +80,7 @@ def test_bad_rows_are_refused_with_their_line_and_reason(env: None, sqlite_url: 
         "  - {name: weak, url: https://d.example.org/, checks: [{kind: cms_health, token: '${WEAK_TOKEN}'}]}\n"
         "  - {name: ok, url: https://e.example.org/}\n"
         "  - {name: ok, url: https://f.example.org/}\n"
+        "  - {name: runs, url: https://g.example.org/, checks: [{kind: command, command: ['true']}]}\n"
     )
     import os
 
@@ -99,6 +100,10 @@ def test_bad_rows_are_refused_with_their_line_and_reason(env: None, sqlite_url: 
     assert "the token must be at least 16 characters long" in reasons[f"{where}:6 (weak)"]
     assert "weak-token" not in repr(report.as_dict())
     assert reasons[f"{where}:8 (ok)"] == "the file names this site twice"
+    assert (
+        reasons[f"{where}:9 (runs)"]
+        == "checks[0].kind: a check of kind 'command' can only be defined in the config file"
+    )
     assert "plain-value-here" not in "\n".join(report.lines())
 
 

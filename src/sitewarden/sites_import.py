@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, SitewardenError
@@ -24,8 +25,13 @@ from sitewarden.results import utcnow
 from sitewarden.secrets import expand_env
 
 SECRET_KEYS = frozenset({"secret", "token", "password"})
-CSV_COLUMNS = ("name", "url", "groups", "contacts", "secret", "token", "flavour", "checks")
-CHECK_NAMES = {"http": "web", "typo3_client": "inventory", "cms_health": "health", "fingerprint": "fingerprint"}
+SITE_COLUMNS = ("name", "url", "groups", "contacts", "secret")
+
+
+def csv_columns() -> tuple[str, ...]:
+    """The site's columns, the columns check kinds copy into their params (`token`, `flavour`), then `checks`."""
+    extra = [column for cls in check_kinds().values() for column in cls.import_columns]
+    return (*SITE_COLUMNS, *dict.fromkeys(column for column in extra if column not in SITE_COLUMNS), "checks")
 
 
 @dataclass
@@ -75,10 +81,11 @@ def read_rows(path: Path) -> list[tuple[str, Any]]:
 
 def _csv_rows(text: str, name: str) -> list[tuple[str, Any]]:
     reader = csv.DictReader(io.StringIO(text))
-    unknown = [column for column in reader.fieldnames or [] if column.strip() not in CSV_COLUMNS]
+    columns = csv_columns()
+    unknown = [column for column in reader.fieldnames or [] if column.strip() not in columns]
     if unknown:
         raise SitewardenError(
-            f"{name}:1: unknown column(s) {', '.join(unknown)}", hint="columns: " + ", ".join(CSV_COLUMNS)
+            f"{name}:1: unknown column(s) {', '.join(unknown)}", hint="columns: " + ", ".join(columns)
         )
     rows = []
     for row in reader:
@@ -103,14 +110,14 @@ def csv_definition(cells: dict[str, str]) -> dict[str, Any]:
     if not kinds:
         kinds = ["http"] + (["typo3_client"] if cells.get("secret") else [])
         kinds += ["cms_health"] if cells.get("token") else ([] if cells.get("secret") else ["fingerprint"])
+    registered = check_kinds()
     checks: list[dict[str, Any]] = []
     for kind in kinds:
-        check: dict[str, Any] = {"kind": kind, "name": CHECK_NAMES.get(kind, kind)}
-        if kind == "cms_health":
-            if cells.get("token"):
-                check["token"] = cells["token"]
-            if cells.get("flavour"):
-                check["flavour"] = cells["flavour"]
+        cls = registered.get(kind)
+        check: dict[str, Any] = {"kind": kind, "name": (cls.import_name if cls else None) or kind}
+        for column in cls.import_columns if cls else ():
+            if cells.get(column):
+                check[column] = cells[column]
         checks.append(check)
     definition["checks"] = checks
     return definition

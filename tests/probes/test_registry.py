@@ -5,14 +5,17 @@ A probe's helper modules sit beside it and are listed in SUPPORT, each with the 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 import sitewarden.probes as probes_package
+from sitewarden.config.kinds import certificate_kinds, check_kinds
 from sitewarden.config.loader import load_config
-from sitewarden.config.models import CheckSchedule
+from sitewarden.config.models import NAME_PATTERN, CheckSchedule
 from sitewarden.probes import PROBES
+from sitewarden.probes.base import Probe
 
 PROBES_DIR = Path(probes_package.__file__).parent
 EXAMPLES = Path(__file__).parent.parent.parent / "examples" / "probes"
@@ -65,3 +68,27 @@ def test_every_kind_has_an_example_that_loads(module: str) -> None:
     config = load_config(example)
     kinds = {check.kind for site in config.sites for check in site.checks} | {check.kind for check in config.checks}
     assert _kind(module) in kinds
+
+
+@pytest.mark.parametrize("kind", sorted(check_kinds()))
+def test_capabilities_are_declared_on_the_class(kind: str) -> None:
+    cls = check_kinds()[kind]
+    assert cls.pool in ("network", "subprocess", "ssh")
+    for flag in ("accepts_pushes", "yields_certificate", "allowed_from_api", "site_relative_url"):
+        assert isinstance(getattr(cls, flag), bool), f"{kind}.{flag} is not a bool"
+    overrides_push_window = cls.push_window.__func__ is not Probe.push_window.__func__  # type: ignore[attr-defined]
+    assert cls.accepts_pushes == overrides_push_window, f"{kind}: accepts_pushes and push_window disagree"
+    assert cls.site_relative_url == ("url" in cls.params.model_fields), f"{kind}: site_relative_url and `url` disagree"
+    assert cls.import_name is None or re.match(NAME_PATTERN, cls.import_name)
+    unknown = set(cls.import_columns) - set(cls.params.model_fields)
+    assert not unknown, f"{kind} imports columns its params lack: {unknown}"
+
+
+def test_kinds_that_run_programs_or_reach_hosts_by_ssh_stay_in_the_config_file() -> None:
+    refused = {kind for kind, cls in check_kinds().items() if not cls.allowed_from_api}
+    assert refused == {kind for kind, cls in check_kinds().items() if cls.pool in ("subprocess", "ssh")}
+    assert {"command", "ssh"} <= refused
+
+
+def test_certificate_kinds_are_one_answer_from_the_registry() -> None:
+    assert certificate_kinds() == ("tls", "tls_client_ca")

@@ -6,12 +6,15 @@ from collections.abc import Iterator
 
 import pytest
 
+from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.history import check_history, result_rows
 from sitewarden.store.maintenance import add_window, in_maintenance, site_windows
 from sitewarden.store.overview import OverviewQuery, overview, site_groups
 from tests.fixtures.web import seed_fleet
+
+CERTIFICATE_KINDS = certificate_kinds()
 
 
 @pytest.fixture
@@ -23,14 +26,14 @@ def database(database_url: str) -> Iterator[Database]:
 
 def names(database: Database, **query: object) -> list[str]:
     with database.transaction() as connection:
-        page = overview(connection, OverviewQuery(**query), utcnow())  # type: ignore[arg-type]
+        page = overview(connection, OverviewQuery(**query), utcnow(), certificate_kinds=CERTIFICATE_KINDS)  # type: ignore[arg-type]
     return [row.name for row in page.sites]
 
 
 def test_sites_come_worst_first_with_counts_per_status(database: Database) -> None:
     seed_fleet(database, ["a-shop", "down-1", "z-blog", "down_2"], {"a-shop": ["gold", "50%"]}, {"a-shop": 30.0})
     with database.transaction() as connection:
-        page = overview(connection, OverviewQuery(), utcnow())
+        page = overview(connection, OverviewQuery(), utcnow(), certificate_kinds=CERTIFICATE_KINDS)
         groups = site_groups(connection)
     assert [row.name for row in page.sites] == ["down-1", "down_2", "a-shop", "z-blog"]
     assert page.counts == {"error": 2, "warning": 0, "unknown": 0, "ok": 2, "pending": 0}
@@ -48,7 +51,9 @@ def test_filters_search_and_pages_are_applied_in_sql(database: Database) -> None
     assert names(database, search="DOWN_") == ["down_2"]
     assert names(database, sort="name", per_page=2, page=2) == ["down_2", "z-blog"]
     with database.transaction() as connection:
-        page = overview(connection, OverviewQuery(status="error", per_page=1), utcnow())
+        page = overview(
+            connection, OverviewQuery(status="error", per_page=1), utcnow(), certificate_kinds=CERTIFICATE_KINDS
+        )
     assert page.total == 2 and page.pages == 2
 
 

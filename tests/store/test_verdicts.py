@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.delivery_log import delivery_states, failed_attempts, recent_deliveries
@@ -13,6 +14,8 @@ from sitewarden.store.overview import OverviewQuery, latest_certificates, overvi
 from sitewarden.store.verdicts import ExtensionQuery, fleet_extensions, insecure_rows, page_verdicts, verdict_rows
 from tests.fixtures.verdicts import FLEET, seed_deliveries, seed_verdicts
 from tests.fixtures.web import seed_fleet
+
+CERTIFICATE_KINDS = certificate_kinds()
 
 
 @pytest.fixture
@@ -26,7 +29,7 @@ def database(database_url: str) -> Iterator[Database]:
 
 def names(database: Database, **query: object) -> list[str]:
     with database.transaction() as connection:
-        page = overview(connection, OverviewQuery(**query), utcnow())  # type: ignore[arg-type]
+        page = overview(connection, OverviewQuery(**query), utcnow(), certificate_kinds=CERTIFICATE_KINDS)  # type: ignore[arg-type]
     return [row.name for row in page.sites]
 
 
@@ -39,7 +42,7 @@ def test_overview_filters_by_cms_and_by_worst_verdict(database: Database) -> Non
     assert names(database, verdict="minor") == []  # shop has minor items, but its worst verdict is insecure
     assert names(database, cms="typo3", verdict="eol", status="ok") == ["legacy"]
     with database.transaction() as connection:
-        page = overview(connection, OverviewQuery(cms="typo3"), utcnow())
+        page = overview(connection, OverviewQuery(cms="typo3"), utcnow(), certificate_kinds=CERTIFICATE_KINDS)
     assert page.total == 2 and page.counts["ok"] == 2 and page.counts["error"] == 0
 
 
@@ -85,8 +88,13 @@ def test_verdict_rows_are_filtered_paged_and_worst_first(database: Database) -> 
 
 def test_certificates_come_from_tls_checks_latest_result_only(database: Database) -> None:
     with database.transaction() as connection:
-        found = latest_certificates(connection)
-        ids = {row.name: row.id for row in overview(connection, OverviewQuery(sort="name"), utcnow()).sites}
+        found = latest_certificates(connection, CERTIFICATE_KINDS)
+        ids = {
+            row.name: row.id
+            for row in overview(
+                connection, OverviewQuery(sort="name"), utcnow(), certificate_kinds=CERTIFICATE_KINDS
+            ).sites
+        }
     assert [(site_id, days) for _, site_id, days in found] == [(ids["shop"], 12.5)]
 
 

@@ -162,6 +162,14 @@ def test_config_sites_are_read_only_in_the_api(live_web: LiveWeb) -> None:
         ({"name": "x", "url": "http://127.0.0.1/", "colour": "red"}, "colour"),
         ({"name": "x", "url": "http://127.0.0.1/", "secret": "literal-password"}, "secret: give secrets as"),
         ({"url": "http://127.0.0.1/"}, "name: a site needs a name"),
+        (
+            {"name": "x", "url": "http://127.0.0.1/", "checks": [{"kind": "command", "command": ["true"]}]},
+            "checks[0].kind: a check of kind 'command' can only be defined in the config file",
+        ),
+        (
+            {"name": "x", "url": "http://127.0.0.1/", "checks": [{"kind": "ssh", "user": "u", "command": "true"}]},
+            "checks[0].kind: a check of kind 'ssh' can only be defined in the config file",
+        ),
     ],
 )
 def test_invalid_site_definitions_are_422_with_the_path(live_web: LiveWeb, body: dict[str, Any], message: str) -> None:

@@ -18,3 +18,8 @@ def check_kinds() -> dict[str, type[Probe[Any]]]:
                 raise RuntimeError(f"check kind {kind!r} is registered by two families")
             kinds[kind] = cls
     return kinds
+
+
+def certificate_kinds() -> tuple[str, ...]:
+    """Kinds that judge a certificate: what the store's certificate figures and the reports read."""
+    return tuple(sorted(kind for kind, cls in check_kinds().items() if cls.yields_certificate))

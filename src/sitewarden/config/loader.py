@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config, check_fields
 from sitewarden.errors import ConfigError, ConfigErrors
 from sitewarden.secrets import expand_env
@@ -295,16 +296,15 @@ def _semantic_errors(config: Config, source: SourceMap, filename: str) -> list[C
             else:
                 seen_checks[name] = check_index
     seen: dict[str, int] = {}
+    kinds = check_kinds()
     for index, check in enumerate(config.checks):
         name = check.name or check.kind
         if name in seen:
             error(("checks", index, "name"), f"check name '{name}' is already used by checks[{seen[name]}]")
         else:
             seen[name] = index
-        if getattr(check, "url", "") is None:
-            error(("checks", index), f"a check of kind '{check.kind}' outside a site needs a 'url'")
-        elif isinstance(getattr(check, "url", None), str) and not str(check.url).startswith(("http://", "https://")):
-            error(("checks", index, "url"), "a check outside a site needs an absolute http:// or https:// URL")
+        for below, message in kinds[check.kind].problems_outside_site(check):
+            error(("checks", index, *below), message)
     return errors
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sitewarden.config.kinds import check_kinds
 from sitewarden.config.loader import expand_references, format_path
 from sitewarden.config.models import Config, SiteConfig
 from sitewarden.errors import ConfigError
@@ -15,17 +16,26 @@ logger = logging.getLogger(__name__)
 
 
 def validate_site_definition(definition: dict[str, Any], label: str = "site") -> SiteConfig:
-    """A store definition as a SiteConfig; raises ConfigError naming the first problem (no secret values shown)."""
+    """A store definition as a SiteConfig; raises ConfigError naming the first problem (no secret values shown).
+
+    The config file is the trust boundary: kinds not `allowed_from_api` (programs, ssh) are refused here.
+    """
     errors: list[ConfigError] = []
     data = expand_references(definition, label, errors)
     if errors:
         raise errors[0]
     try:
-        return SiteConfig.model_validate(data)
+        site = SiteConfig.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         path = format_path(tuple(part for part in first["loc"] if isinstance(part, str | int)))
         raise ConfigError(str(first["msg"]), file=label, path=path) from None
+    kinds = check_kinds()
+    for index, check in enumerate(site.checks):
+        if not kinds[check.kind].allowed_from_api:
+            message = f"a check of kind '{check.kind}' can only be defined in the config file"
+            raise ConfigError(message, file=label, path=format_path(("checks", index, "kind")))
+    return site
 
 
 def with_store_sites(config: Config, definitions: list[dict[str, Any]]) -> Config:

@@ -41,20 +41,18 @@ def build_listeners(config: Config, database: Database) -> list[ResultListener]:
 
 def build_services(config: Config, database: Database) -> dict[str, Any]:
     """What probes reach through `ProbeContext.services` (they never open the store): heartbeats for now."""
+    from sitewarden.config.kinds import check_kinds
     from sitewarden.config.plan import plan_checks
     from sitewarden.results import utcnow
     from sitewarden.store.heartbeats import HeartbeatReader, HeartbeatSpec, sync_heartbeats
 
-    wanted = [
-        HeartbeatSpec(
-            spec.key,
-            _text(getattr(spec.params, "uuid", None)),
-            getattr(spec.params, "period", 0.0),
-            getattr(spec.params, "grace", 0.0),
-        )
+    kinds = check_kinds()
+    windows = [
+        (spec.key, kinds[spec.kind].push_window(spec.params))
         for spec in plan_checks(config)
-        if spec.kind == "heartbeat"
+        if kinds[spec.kind].accepts_pushes
     ]
+    wanted = [HeartbeatSpec(key, window.uuid, window.period, window.grace) for key, window in windows]
     if wanted:
         with database.transaction() as connection:
             sync_heartbeats(connection, wanted, utcnow())
@@ -81,10 +79,6 @@ def catalog_wanted(config: Config) -> bool:
     if not config.catalog.sources:
         return False
     return "catalog" in config.model_fields_set or any(spec.kind in COLLECTORS for spec in plan_checks(config))
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -> list[tuple[CheckSpec, Result]]:

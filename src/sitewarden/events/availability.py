@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sitewarden.config.kinds import check_kinds
 from sitewarden.config.plan import CheckSpec
 from sitewarden.engine.state import Transition
 from sitewarden.events.model import STATUS_SEVERITY, Event, EventType, Severity
 from sitewarden.results import Result
-
-CERTIFICATE_KINDS = frozenset({"tls", "tls_client_ca"})
 
 
 def transition_event(spec: CheckSpec, transition: Transition, result: Result) -> Event:
@@ -23,7 +22,7 @@ def transition_event(spec: CheckSpec, transition: Transition, result: Result) ->
     else:
         message = f"{spec.key} is {new} (was {old}): {result.summary}"
     return Event(
-        type=EventType.CERTIFICATE if spec.kind in CERTIFICATE_KINDS else EventType.AVAILABILITY,
+        type=EventType.CERTIFICATE if check_kinds()[spec.kind].yields_certificate else EventType.AVAILABILITY,
         severity=STATUS_SEVERITY[transition.new],
         channel=spec.channel,
         message=message,

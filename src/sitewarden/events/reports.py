@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
+from sitewarden.config.kinds import certificate_kinds
 from sitewarden.errors import NotFound, SitewardenError, StoreError
-from sitewarden.events.availability import CERTIFICATE_KINDS
 from sitewarden.events.findings import Finding, SiteReport
 from sitewarden.events.handlers.email_handler import build_mail, send_mail
 from sitewarden.events.message import Message, template_environment
@@ -48,10 +48,11 @@ def check_findings(connection: Connection, report: SiteReport, config: Config) -
 
 
 def certificate_findings(connection: Connection, report: SiteReport, config: Config) -> None:
-    """Certificates that expire within `reports.certificate_days`, from the tls check's `days_left` metric."""
+    """Certificates that expire within `reports.certificate_days`, from the certificate checks' `days_left` metric."""
     limit = config.reports.certificate_days
+    kinds = certificate_kinds()
     for row in state_rows(connection, report.name):
-        if row["site"] != report.name or row["kind"] not in CERTIFICATE_KINDS:
+        if row["site"] != report.name or row["kind"] not in kinds:
             continue
         latest = recent_results(connection, row["id"], 1)
         days = latest[0].result.metric("days_left") if latest else None

@@ -110,6 +110,9 @@ class CmsHealthCollector(Probe[CmsHealthParams]):
     kind = "cms_health"
     params = CmsHealthParams
     pool = "network"
+    site_relative_url = True
+    import_name = "health"
+    import_columns = ("token", "flavour")
 
     async def run(self, params: CmsHealthParams, ctx: ProbeContext) -> Result:
         url = resolve_url(params.endpoint(), ctx.site)

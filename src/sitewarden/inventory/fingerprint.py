@@ -76,6 +76,7 @@ class FingerprintCollector(Probe[FingerprintParams]):
     kind = "fingerprint"
     params = FingerprintParams
     pool = "network"
+    site_relative_url = True
 
     async def run(self, params: FingerprintParams, ctx: ProbeContext) -> Result:
         session = _Session(params, ctx)

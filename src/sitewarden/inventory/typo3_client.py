@@ -55,6 +55,7 @@ class Typo3ClientCollector(Probe[Typo3ClientParams]):
     kind = "typo3_client"
     params = Typo3ClientParams
     pool = "network"
+    import_name = "inventory"
 
     async def run(self, params: Typo3ClientParams, ctx: ProbeContext) -> Result:
         site = ctx.site

@@ -62,15 +62,57 @@ class ProbeContext:
 P = TypeVar("P", bound=ProbeParams)
 
 
+@dataclass(frozen=True, slots=True)
+class PushWindow:
+    """How pushes find a check (its ping uuid; None: one is made and kept) and how late they may come."""
+
+    uuid: str | None
+    period: float
+    grace: float
+
+
 class Probe(Generic[P]):
-    """Base class: subclasses set `kind`, `params` and `pool`, and implement `run`."""
+    """Base class: subclasses set `kind`, `params` and `pool`, declare their capabilities, and implement `run`.
+
+    The core never tests a kind's name: it asks the registered class for these capabilities instead.
+    """
 
     kind: ClassVar[str]
     params: ClassVar[type[ProbeParams]]
     pool: ClassVar[str] = "network"
+    """Which concurrency pool a run takes a slot from: `network`, `subprocess` or `ssh`."""
+    accepts_pushes: ClassVar[bool] = False
+    """Outside jobs push to it (a ping URL): its `push_window` is registered before the first run."""
+    yields_certificate: ClassVar[bool] = False
+    """It judges a certificate: its state changes are `certificate` events, its `days_left` metric is reported."""
+    allowed_from_api: ClassVar[bool] = True
+    """The API and site imports may define it; kinds that run programs or reach hosts by ssh stay in the config file."""
+    site_relative_url: ClassVar[bool] = False
+    """Its `url` defaults to the site's and may be a path below it, so outside a site it must be absolute."""
+    import_name: ClassVar[str | None] = None
+    """The check name a site import gives it when the row names none (default: the kind)."""
+    import_columns: ClassVar[tuple[str, ...]] = ()
+    """Columns of a CSV site import that are copied into its params when set."""
 
     async def run(self, params: P, ctx: ProbeContext) -> Result:
         raise NotImplementedError(f"{type(self).__name__}.run")
+
+    @classmethod
+    def push_window(cls, params: ProbeParams) -> PushWindow:
+        """Where pushes for a check with these params go and how late they may be (kinds with `accepts_pushes`)."""
+        raise NotImplementedError(f"{cls.__name__}.push_window")
+
+    @classmethod
+    def problems_outside_site(cls, params: ProbeParams) -> list[tuple[tuple[str, ...], str]]:
+        """(path below the check, message) for what a check of this kind lacks when it belongs to no site."""
+        if not cls.site_relative_url:
+            return []
+        url = getattr(params, "url", None)
+        if url is None:
+            return [((), f"a check of kind '{cls.kind}' outside a site needs a 'url'")]
+        if not str(url).startswith(("http://", "https://")):
+            return [(("url",), "a check outside a site needs an absolute http:// or https:// URL")]
+        return []
 
 
 def merged_http_options(site: HttpOptions, override: HttpOptions | None) -> HttpOptions:

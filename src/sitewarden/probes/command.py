@@ -56,6 +56,7 @@ class CommandProbe(Probe[CommandParams]):
     kind = "command"
     params = CommandParams
     pool = "subprocess"
+    allowed_from_api = False
 
     async def run(self, params: CommandParams, ctx: ProbeContext) -> Result:
         env = {**os.environ, **{name: value.get_secret_value() for name, value in params.env.items()}}

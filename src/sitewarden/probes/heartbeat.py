@@ -9,7 +9,7 @@ from typing import Any, Literal, Protocol
 from pydantic import Field
 
 from sitewarden.durations import Duration, format_duration
-from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
+from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, PushWindow
 from sitewarden.results import Metric, Result, Status
 
 
@@ -49,6 +49,12 @@ class HeartbeatProbe(Probe[HeartbeatParams]):
     kind = "heartbeat"
     params = HeartbeatParams
     pool = "network"
+    accepts_pushes = True
+
+    @classmethod
+    def push_window(cls, params: ProbeParams) -> PushWindow:
+        assert isinstance(params, HeartbeatParams)
+        return PushWindow(None if params.uuid is None else str(params.uuid), params.period, params.grace)
 
     async def run(self, params: HeartbeatParams, ctx: ProbeContext) -> Result:
         reader: HeartbeatReader | None = ctx.services.get("heartbeats")

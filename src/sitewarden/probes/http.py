@@ -97,6 +97,8 @@ class HttpProbe(Probe[HttpParams]):
     kind = "http"
     params = HttpParams
     pool = "network"
+    site_relative_url = True
+    import_name = "web"
 
     async def run(self, params: HttpParams, ctx: ProbeContext) -> Result:
         request = HttpRequest(

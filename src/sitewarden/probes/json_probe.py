@@ -45,6 +45,7 @@ class JsonProbe(Probe[JsonParams]):
     kind = "json"
     params = JsonParams
     pool = "network"
+    site_relative_url = True
 
     async def run(self, params: JsonParams, ctx: ProbeContext) -> Result:
         request = HttpRequest(

@@ -71,6 +71,7 @@ class SshProbe(Probe[SshParams]):
     kind = "ssh"
     params = SshParams
     pool = "ssh"
+    allowed_from_api = False
 
     async def run(self, params: SshParams, ctx: ProbeContext) -> Result:
         host = params.host or (urlsplit(ctx.site.url).hostname if ctx.site else None)

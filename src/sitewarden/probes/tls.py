@@ -62,6 +62,8 @@ class TlsProbe(Probe[TlsParams]):
     kind = "tls"
     params = TlsParams
     pool = "network"
+    yields_certificate = True
+    site_relative_url = True
 
     def __init__(self) -> None:
         self._contexts: dict[str, ssl.SSLContext] = {}

@@ -38,6 +38,8 @@ class TlsClientCaProbe(Probe[TlsClientCaParams]):
     kind = "tls_client_ca"
     params = TlsClientCaParams
     pool = "network"
+    yields_certificate = True
+    site_relative_url = True
 
     async def run(self, params: TlsClientCaParams, ctx: ProbeContext) -> Result:
         parts = urlsplit(resolve_url(params.url, ctx.site))

@@ -6,6 +6,7 @@ at 10,000 sites as at 10.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,9 +20,8 @@ from sitewarden.verdict import VERDICT_RANKS
 STATUS_RANKS = {"error": 4, "warning": 3, "unknown": 2, "ok": 1, "pending": 0}
 RANK_STATUS = {rank: name for name, rank in STATUS_RANKS.items()}
 SORTS = ("status", "name", "response")
-CERTIFICATE_KINDS = ("tls",)
 CERTIFICATE_METRIC = "days_left"
-"""The tls probe's metric (probes/tls.py); the http probe does not measure certificates."""
+"""The metric of kinds that judge a certificate (their kinds come from the caller: the store knows no probes)."""
 
 _RANK = case(
     (states.c.hard_status == 2, 4),
@@ -81,8 +81,13 @@ class OverviewPage:
         return max(1, -(-self.total // self.query.per_page))
 
 
-def overview(connection: Connection, query: OverviewQuery, now: datetime) -> OverviewPage:
-    """One page of the overview with its counts; three indexed queries plus three for the page's figures."""
+def overview(
+    connection: Connection, query: OverviewQuery, now: datetime, *, certificate_kinds: Collection[str]
+) -> OverviewPage:
+    """One page of the overview with its counts; three indexed queries plus three for the page's figures.
+
+    `certificate_kinds` are the check kinds whose `days_left` metric gives a site's certificate days.
+    """
     per_site = _per_site(query).subquery("per_site")
     counts = dict.fromkeys(STATUS_RANKS, 0)
     for rank, number in connection.execute(select(per_site.c.rank, func.count()).group_by(per_site.c.rank)):
@@ -96,7 +101,7 @@ def overview(connection: Connection, query: OverviewQuery, now: datetime) -> Ove
     page_query = page_query.limit(query.per_page).offset((max(query.page, 1) - 1) * query.per_page)
     rows = [_summary(row) for row in connection.execute(page_query)]
     if rows:
-        add_page_figures(connection, rows, now)
+        add_page_figures(connection, rows, now, certificate_kinds)
     return OverviewPage(rows, total, counts, query)
 
 
@@ -108,7 +113,9 @@ def site_groups(connection: Connection) -> list[str]:
     return sorted(names)
 
 
-def add_page_figures(connection: Connection, rows: list[SiteSummary], now: datetime) -> None:
+def add_page_figures(
+    connection: Connection, rows: list[SiteSummary], now: datetime, certificate_kinds: Collection[str]
+) -> None:
     """Uptime over 24 h and 30 d, a 24-hour response-time sparkline and certificate days left, for shown sites.
 
     Rollups are read by check id (their unique index), never by a join on sites, so the cost follows the page.
@@ -145,23 +152,23 @@ def add_page_figures(connection: Connection, rows: list[SiteSummary], now: datet
         row.uptime_24h = up_day / count_day if count_day else None
         row.uptime_30d = up_month / count_month if count_month else None
         row.sparkline = [duration / count if count else None for duration, count in spark[site_id]]
-    for site_id, days in certificate_days(connection, list(by_id)).items():
+    for site_id, days in certificate_days(connection, list(by_id), certificate_kinds).items():
         by_id[site_id].certificate_days = days
 
 
-def certificate_days(connection: Connection, site_ids: list[int]) -> dict[int, float]:
-    """Fewest certificate days left per site, from the latest result of each of its tls checks."""
+def certificate_days(connection: Connection, site_ids: list[int], kinds: Collection[str]) -> dict[int, float]:
+    """Fewest certificate days left per site, from the latest result of each of its checks of these kinds."""
     found: dict[int, float] = {}
-    for _, site_id, days in latest_certificates(connection, site_ids):
+    for _, site_id, days in latest_certificates(connection, kinds, site_ids):
         if site_id is not None:
             found[site_id] = min(days, found.get(site_id, days))
     return found
 
 
 def latest_certificates(
-    connection: Connection, site_ids: list[int] | None = None
+    connection: Connection, kinds: Collection[str], site_ids: list[int] | None = None
 ) -> list[tuple[int, int | None, float]]:
-    """(check id, site id, days left) from each active tls check's latest result, in one indexed join.
+    """(check id, site id, days left) from the latest result of each active check of these kinds, in one join.
 
     The state's `last_result_at` is that result's `started_at`, so the (check_id, started_at) index finds it
     directly: no per-check query and no `max()` over a check's history.
@@ -173,7 +180,7 @@ def latest_certificates(
                 results, and_(results.c.check_id == checks.c.id, results.c.started_at == states.c.last_result_at)
             )
         )
-        .where(checks.c.kind.in_(CERTIFICATE_KINDS), checks.c.active.is_(True))
+        .where(checks.c.kind.in_(list(kinds)), checks.c.active.is_(True))
     )
     if site_ids is not None:
         query = query.where(checks.c.site_id.in_(site_ids))

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sitewarden.config.kinds import certificate_kinds
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, SitewardenError
 from sitewarden.results import utcnow
@@ -51,7 +52,7 @@ async def list_sites(request: Request) -> Response:
 
 
 def _overview(connection: Connection, query: OverviewQuery) -> OverviewPage:
-    found = overview(connection, query, utcnow())
+    found = overview(connection, query, utcnow(), certificate_kinds=certificate_kinds())
     overview_extras(connection, found.sites)
     return found
 

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery, overview, site_groups
 from sitewarden.store.verdicts import CMS_NAMES
@@ -47,7 +48,7 @@ async def overview_page(request: Request) -> Response:
     query = overview_query(request)
 
     def work(connection):  # type: ignore[no-untyped-def]
-        page = overview(connection, query, utcnow())
+        page = overview(connection, query, utcnow(), certificate_kinds=certificate_kinds())
         overview_extras(connection, page.sites)
         return page, site_groups(connection)
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
 from sitewarden.store.history import site_checks
 from sitewarden.store.overview import OverviewQuery, overview
@@ -21,7 +22,12 @@ MOST_SITES = 2000
 
 def status_view(connection: Connection, page: StatusPageSettings) -> dict[str, Any]:
     """Only public fields: name, status, and what the page's settings switch on."""
-    data = overview(connection, OverviewQuery(group=page.group, sort="name", per_page=MOST_SITES), utcnow())
+    data = overview(
+        connection,
+        OverviewQuery(group=page.group, sort="name", per_page=MOST_SITES),
+        utcnow(),
+        certificate_kinds=certificate_kinds(),
+    )
     entries = []
     for row in data.sites:
         entry: dict[str, Any] = {"name": row.name, "status": row.status}

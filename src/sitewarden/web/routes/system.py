@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sitewarden import __version__
+from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
 from sitewarden.store.overview import latest_certificates
 from sitewarden.store.tables import checks, sites, states
@@ -63,7 +64,7 @@ def metric_families(connection: Connection) -> list[Metric]:
         "sitewarden_certificate_days_left", "Days until the certificate expires.", labels=["site", "check"]
     )
     names = {row.id: (row.site or "", row.name) for row in rows}
-    for check_id, _, days in latest_certificates(connection):
+    for check_id, _, days in latest_certificates(connection, certificate_kinds()):
         if check_id in names:
             certificate.add_metric(list(names[check_id]), days)
     return [status, duration, paused, certificate, *_engine_families(connection)]
