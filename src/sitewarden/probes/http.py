@@ -10,7 +10,8 @@ from pydantic import AliasChoices, BeforeValidator, Field, PlainSerializer, mode
 from sitewarden.durations import Duration, Size
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, merged_http_options, resolve_url
 from sitewarden.results import Metric, Result, Status
-from sitewarden.transport.http import DEFAULT_MAX_BODY, HttpFailure, HttpRequest, HttpResponse, Timings
+from sitewarden.transport.dialing import Timings
+from sitewarden.transport.http import DEFAULT_MAX_BODY, HttpFailure, HttpRequest, HttpResponse
 from sitewarden.transport.options import HttpOptions
 
 StatusRange = tuple[int, int]

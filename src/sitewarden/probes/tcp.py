@@ -13,7 +13,7 @@ from pydantic import Field
 from sitewarden.durations import Size
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
 from sitewarden.results import Metric, Result, Status
-from sitewarden.transport.http import HttpFailure, open_stream, resolve_addresses
+from sitewarden.transport.dialing import TransportFailure, open_stream, resolve_addresses
 
 BANNER_IDLE = 1.0  # seconds of silence after the first bytes that end a banner
 
@@ -53,7 +53,7 @@ class TcpProbe(Probe[TcpParams]):
                 addresses = await resolve_addresses(ctx.http.resolver, host, params.port, family)
                 ctx.debug("addresses: " + ", ".join(str(address[1]) for address in addresses))
                 reader, writer = await open_stream(addresses, host, params.port, None)
-        except HttpFailure as failure:
+        except TransportFailure as failure:
             return Result(Status.ERROR, failure.message, details=details | {"phase": failure.phase})
         except TimeoutError:
             return Result(Status.ERROR, f"timed out while connecting after {ctx.timeout:g} s", details=details)

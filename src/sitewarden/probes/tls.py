@@ -15,7 +15,13 @@ from pydantic import Field, model_validator
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, resolve_url
 from sitewarden.probes.tls_certificates import WEAK_HASHES, CertificateFacts, certificate_facts, matches_host
 from sitewarden.results import Metric, Result, Status, worst
-from sitewarden.transport.http import HttpFailure, describe_verify_error, is_ip_literal, open_stream, resolve_addresses
+from sitewarden.transport.dialing import (
+    TransportFailure,
+    describe_verify_error,
+    is_ip_literal,
+    open_stream,
+    resolve_addresses,
+)
 
 VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 
@@ -87,7 +93,7 @@ class TlsProbe(Probe[TlsParams]):
                     error = shake.verify_error
                     shake = await self._handshake(parts.hostname, port, server_name, family, ctx, _unverified())
                     shake.verify_error = error
-        except HttpFailure as failure:
+        except TransportFailure as failure:
             return Result(Status.ERROR, failure.message, details=details | {"phase": failure.phase})
         except TimeoutError:
             return Result(Status.ERROR, f"timed out during the TLS handshake after {ctx.timeout:g} s", details=details)
@@ -121,9 +127,9 @@ class TlsProbe(Probe[TlsParams]):
                 return Handshake(None, "", "", describe_verify_error(exc))
             except ssl.SSLError as exc:
                 reason = (exc.reason or exc.strerror or str(exc)).lower().replace("_", " ")
-                raise HttpFailure("tls", f"TLS handshake failed: {reason}", phase="tls") from None
+                raise TransportFailure("tls", f"TLS handshake failed: {reason}", phase="tls") from None
             except (ConnectionError, OSError) as exc:
-                raise HttpFailure("tls", f"TLS handshake failed: {_os_reason(exc)}", phase="tls") from None
+                raise TransportFailure("tls", f"TLS handshake failed: {_os_reason(exc)}", phase="tls") from None
             ssl_object: ssl.SSLObject = writer.get_extra_info("ssl_object")
             cipher = ssl_object.cipher()
             return Handshake(

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, resolve_url
 from sitewarden.results import Result, Status
-from sitewarden.transport.http import HttpFailure, is_ip_literal, open_stream, resolve_addresses
+from sitewarden.transport.dialing import TransportFailure, is_ip_literal, open_stream, resolve_addresses
 
 
 class TlsClientCaParams(ProbeParams):
@@ -59,7 +59,7 @@ class TlsClientCaProbe(Probe[TlsClientCaParams]):
                     )
                 finally:
                     writer.transport.abort()
-        except HttpFailure as failure:
+        except TransportFailure as failure:
             return Result(Status.ERROR, failure.message, details=details)
         except TimeoutError:
             return Result(Status.ERROR, f"timed out during the TLS handshake after {ctx.timeout:g} s", details=details)

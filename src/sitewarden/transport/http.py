@@ -1,8 +1,9 @@
 """A lean HTTP/1.1 client for checks: one fresh connection per request, each phase timed, the body capped.
 
 Checks need what general clients hide: DNS, TCP, TLS and first-byte times apart, the phase a timeout hit, the TLS
-reason of a failed handshake, and a body read only up to a cap. asyncio streams plus the httptools parser (the
-pair uvicorn uses) give all of it at a fraction of the CPU of a full client.
+reason of a failed handshake, and a body read only up to a cap. An asyncio Protocol feeding the httptools parser
+(the pair uvicorn uses) gives all of it at a fraction of the CPU of a full client. Reaching the host (names,
+addresses, connect failures) is `dialing.py`'s, shared with the probes that speak other protocols.
 """
 
 from __future__ import annotations
@@ -10,52 +11,39 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
-import ipaddress
-import socket
 import ssl
 import time
 import typing
 import zlib
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httptools
 
 from sitewarden import __version__
+from sitewarden.transport.dialing import (
+    Timings,
+    TransportFailure,
+    describe_verify_error,
+    is_ip_literal,
+    open_protocol,
+    remember_session,
+    resolve_addresses,
+    seconds,
+)
 from sitewarden.transport.options import HttpOptions
 from sitewarden.transport.resolver import Resolver, SystemResolver
-from sitewarden.transport.tls import ResumingContext, TlsContexts
+from sitewarden.transport.tls import TlsContexts
 
-T = TypeVar("T")
 USER_AGENT = f"sitewarden/{__version__} (+https://github.com/sitewarden/sitewarden)"
 DEFAULT_MAX_BODY = 1024 * 1024
 MAX_HEADER_BYTES = 64 * 1024  # a hostile server must not grow memory through endless headers
 MAX_HEADERS = 500
 _REDIRECTS = {301, 302, 303, 307, 308}
 
-
-class HttpFailure(Exception):
-    """A request that did not produce a response; `kind` names the failure class, `phase` where it happened."""
-
-    def __init__(self, kind: str, message: str, *, phase: str, timings: Timings | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.phase = phase
-        self.timings = timings or Timings()
-
-
-@dataclass(slots=True)
-class Timings:
-    """Milliseconds spent in each phase of the last request (a phase not reached stays None)."""
-
-    dns_ms: float | None = None
-    connect_ms: float | None = None
-    tls_ms: float | None = None
-    ttfb_ms: float | None = None
-    total_ms: float | None = None
+HttpFailure = TransportFailure
+"""A request that did not produce a response: the transport's failure, so callers catch one class."""
 
 
 @dataclass(slots=True)
@@ -234,7 +222,7 @@ class HttpClient:
             timings.total_ms = (time.perf_counter() - started) * 1000
             raise HttpFailure(
                 "timeout",
-                f"timed out {_PHASE_WORDS[phase[0]]} after {_seconds(request.timeout)}",
+                f"timed out {_PHASE_WORDS[phase[0]]} after {seconds(request.timeout)}",
                 phase=phase[0],
                 timings=timings,
             ) from None
@@ -269,7 +257,7 @@ class HttpClient:
 
         phase[0] = "connect"
         mark = time.perf_counter()
-        connection = await _open_connection(addresses, host, port, request.connect_timeout)
+        connection = await open_protocol(addresses, host, port, request.connect_timeout, _Connection)
         timings.connect_ms = (time.perf_counter() - mark) * 1000
         try:
             tls_info = None
@@ -345,10 +333,6 @@ _PHASE_WORDS = {
 }
 
 
-def _seconds(value: float) -> str:
-    return f"{value:g} s"
-
-
 @functools.lru_cache(maxsize=8192)
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
@@ -357,90 +341,6 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     except ValueError:
         port = None
     return parts.scheme, parts.hostname or "", port
-
-
-@functools.lru_cache(maxsize=8192)
-def _ip_literal(host: str) -> tuple[int, str] | None:
-    """(family, address) when host is an IP literal; cached because every check of a fleet asks again."""
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None
-    return (socket.AF_INET6 if address.version == 6 else socket.AF_INET), str(address)
-
-
-def is_ip_literal(host: str) -> bool:
-    """True for an IPv4 or IPv6 address (with or without brackets): no DNS, no SNI."""
-    return _ip_literal(host) is not None
-
-
-async def resolve_addresses(resolver: Resolver, host: str, port: int, family: int | None) -> list[tuple[Any, ...]]:
-    """(family, address, port) for a host: IP literals directly, names through the resolver; DNS failures mapped."""
-    want = {4: socket.AF_INET, 6: socket.AF_INET6}.get(family or 0, socket.AF_UNSPEC)
-    literal = _ip_literal(host)
-    if literal is not None:
-        found, address = literal
-        if want not in (socket.AF_UNSPEC, found):
-            raise HttpFailure("dns", f"{host} is not an IPv{family} address", phase="dns")
-        return [(found, address, port)]
-    try:
-        infos = await resolver.resolve(host, port, want)
-    except socket.gaierror as exc:
-        reason = (exc.strerror or str(exc)).rstrip(".")
-        raise HttpFailure("dns", f"DNS failure: cannot resolve {host} ({reason})", phase="dns") from None
-    if not infos:
-        raise HttpFailure("dns", f"DNS failure: no address for {host}", phase="dns")
-    return [(found_family, address, port) for found_family, address in infos]
-
-
-async def _first_answer(
-    addresses: list[tuple[Any, ...]],
-    host: str,
-    port: int,
-    timeout: float | None,
-    dial: Callable[[int, str], Awaitable[T]],
-) -> T:
-    """Try each address in turn; map the last failure to the summaries every check uses."""
-    last: OSError | None = None
-    for family, address, _ in addresses:
-        try:
-            async with asyncio.timeout(timeout):
-                return await dial(family, address)
-        except TimeoutError:
-            raise HttpFailure(
-                "timeout", f"timed out while connecting after {_seconds(timeout or 0)}", phase="connect"
-            ) from None
-        except OSError as exc:
-            last = exc
-    assert last is not None
-    where = f"{host}:{port}"
-    if isinstance(last, ConnectionRefusedError):
-        raise HttpFailure("refused", f"connection refused by {where}", phase="connect")
-    reason = (last.strerror or str(last)).lower()
-    raise HttpFailure("connect", f"cannot connect to {where}: {reason}", phase="connect")
-
-
-async def _open_connection(
-    addresses: list[tuple[Any, ...]], host: str, port: int, timeout: float | None
-) -> _Connection:
-    loop = asyncio.get_running_loop()
-
-    async def dial(family: int, address: str) -> _Connection:
-        _, connection = await loop.create_connection(_Connection, address, port, family=family)
-        return connection
-
-    return await _first_answer(addresses, host, port, timeout, dial)
-
-
-async def open_stream(
-    addresses: list[tuple[Any, ...]], host: str, port: int, timeout: float | None
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """A stream connection to the first address that answers, with the same failure summaries as HTTP checks."""
-
-    async def dial(family: int, address: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        return await asyncio.open_connection(address, port, family=family, limit=65536)
-
-    return await _first_answer(addresses, host, port, timeout, dial)
 
 
 class _Connection(asyncio.Protocol):
@@ -542,17 +442,3 @@ def _request_bytes(method: str, parts: Any, body: bytes | None, request: HttpReq
     lines.extend(f"{name}: {value}" for name, value in headers.items())
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace")
     return head + body if body else head
-
-
-def remember_session(ssl_object: ssl.SSLObject | None) -> None:
-    """Keep a finished exchange's TLS session in the context it was made with, for the next check to resume."""
-    if ssl_object is not None and isinstance(ssl_object.context, ResumingContext):
-        ssl_object.context.remember(ssl_object)
-
-
-def describe_verify_error(exc: ssl.SSLCertVerificationError) -> str:
-    """One plain sentence for a failed certificate verification ("certificate has expired")."""
-    message = (exc.verify_message or exc.reason or str(exc)).strip()
-    if message.startswith(("Hostname mismatch", "IP address mismatch")):
-        return "certificate does not match the host name (" + message.split(",", 1)[-1].strip() + ")"
-    return message.lower() if message else "certificate verification failed"
