@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import sitewarden.probes as probes_package
-from sitewarden.config.kinds import certificate_kinds, check_kinds
+from sitewarden.config.kinds import certificate_kinds, check_kinds, push_kinds
 from sitewarden.config.loader import load_config
 from sitewarden.config.models import NAME_PATTERN, CheckSchedule
 from sitewarden.probes import PROBES
@@ -90,5 +90,6 @@ def test_kinds_that_run_programs_or_reach_hosts_by_ssh_stay_in_the_config_file()
     assert {"command", "ssh"} <= refused
 
 
-def test_certificate_kinds_are_one_answer_from_the_registry() -> None:
+def test_certificate_and_push_kinds_are_answered_by_the_registry() -> None:
     assert certificate_kinds() == ("tls", "tls_client_ca")
+    assert push_kinds() == ("heartbeat",)

@@ -23,3 +23,8 @@ def check_kinds() -> dict[str, type[Probe[Any]]]:
 def certificate_kinds() -> tuple[str, ...]:
     """Kinds that judge a certificate: what the store's certificate figures and the reports read."""
     return tuple(sorted(kind for kind, cls in check_kinds().items() if cls.yields_certificate))
+
+
+def push_kinds() -> tuple[str, ...]:
+    """Kinds that outside jobs push to (heartbeats): what the heartbeat page lists."""
+    return tuple(sorted(kind for kind, cls in check_kinds().items() if cls.accepts_pushes))

@@ -9,11 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sitewarden.config.kinds import push_kinds
 from sitewarden.store.heartbeats import list_heartbeats
 from sitewarden.store.tables import checks, sites, states
 from sitewarden.web.context import web
-
-HEARTBEAT_KIND = "heartbeat"
 
 
 def heartbeat_rows(connection: Connection) -> list[dict[str, Any]]:
@@ -31,7 +30,7 @@ def heartbeat_rows(connection: Connection) -> list[dict[str, Any]]:
             states.c.paused,
         )
         .select_from(checks.outerjoin(sites, sites.c.id == checks.c.site_id).outerjoin(states))
-        .where(checks.c.kind == HEARTBEAT_KIND, checks.c.active.is_(True))
+        .where(checks.c.kind.in_(push_kinds()), checks.c.active.is_(True))
         .order_by(checks.c.key)
     )
     facts = {beat.check_key: beat for beat in list_heartbeats(connection)}
