@@ -13,8 +13,8 @@ from sitewarden.engine.service import Engine
 from sitewarden.engine.shards import ShardKeeper, shard_of
 from sitewarden.engine.writer import PendingWrite
 from sitewarden.results import Result, Status
+from sitewarden.states import CheckState
 from sitewarden.store.database import Database, open_database
-from sitewarden.store.states import CheckState
 from sitewarden.store.workers import publish_stats
 from tests.fixtures.servers import FakeSite
 

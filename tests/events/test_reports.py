@@ -20,10 +20,11 @@ from sitewarden.inventory.model import Component, InventorySnapshot
 from sitewarden.inventory.recorder import InventoryRecorder
 from sitewarden.inventory.typo3_client import Typo3ClientParams
 from sitewarden.results import Metric, Result, Status, utcnow
+from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.results import insert_results
-from sitewarden.store.states import CheckState, save_states
+from sitewarden.store.states import save_states
 from tests.events.fleet import config_from
 from tests.fixtures.receivers import SmtpServer
 

@@ -10,6 +10,7 @@ from sitewarden.engine.writer import PendingWrite, write_batch
 from sitewarden.errors import SitewardenError
 from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.results import Metric, Result, Status
+from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.commands import request_command, take_commands
 from sitewarden.store.database import Database, open_database
@@ -17,7 +18,7 @@ from sitewarden.store.events import events_after
 from sitewarden.store.results import count_results, prune_results, recent_results
 from sitewarden.store.rollups import rollup_rows
 from sitewarden.store.sites import save_site_definition, site_definitions_list
-from sitewarden.store.states import CheckState, load_states, state_rows
+from sitewarden.store.states import load_states, state_rows
 
 NOW = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
 

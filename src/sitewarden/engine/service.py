@@ -21,13 +21,14 @@ from sitewarden.engine.pools import Pools
 from sitewarden.engine.runner import run_probe
 from sitewarden.engine.scheduler import Scheduler, next_due
 from sitewarden.engine.shards import RENEW_EVERY, ShardKeeper, shard_of
-from sitewarden.engine.state import Transition, advance, new_state
+from sitewarden.engine.state import advance, new_state
 from sitewarden.engine.writer import PendingWrite, ResultWriter
 from sitewarden.errors import StoreError
 from sitewarden.events.availability import acknowledgement_event, transition_event
 from sitewarden.events.model import Event
 from sitewarden.probes.base import Probe, ProbeContext, SiteInfo
 from sitewarden.results import Result, Status, utcnow
+from sitewarden.states import CheckState, Transition
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.commands import Command, take_commands
 from sitewarden.store.database import Database
@@ -35,7 +36,7 @@ from sitewarden.store.events import insert_events
 from sitewarden.store.results import prune_results
 from sitewarden.store.rollups import prune_rollups
 from sitewarden.store.sites import site_definitions_list
-from sitewarden.store.states import CheckState, load_states, save_states
+from sitewarden.store.states import load_states, save_states
 from sitewarden.store.workers import publish_stats
 from sitewarden.transport.http import HttpClient
 

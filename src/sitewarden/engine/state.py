@@ -6,32 +6,14 @@ three in a row is news. Between two problem statuses (warning ↔ error) a confi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sitewarden.results import Result, Status
-from sitewarden.store.states import CheckState
-
-
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """A change of the confirmed status; `old` is None for a check's first confirmed status."""
-
-    old: Status | None
-    new: Status
-    at: datetime
-    attempts: int
-
-    @property
-    def is_recovery(self) -> bool:
-        return self.new is Status.OK and self.old not in (None, Status.OK)
-
-    @property
-    def is_problem(self) -> bool:
-        return self.new is not Status.OK
+from sitewarden.states import CheckState, Transition
 
 
 def new_state(now: datetime) -> CheckState:
+    """The state of a check that has never run: nothing confirmed, pending unknown."""
     return CheckState(hard=None, hard_since=now, soft=Status.UNKNOWN, attempts=0)
 
 

@@ -13,11 +13,12 @@ from sqlalchemy import Connection
 from sitewarden.errors import StoreError
 from sitewarden.events.model import Event
 from sitewarden.results import Result, utcnow
+from sitewarden.states import CheckState
 from sitewarden.store.database import Database
 from sitewarden.store.events import insert_events
 from sitewarden.store.results import insert_results
 from sitewarden.store.rollups import add_to_rollups
-from sitewarden.store.states import CheckState, save_states
+from sitewarden.store.states import save_states
 
 logger = logging.getLogger(__name__)
 Fence = Callable[[Connection, list["PendingWrite"]], list["PendingWrite"]]

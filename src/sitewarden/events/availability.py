@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sitewarden.config.kinds import check_kinds
 from sitewarden.config.plan import CheckSpec
-from sitewarden.engine.state import Transition
 from sitewarden.events.model import STATUS_SEVERITY, Event, EventType, Severity
 from sitewarden.results import Result
+from sitewarden.states import Transition
 
 
 def transition_event(spec: CheckSpec, transition: Transition, result: Result) -> Event:

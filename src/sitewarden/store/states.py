@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from sitewarden.results import Status
+from sitewarden.states import CheckState
 from sitewarden.store.database import upsert_statement
 from sitewarden.store.tables import checks, sites, states
-
-
-@dataclass(slots=True)
-class CheckState:
-    """A check's confirmed (hard) status, its pending (soft) status with the attempt count, and its last result.
-
-    `hard` is None while a new check has not yet reached a confirmed status.
-    """
-
-    hard: Status | None
-    hard_since: datetime
-    soft: Status
-    attempts: int = 0
-    last_status: Status | None = None
-    last_summary: str | None = None
-    last_result_at: datetime | None = None
-    last_duration_ms: float | None = None
-    paused: bool = False
-    memory: dict[str, Any] = field(default_factory=dict)
-    version: int = 0
 
 
 def load_states(connection: Connection, check_ids: list[int] | None = None) -> dict[int, CheckState]:
