@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from sitewarden.config.loader import parse_config
+from sitewarden.config.plan import CheckSpec
 from sitewarden.engine.service import Engine
-from sitewarden.results import Status, utcnow
+from sitewarden.results import Result, Status, utcnow
+from sitewarden.states import CheckState, Transition
 from sitewarden.store.commands import request_command
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.events import events_after
 from sitewarden.store.results import count_results
 from sitewarden.store.sites import save_site_definition
 from sitewarden.store.states import load_states
+from tests.fixtures.clock import FakeClock, run_for
 from tests.fixtures.servers import FakeSite
 
 
@@ -40,6 +43,24 @@ def database(sqlite_url: str) -> Iterator[Database]:
     db = open_database(sqlite_url)
     yield db
     db.close()
+
+
+class _RunTimes:
+    """Records the fake time of every run of one check."""
+
+    def __init__(self, key: str, clock: FakeClock, runs: list[float]) -> None:
+        self.key, self.clock, self.runs = key, clock, runs
+
+    async def on_result(
+        self, spec: CheckSpec, result: Result, state: CheckState, transition: Transition | None
+    ) -> None:
+        if spec.key == self.key:
+            self.runs.append(self.clock.monotonic())
+
+
+def _idle(engine: Engine, clock: FakeClock) -> Callable[[], bool]:
+    """The engine waits for its next due time and no check is running."""
+    return lambda: clock.sleeping >= 1 and not engine.dispatcher.running
 
 
 async def test_run_once_stores_results_and_pending_states(
@@ -80,16 +101,18 @@ async def test_daemon_runs_on_schedule_and_stops_cleanly(
 ) -> None:
     fake_site.set("/", body="Add to cart")
     fake_site.set("/health", body="ok")
-    engine = Engine(_config(fake_site.url, sqlite_url), database)
+    clock = FakeClock()
+    engine = Engine(_config(fake_site.url, sqlite_url), database, clock=clock)
     stop = asyncio.Event()
     task = asyncio.create_task(engine.run_forever(stop))
-    await asyncio.sleep(1.5)
+    await run_for(clock, 1.5, _idle(engine, clock))
     stop.set()
     await asyncio.wait_for(task, 10)
     with database.transaction() as connection:
         stored = count_results(connection)
     assert stored == engine.stats.runs
-    assert fake_site.behaviours["/"].hits >= 2
+    # Every 0.2 s at a stable phase: the first run within the first interval, then one per interval.
+    assert 7 <= fake_site.behaviours["/"].hits <= 8
 
 
 async def test_commands_pause_and_run_now_reach_the_engine(
@@ -98,16 +121,25 @@ async def test_commands_pause_and_run_now_reach_the_engine(
     fake_site.set("/", body="Add to cart")
     fake_site.set("/health", body="ok")
     config = _config(fake_site.url, sqlite_url).model_copy()
-    engine = Engine(config, database)
+    clock = FakeClock()
+    web_runs: list[float] = []
+    engine = Engine(config, database, clock=clock, listeners=[_RunTimes("shop/web", clock, web_runs)])
     with database.transaction() as connection:
         request_command(connection, "shop/health", "pause", utcnow(), requested_by="tester")
     stop = asyncio.Event()
     task = asyncio.create_task(engine.run_forever(stop))
-    await asyncio.sleep(1.5)
+    await run_for(clock, 1.5, _idle(engine, clock))
     paused_hits = fake_site.behaviours["/health"].hits
-    await asyncio.sleep(1.0)
+    with database.transaction() as connection:
+        request_command(connection, "shop/web", "run_now", utcnow(), requested_by="tester")
+    before = len(web_runs)
+    await run_for(clock, 1.0, _idle(engine, clock))
     assert engine.checks["shop/health"].state.paused
     assert fake_site.behaviours["/health"].hits == paused_hits
+    # Commands are taken once a second (at 2.0 here); "run now" moves web's next run (due at 2.13) to then.
+    later = web_runs[before:]
+    assert any(2.0 <= at < 2.1 for at in later), later
+    assert len(later) == 5
     stop.set()
     await asyncio.wait_for(task, 10)
     with database.transaction() as connection:
@@ -120,7 +152,8 @@ async def test_store_defined_sites_are_run_and_reloaded(
     fake_site.set("/", body="Add to cart")
     fake_site.set("/health", body="ok")
     fake_site.set("/blog", body="blog")
-    engine = Engine(_config(fake_site.url, sqlite_url), database)
+    clock = FakeClock()
+    engine = Engine(_config(fake_site.url, sqlite_url), database, clock=clock)
     definition = {
         "name": "blog",
         "url": fake_site.url + "blog",
@@ -131,7 +164,7 @@ async def test_store_defined_sites_are_run_and_reloaded(
         request_command(connection, "*", "reload", utcnow())
     stop = asyncio.Event()
     task = asyncio.create_task(engine.run_forever(stop))
-    await asyncio.sleep(2.0)
+    await run_for(clock, 2.0, _idle(engine, clock))
     stop.set()
     await asyncio.wait_for(task, 10)
     assert "blog/web" in engine.checks

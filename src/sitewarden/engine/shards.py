@@ -11,11 +11,10 @@ import hashlib
 import logging
 import math
 import random
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sitewarden.results import utcnow
+from sitewarden.clock import SYSTEM_CLOCK, Clock
 from sitewarden.store import leases
 from sitewarden.store.database import Database
 
@@ -46,12 +45,14 @@ class ShardKeeper:
         *,
         count: int = SHARDS,
         ttl: float = LEASE_TTL,
-        clock: Callable[[], datetime] = utcnow,
+        renew_every: float = RENEW_EVERY,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.database = database
         self.worker = worker
         self.count = count
         self.ttl = timedelta(seconds=ttl)
+        self.renew_every = renew_every
         self.clock = clock
         self.epochs: dict[int, int] = {}
         self._prepared = False
@@ -62,7 +63,7 @@ class ShardKeeper:
 
     def maintain(self) -> tuple[set[int], set[int]]:
         """Renew, rebalance and claim in one transaction; returns (shards gained, shards lost)."""
-        now = self.clock()
+        now = self.clock.now()
         before = set(self.epochs)
         with self.database.transaction() as connection:
             if not self._prepared:
@@ -92,7 +93,7 @@ class ShardKeeper:
         """Keep only results of shards this worker still holds with the epoch it ran them under."""
         wanted = {shard_of(item.key, self.count) for item in batch}
         epochs = {shard: self.epochs[shard] for shard in wanted if shard in self.epochs}
-        valid = leases.still_held(connection, self.worker, epochs, self.clock())
+        valid = leases.still_held(connection, self.worker, epochs, self.clock.now())
         kept = [item for item in batch if shard_of(item.key, self.count) in valid]
         if len(kept) < len(batch):
             logger.warning(

@@ -1,0 +1,92 @@
+"""Starts the checks whose time has come, never one that is still running, and reschedules each at its phase."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from sitewarden.clock import Clock
+from sitewarden.engine.figures import EngineStats
+from sitewarden.engine.planning import PlannedCheck
+from sitewarden.engine.scheduler import Scheduler, next_due
+from sitewarden.results import Result, Status
+
+FIRST_RUN_SPREAD = 30.0  # seconds over which the first runs after a start are spread
+
+
+class Dispatcher:
+    """Turns due times into running tasks: one task per check at most, the next due time set when it ends."""
+
+    def __init__(
+        self,
+        checks: Callable[[], dict[str, PlannedCheck]],
+        run: Callable[[PlannedCheck], Awaitable[Result]],
+        mine: Callable[[str], bool],
+        clock: Clock,
+        stats: EngineStats,
+    ) -> None:
+        self.checks = checks
+        self.run = run
+        self.mine = mine
+        self.clock = clock
+        self.stats = stats
+        self.scheduler = Scheduler()
+        self.running: dict[str, asyncio.Task[None]] = {}
+
+    def schedule_first(self, key: str, now: float, spread: float = FIRST_RUN_SPREAD) -> None:
+        """A check's first run: at its stable share of its interval (or of `spread`, if smaller)."""
+        check = self.checks()[key]
+        check.due = self.scheduler.schedule_first(key, now, check.spec.interval, spread)
+
+    def is_idle(self, key: str) -> bool:
+        """Neither scheduled nor running (a shard just won may hold checks its previous owner left running)."""
+        return key not in self.scheduler and key not in self.running
+
+    def remove(self, key: str) -> None:
+        self.scheduler.remove(key)
+
+    def next_due(self) -> float | None:
+        return self.scheduler.next_due()
+
+    def start_due(self, now: float) -> None:
+        """Start every check due at `now`; a paused one only moves on to its next due time."""
+        for key in self.scheduler.pop_due(now):
+            self._start(key, now)
+
+    def run_now(self, key: str) -> bool:
+        """Move a check to the front of the schedule (the dashboard's "run now")."""
+        if key not in self.checks() or key in self.running:
+            return False
+        self.scheduler.schedule(key, self.clock.monotonic())
+        return True
+
+    async def drain(self) -> None:
+        """Wait for the running checks to finish."""
+        if self.running:
+            await asyncio.gather(*self.running.values(), return_exceptions=True)
+
+    def _start(self, key: str, now: float) -> None:
+        check = self.checks()[key]
+        if key in self.running:
+            return
+        self.stats.last_lag = max(0.0, now - check.due)
+        if check.state.paused:
+            check.due = next_due(check.due, check.spec.interval, now)
+            self.scheduler.schedule(key, check.due)
+            return
+        self.running[key] = asyncio.create_task(self._run_and_reschedule(check), name=f"check:{key}")
+        self.stats.running = len(self.running)
+
+    async def _run_and_reschedule(self, check: PlannedCheck) -> None:
+        key = check.spec.key
+        try:
+            await self.run(check)
+        finally:
+            self.running.pop(key, None)
+            self.stats.running = len(self.running)
+            if self.checks().get(key) is check and self.mine(key):  # still ours to run
+                now = self.clock.monotonic()
+                ok = check.state.soft is Status.OK and check.state.hard in (None, Status.OK)
+                interval = check.spec.interval if ok else check.spec.retry_interval
+                check.due = next_due(check.due, interval, now)
+                self.scheduler.schedule(key, check.due)

@@ -1,0 +1,84 @@
+"""One run of one check: the probe in its pool, the state advanced, the result queued, the listeners told."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from sitewarden.config.plan import CheckSpec
+from sitewarden.engine.figures import EngineStats
+from sitewarden.engine.planning import PlannedCheck
+from sitewarden.engine.pools import Pools
+from sitewarden.engine.runner import run_probe
+from sitewarden.engine.state import advance
+from sitewarden.engine.writer import PendingWrite, ResultWriter
+from sitewarden.events.availability import transition_event
+from sitewarden.events.model import Event
+from sitewarden.probes.base import ProbeContext
+from sitewarden.results import Result
+from sitewarden.states import CheckState, Transition
+from sitewarden.transport.http import HttpClient
+
+logger = logging.getLogger(__name__)
+
+
+class ResultListener(Protocol):
+    """Something that wants every result as it happens (events, inventory snapshots, metrics)."""
+
+    async def on_result(
+        self, spec: CheckSpec, result: Result, state: CheckState, transition: Transition | None
+    ) -> None: ...
+
+
+class CheckExecutor:
+    """Runs a planned check once and hands its result, new state and events to the writer and the listeners."""
+
+    def __init__(
+        self,
+        *,
+        http: HttpClient,
+        services: dict[str, Any],
+        pools: Callable[[], Pools],
+        writer: ResultWriter,
+        listeners: Sequence[ResultListener],
+        stats: EngineStats,
+    ) -> None:
+        self.http = http
+        self.services = services
+        self.pools = pools
+        self.writer = writer
+        self.listeners = listeners
+        self.stats = stats
+
+    async def run(self, check: PlannedCheck) -> Result:
+        spec = check.spec
+        ctx = ProbeContext(
+            http=self.http,
+            site=check.site,
+            timeout=spec.timeout,
+            check_key=spec.key,
+            memory=check.state.memory,
+            services=self.services,
+        )
+        result = await run_probe(check.probe, spec.params, ctx, self.pools(), spec.key)
+        self.stats.runs += 1
+        state, transition = advance(check.state, result, spec.failure_threshold, spec.success_threshold)
+        check.state = state
+        events: tuple[Event, ...] = ()
+        if transition is not None:
+            events = (transition_event(spec, transition, result),)
+            logger.info(
+                "state changed check=%s from=%s to=%s summary=%s",
+                spec.key,
+                transition.old.label if transition.old is not None else "pending",
+                transition.new.label,
+                result.summary,
+            )
+        await self.writer.put(PendingWrite(check.check_id, result, state, events, spec.key))
+        for listener in self.listeners:
+            try:
+                await listener.on_result(spec, result, state, transition)
+            except Exception:
+                logger.exception("result listener failed check=%s listener=%s", spec.key, type(listener).__name__)
+        return result

@@ -1,0 +1,47 @@
+"""Shard ownership on the engine's side: which checks this worker schedules, following the leases it wins and loses."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from sitewarden.engine.dispatch import Dispatcher
+from sitewarden.engine.shards import ShardKeeper, shard_of
+from sitewarden.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+
+class Ownership:
+    """All checks are ours without a shard keeper; with one, only those of the shards it holds."""
+
+    def __init__(self, keeper: ShardKeeper | None) -> None:
+        self.keeper = keeper
+
+    def mine(self, key: str) -> bool:
+        return self.keeper is None or self.keeper.owns(key)
+
+    async def rebalance(self, dispatcher: Dispatcher, now: float) -> None:
+        """Renew and rebalance the leases; schedule the checks of shards won, drop those of shards lost."""
+        if self.keeper is None:
+            return
+        try:
+            gained, lost = await asyncio.to_thread(self.keeper.maintain)
+        except StoreError as exc:
+            logger.warning("cannot renew shard leases error=%s", exc)
+            return
+        if not gained and not lost:
+            return
+        for key in dispatcher.checks():
+            shard = shard_of(key, self.keeper.count)
+            if shard in lost:
+                dispatcher.remove(key)
+            elif shard in gained and dispatcher.is_idle(key):
+                dispatcher.schedule_first(key, now, self.keeper.renew_every)
+
+    async def release(self) -> None:
+        """Hand every shard back on a clean stop, so the other workers take them at once."""
+        if self.keeper is not None:
+            with contextlib.suppress(StoreError):
+                await asyncio.to_thread(self.keeper.release_all)
