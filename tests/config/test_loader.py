@@ -32,6 +32,7 @@ INVALID = [
     ("invalid-threshold.yaml", "2: defaults.failure_threshold: input should be greater than or equal to 1"),
     ("invalid-site-name.yaml", "2: sites[0].name: string should match pattern '^[A-Za-z0-9][A-Za-z0-9_-]*$'"),
     ("invalid-standalone-url.yaml", "2: checks[0]: a check of kind 'http' outside a site needs a 'url'"),
+    ("invalid-lease.yaml", "1: workers: renew_every must be shorter than lease, or leases expire between renewals"),
 ]
 
 

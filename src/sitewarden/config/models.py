@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from sitewarden.catalog.settings import CatalogSettings
 from sitewarden.config.kinds import check_kinds
 from sitewarden.durations import Duration
+from sitewarden.engine.settings import WorkersSettings
 from sitewarden.events.settings import (
     MaintenanceWindow,
     NotificationSettings,
@@ -148,6 +149,7 @@ class Config(Section):
     defaults: Defaults = Field(default_factory=Defaults, description="Schedule every check inherits.")
     store: StoreConfig = Field(default_factory=StoreConfig, description="Database.")
     pools: Pools = Field(default_factory=Pools, description="Concurrency per resource.")
+    workers: WorkersSettings = Field(default_factory=WorkersSettings, description="Shard leases of workers.")
     sites: list[SiteConfig] = Field(default_factory=list, description="Monitored sites with their checks.")
     checks: list[CheckConfig] = Field(default_factory=list, description="Checks that belong to no site.")
     catalog: CatalogSettings = Field(default_factory=CatalogSettings, description="Release and advisory catalogue.")

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
+from sitewarden.clock import Clock
 from sitewarden.config.plan import CheckSpec
 from sitewarden.engine.figures import EngineStats
 from sitewarden.engine.planning import PlannedCheck
@@ -43,6 +44,7 @@ class CheckExecutor:
         writer: ResultWriter,
         listeners: Sequence[ResultListener],
         stats: EngineStats,
+        clock: Clock,
     ) -> None:
         self.http = http
         self.services = services
@@ -50,6 +52,7 @@ class CheckExecutor:
         self.writer = writer
         self.listeners = listeners
         self.stats = stats
+        self.clock = clock
 
     async def run(self, check: PlannedCheck) -> Result:
         spec = check.spec
@@ -61,7 +64,7 @@ class CheckExecutor:
             memory=check.state.memory,
             services=self.services,
         )
-        result = await run_probe(check.probe, spec.params, ctx, self.pools(), spec.key)
+        result = await run_probe(check.probe, spec.params, ctx, self.pools(), spec.key, self.clock)
         self.stats.runs += 1
         state, transition = advance(check.state, result, spec.failure_threshold, spec.success_threshold)
         check.state = state

@@ -125,7 +125,10 @@ def run_daemon(
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(signum, stop.set)
             worker = f"{socket.gethostname()}:{os.getpid()}"
-            shards = ShardKeeper(database, worker) if scale_out else None
+            leases = config.workers
+            shards = (
+                ShardKeeper(database, worker, ttl=leases.lease, renew_every=leases.renew_every) if scale_out else None
+            )
             engine = build_engine(config, database, only, worker_name=worker, shards=shards)
             if on_ready is not None:
                 result = on_ready(engine)

@@ -7,26 +7,29 @@ import logging
 import time
 from typing import Any
 
+from sitewarden.clock import SYSTEM_CLOCK, Clock
 from sitewarden.durations import format_duration
 from sitewarden.engine.pools import Pools
 from sitewarden.probes.base import Probe, ProbeContext
-from sitewarden.results import Result, Status, utcnow
+from sitewarden.results import Result, Status
 
 logger = logging.getLogger(__name__)
 TIMEOUT_GRACE = 1.0  # probes enforce `timeout` themselves and say which phase hit it; this is the safety net
 
 
-async def run_probe(probe: Probe[Any], params: Any, ctx: ProbeContext, pools: Pools | None, key: str) -> Result:
+async def run_probe(
+    probe: Probe[Any], params: Any, ctx: ProbeContext, pools: Pools | None, key: str, clock: Clock = SYSTEM_CLOCK
+) -> Result:
     """The one place a probe is awaited: pool, timeout, timing and the internal-error guard live here."""
     if pools is None:
-        return await _timed(probe, params, ctx, key)
+        return await _timed(probe, params, ctx, key, clock)
     async with pools.get(probe.pool):
-        return await _timed(probe, params, ctx, key)
+        return await _timed(probe, params, ctx, key, clock)
 
 
-async def _timed(probe: Probe[Any], params: Any, ctx: ProbeContext, key: str) -> Result:
-    started_at = utcnow()
-    started = time.perf_counter()
+async def _timed(probe: Probe[Any], params: Any, ctx: ProbeContext, key: str, clock: Clock) -> Result:
+    started_at = clock.now()
+    started = time.perf_counter()  # the run's real duration, whatever clock stamps it
     try:
         async with asyncio.timeout(ctx.timeout + TIMEOUT_GRACE):
             result = await probe.run(params, ctx)

@@ -73,6 +73,7 @@ class Engine:
             writer=self.writer,
             listeners=self.listeners,
             stats=self.stats,
+            clock=clock,
         )
         self.dispatcher = Dispatcher(lambda: self.checks, self.executor.run, self.ownership.mine, clock, self.stats)
         self.commands = CommandHandler(
