@@ -16,7 +16,7 @@ from sitewarden.store.commands import request_command
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.events import events_after
 from sitewarden.store.results import count_results
-from sitewarden.store.sites import save_site_definition
+from sitewarden.store.sites import delete_site_definition, save_site_definition
 from sitewarden.store.states import load_states
 from tests.fixtures.clock import FakeClock, run_for
 from tests.fixtures.servers import FakeSite
@@ -170,3 +170,33 @@ async def test_store_defined_sites_are_run_and_reloaded(
     assert "blog/web" in engine.checks
     assert engine.checks["blog/web"].state.hard is Status.OK
     assert fake_site.behaviours["/blog"].hits >= 1
+
+
+async def test_reload_adds_and_drops_store_defined_checks_off_the_loop(
+    fake_site: FakeSite, database: Database, sqlite_url: str
+) -> None:
+    engine = Engine(_config(fake_site.url, sqlite_url), database, clock=FakeClock())
+    definition = {"name": "blog", "url": fake_site.url + "blog", "checks": [{"name": "web", "kind": "http"}]}
+    with database.transaction() as connection:
+        save_site_definition(connection, definition, "api", utcnow())
+    ticks = 0
+    reloading = True
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while reloading:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    before = ticks
+    assert await engine.reload() == (1, 0)
+    reloading = False
+    await task
+    assert ticks > before  # the loop kept running while the store was synced
+    assert "blog/web" in engine.checks and "blog/web" in engine.scheduler
+    with database.transaction() as connection:
+        delete_site_definition(connection, "blog")
+    assert await engine.reload() == (0, 1)
+    assert "blog/web" not in engine.checks and "blog/web" not in engine.scheduler
