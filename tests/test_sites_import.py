@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
 
 from sitewarden.config.loader import parse_config
-from sitewarden.sites_import import import_sites, literal_secrets
+from sitewarden.config.overlay import validate_site_definition
+from sitewarden.secrets import literal_secrets, redact
+from sitewarden.sites_import import import_sites
 from sitewarden.store.database import open_database
 from sitewarden.store.sites import site_definitions_list
 
@@ -107,13 +110,29 @@ def test_bad_rows_are_refused_with_their_line_and_reason(env: None, sqlite_url: 
     assert "plain-value-here" not in "\n".join(report.lines())
 
 
-def test_literal_secrets_are_found_anywhere_in_a_definition() -> None:
+def test_literal_secrets_are_found_anywhere_in_a_definition(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEALTH_TOKEN", "EnvToken0123456789abcXYZ")
     definition = {
         "name": "x",
-        "http": {"basic_auth": {"user": "u", "password": "pw"}},
-        "checks": [{"kind": "cms_health", "token": "${T}"}, {"kind": "cms_health", "token": "raw"}],
+        "url": "https://x.example.org/",
+        "http": {"basic_auth": {"user": "u", "password": "pw-given-as-value"}},
+        "checks": [
+            {"kind": "cms_health", "name": "a", "token": "${HEALTH_TOKEN}"},
+            {"kind": "cms_health", "name": "b", "token": "RawToken0123456789abcXYZ"},
+        ],
     }
-    assert literal_secrets(definition) == ["http.basic_auth.password", "checks[1].token"]
+    site = validate_site_definition(definition)
+    assert literal_secrets(site, definition) == ["http.basic_auth.password", "checks[1].token"]
+
+
+def test_imported_secrets_are_registered_for_redaction(
+    env: None, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = f"intranet-{uuid.uuid4().hex}"
+    monkeypatch.setenv("INTRANET_T3_SECRET", fresh)
+    assert redact(f"key {fresh} seen") != "key ********** seen"
+    import_sites(config_for(sqlite_url), EXAMPLES / "sites.yaml", dry_run=True)  # type: ignore[arg-type]
+    assert redact(f"key {fresh} seen") == "key ********** seen"
 
 
 def test_unknown_csv_column_is_an_error(sqlite_url: str, tmp_path: Path) -> None:

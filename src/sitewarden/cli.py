@@ -81,10 +81,10 @@ def _config_path(override: Path | None = None) -> Path:
 
 def _load(override: Path | None = None):  # type: ignore[no-untyped-def]
     from sitewarden.config.loader import load_config
-    from sitewarden.config.secrets_registry import register_config_secrets
+    from sitewarden.secrets import register_secrets
 
     config = load_config(_config_path(override))
-    register_config_secrets(config)
+    register_secrets(config)
     return config
 
 

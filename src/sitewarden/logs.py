@@ -7,34 +7,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-_SECRETS: set[str] = set()
-MASK = "**********"
-
-
-def register_secret(value: str | None) -> None:
-    """Remember a secret so no log line can carry it (values shorter than 4 characters are too common to mask)."""
-    if value and len(value) >= 4:
-        _SECRETS.add(value)
-
-
-def redact(text: str) -> str:
-    """Replace every registered secret in text with asterisks."""
-    for secret in sorted(_SECRETS, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, MASK)
-    return text
+from sitewarden.secrets import redact
 
 
 class RedactingFilter(logging.Filter):
     """Formats the record once, blanks secrets, and freezes the message so handlers see the redacted text."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if _SECRETS:
-            record.msg = redact(record.getMessage())
-            record.args = None
-            if record.exc_info and record.exc_info[1] is not None:
-                record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-                record.exc_info = None
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
         return True
 
 

@@ -1,15 +1,36 @@
-"""Secret values in config files: `${ENV_VAR}` or `file:/path` references, resolved once at load, never shown."""
+"""Secrets: how they are written, which values are known, and the one redaction that keeps them out of every output.
+
+A secret field is marked in its pydantic model by the `Secret` type (a `SecretStr`). Everything here finds secrets
+by that mark, never by a list of key names: every way a site enters (config load, reload, API, `sites import`,
+store-defined sites at start-up) calls `register_secrets` on the validated model, and `redact` blanks the registered
+values (raw and URL-encoded), passwords inside URLs and secret query parameters in logs, results, events, API
+output and import reports.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote, quote_plus
 
-from pydantic import BeforeValidator, SecretStr
+from pydantic import BaseModel, BeforeValidator, SecretStr
+
+MASK = "**********"
+"""What a secret is replaced by everywhere (pydantic's SecretStr shows the same)."""
+MIN_LENGTH = 4
+"""Shorter values are too common to mask without blanking ordinary text."""
 
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_URL_PASSWORD = re.compile(r"(?P<keep>\b[a-z][a-z0-9+.-]*://[^:/@\s]+:)[^@\s/]+@", re.IGNORECASE)
+_SECRET_QUERY = re.compile(r"(?P<keep>[?&](?:secret|token|key|api_key)=)[^&#\s\"']+", re.IGNORECASE)
+SECRET_KEY_NAMES = re.compile(r"pass(word)?|secret|token|api[_-]?key|authorization|cookie|credential", re.IGNORECASE)
+"""Keys of free-form payloads (events, details) whose values are masked whatever they hold."""
+
+_registered: set[str] = set()
+_ordered: tuple[str, ...] = ()
 
 
 def expand_env(text: str) -> str:
@@ -47,3 +68,151 @@ def resolve_secret(value: Any) -> Any:
 
 Secret = Annotated[SecretStr, BeforeValidator(resolve_secret)]
 """A password, token or key: written as text, `${ENV}` or `file:/path`; shown as `**********`."""
+
+
+def is_reference(value: Any) -> bool:
+    """Whether a raw value is a whole `${ENV_VAR}` or `file:/path` reference rather than the secret itself."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return text.startswith("file:") or (text.startswith("${") and text.endswith("}") and text.count("${") == 1)
+
+
+def secret_fields(value: Any) -> Iterator[SecretStr]:
+    """Every value marked secret (a SecretStr) inside a model, wherever it sits in lists, dicts and sub-models."""
+    if isinstance(value, SecretStr):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from secret_fields(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from secret_fields(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from secret_fields(item)
+
+
+def forms(*values: SecretStr | str | None) -> tuple[str, ...]:
+    """The texts to blank for some secrets (raw and URL-encoded), longest first, too-short ones left out."""
+    found: set[str] = set()
+    for value in values:
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if text and len(text) >= MIN_LENGTH:
+            found.update((text, quote(text, safe=""), quote_plus(text)))
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def secrets_of(*sources: Any) -> tuple[str, ...]:
+    """The forms of every secret marked in the given models (or SecretStr values), ready for `redact`."""
+    return forms(*(field for source in sources for field in secret_fields(source)))
+
+
+def register_secret(value: SecretStr | str | None) -> None:
+    """Remember one secret so that `redact` blanks it from then on in this process."""
+    global _ordered
+    new = set(forms(value)) - _registered
+    if new:
+        _registered.update(new)
+        _ordered = tuple(sorted(_registered, key=len, reverse=True))
+
+
+def register_secrets(model: Any) -> int:
+    """Register every secret a validated model (config, site, check) marks; returns how many fields were found."""
+    found = 0
+    for field in secret_fields(model):
+        register_secret(field)
+        found += 1
+    return found
+
+
+def registered() -> bool:
+    """Whether any secret is registered (the log filter skips its work while none is)."""
+    return bool(_ordered)
+
+
+def redact(text: str, values: Iterable[str] | None = None) -> str:
+    """The one redaction: secrets (the given forms, or every registered one), URL passwords, secret query values."""
+    for secret in _ordered if values is None else values:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    if "://" in text:
+        text = _URL_PASSWORD.sub(lambda match: match.group("keep") + MASK + "@", text)
+    if "=" in text:
+        text = _SECRET_QUERY.sub(lambda match: match.group("keep") + MASK, text)
+    return text
+
+
+def redact_value(
+    value: Any, values: Iterable[str] | None = None, *, by_key: bool = False, keys: Iterable[str] = ()
+) -> Any:
+    """`redact` over a JSON-like value; with `by_key`, a value under a secret-named key (or one of `keys`) is masked."""
+    extra = {key.lower() for key in keys}
+    known = None if values is None else tuple(values)
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, dict):
+            return {
+                key: MASK if by_key and inner and _secret_key(str(key), extra) else walk(inner)
+                for key, inner in item.items()
+            }
+        if isinstance(item, list | tuple):
+            return [walk(inner) for inner in item]
+        if isinstance(item, str):
+            return redact(item, known)
+        return item
+
+    return walk(value)
+
+
+def _secret_key(key: str, extra: set[str]) -> bool:
+    return key.lower() in extra or bool(SECRET_KEY_NAMES.search(key))
+
+
+def literal_secrets(model: BaseModel, raw: Any, path: str = "") -> list[str]:
+    """Paths of the secret fields of a validated model that the raw definition gave as values, not references."""
+    found: list[str] = []
+    if not isinstance(raw, dict):
+        return found
+    for name, info in type(model).model_fields.items():
+        key = info.alias or name
+        where = f"{path}.{key}" if path else key
+        found.extend(_literal(getattr(model, name, None), raw.get(key, raw.get(name)), where))
+    return found
+
+
+def _literal(value: Any, given: Any, where: str) -> list[str]:
+    if isinstance(value, SecretStr):
+        return [where] if given is not None and not is_reference(given) else []
+    if isinstance(value, BaseModel):
+        return literal_secrets(value, given, where)
+    found: list[str] = []
+    if isinstance(value, list | tuple) and isinstance(given, list):
+        for index, (item, item_raw) in enumerate(zip(value, given, strict=False)):
+            found.extend(_literal(item, item_raw, f"{where}[{index}]"))
+    elif isinstance(value, dict) and isinstance(given, dict):
+        for key, item in value.items():
+            found.extend(_literal(item, given.get(key), f"{where}.{key}"))
+    return found
+
+
+def reference_values(raw: Any) -> tuple[str, ...]:
+    """The forms of what the references in a raw definition resolve to, to blank them before it is validated."""
+    found: list[str] = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, dict):
+            for inner in item.values():
+                walk(inner)
+        elif isinstance(item, list):
+            for inner in item:
+                walk(inner)
+        elif is_reference(item):
+            try:
+                resolved = resolve_secret(expand_env(str(item).strip()))
+            except ValueError:
+                return
+            found.append(str(resolved))
+
+    walk(raw)
+    return forms(*found)

@@ -7,7 +7,6 @@ CSV columns: name, url, groups, contacts (`;`-separated), secret, token, flavour
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 from dataclasses import dataclass, field
@@ -20,11 +19,9 @@ from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, SitewardenError
-from sitewarden.inventory.base import Redactor
 from sitewarden.results import utcnow
-from sitewarden.secrets import expand_env
+from sitewarden.secrets import literal_secrets, redact, reference_values, register_secrets
 
-SECRET_KEYS = frozenset({"secret", "token", "password"})
 SITE_COLUMNS = ("name", "url", "groups", "contacts", "secret")
 
 
@@ -141,45 +138,6 @@ def _yaml_rows(text: str, name: str) -> list[tuple[str, Any]]:
     return [(f"{name}:{item.start_mark.line + 1}", value) for item, value in zip(node.value, items, strict=True)]
 
 
-def literal_secrets(value: Any, path: str = "") -> list[str]:
-    """Paths of secret fields holding a value instead of a `${ENV}` or `file:` reference."""
-    found: list[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            child = f"{path}.{key}" if path else str(key)
-            if key in SECRET_KEYS and item is not None and not _is_reference(item):
-                found.append(child)
-            else:
-                found.extend(literal_secrets(item, child))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(literal_secrets(item, f"{path}[{index}]"))
-    return found
-
-
-def _is_reference(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    text = value.strip()
-    return text.startswith("file:") or (text.startswith("${") and text.endswith("}") and text.count("${") == 1)
-
-
-def _secret_values(value: Any) -> list[str]:
-    """The values the references point to (when resolvable), only to blank them from messages."""
-    found: list[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key in SECRET_KEYS and isinstance(item, str):
-                with contextlib.suppress(ValueError):
-                    found.append(expand_env(item))
-            else:
-                found.extend(_secret_values(item))
-    elif isinstance(value, list):
-        for item in value:
-            found.extend(_secret_values(item))
-    return found
-
-
 def plan_import(
     config: Config, rows: list[tuple[str, Any]], stored: dict[str, dict[str, Any]]
 ) -> tuple[ImportReport, list[dict[str, Any]]]:
@@ -194,18 +152,18 @@ def plan_import(
             continue
         name = str(definition.get("name") or "")
         label = f"{where} ({name})" if name else where
-        redactor = Redactor.of(*_secret_values(definition))
-        problems = literal_secrets(definition)
+        try:
+            site = validate_site_definition(definition, where)
+        except ConfigError as exc:
+            reason = f"{exc.path}: {exc.message}" if exc.path else exc.message
+            report.refused.append((label, redact(reason, reference_values(definition))))
+            continue
+        problems = literal_secrets(site, definition)
         if problems:
             reason = f"{', '.join(problems)}: a secret must be a ${{ENV_VAR}} or file:/path reference, not a value"
             report.refused.append((label, reason))
             continue
-        try:
-            validate_site_definition(definition, where)
-        except ConfigError as exc:
-            reason = f"{exc.path}: {exc.message}" if exc.path else exc.message
-            report.refused.append((label, redactor.text(reason)))
-            continue
+        register_secrets(site)
         if name in configured:
             report.refused.append((label, "the config file defines this site; edit it there"))
             continue

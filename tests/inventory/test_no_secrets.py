@@ -82,7 +82,7 @@ sites:
         code, text = await sitewarden("-c", str(config), *args, env=env)
         outputs.append(text)
     assert "12.4.10" in outputs[1] and "news" in outputs[2]
-    assert 'provided was "***"' in outputs[3]
+    assert 'provided was "**********"' in outputs[3]
     combined = "\n".join(outputs)
     with sqlite3.connect(tmp_path / "store.db") as connection:
         tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]

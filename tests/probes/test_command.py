@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sitewarden.logs import register_secret
 from sitewarden.probes.command import CommandParams, CommandProbe
 from sitewarden.results import Status
+from sitewarden.secrets import register_secret
 from tests.fixtures.servers import FakeSite, free_port
 from tests.probes.conftest import MakeContext, config_errors, load_check
 

@@ -11,6 +11,7 @@ from sitewarden.config.kinds import check_kinds
 from sitewarden.config.loader import expand_references, format_path
 from sitewarden.config.models import Config, SiteConfig
 from sitewarden.errors import ConfigError
+from sitewarden.secrets import redact, reference_values, register_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def validate_site_definition(definition: dict[str, Any], label: str = "site") ->
 
 
 def with_store_sites(config: Config, definitions: list[dict[str, Any]]) -> Config:
-    """The config plus every valid store-defined site whose name the config file does not use."""
+    """The config plus every valid store-defined site whose name the config file does not use, secrets registered."""
     names = {site.name for site in config.sites}
     extra: list[SiteConfig] = []
     for definition in definitions:
@@ -48,10 +49,13 @@ def with_store_sites(config: Config, definitions: list[dict[str, Any]]) -> Confi
             logger.warning("store-defined site ignored: the config file defines it site=%s", name)
             continue
         try:
-            extra.append(validate_site_definition(definition, f"stored site {name}"))
+            site = validate_site_definition(definition, f"stored site {name}")
         except ConfigError as exc:
-            logger.error("store-defined site skipped site=%s error=%s", name, exc)
+            reason = redact(str(exc), reference_values(definition))
+            logger.error("store-defined site skipped site=%s error=%s", name, reason)
             continue
+        register_secrets(site)
+        extra.append(site)
         names.add(name)
     if not extra:
         return config

@@ -25,7 +25,7 @@ from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.events.processors import PROCESSORS
 from sitewarden.events.processors.base import ProcessorContext
 from sitewarden.events.settings import TargetConfig
-from sitewarden.logs import redact
+from sitewarden.secrets import redact
 from sitewarden.store.database import Database
 from sitewarden.store.events import insert_events
 from sitewarden.store.notifications import (

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr
 
@@ -20,13 +19,12 @@ from sitewarden.durations import Size
 from sitewarden.inventory.model import InventorySnapshot
 from sitewarden.probes.base import ProbeContext, ProbeParams
 from sitewarden.results import Metric, Result, Status
+from sitewarden.secrets import forms, redact
 from sitewarden.transport.http import HttpFailure, HttpRequest, HttpResponse
 from sitewarden.transport.options import HttpOptions
 
 ATTACHMENT = "inventory"
-REDACTED = "***"
 DEFAULT_INVENTORY_BODY = 4 * 1024 * 1024
-_SECRET_QUERY = re.compile(r"((?:^|[?&])(?:secret|token|key|api_key)=)[^&#]*", re.IGNORECASE)
 
 
 class CollectorParams(ProbeParams):
@@ -38,30 +36,20 @@ class CollectorParams(ProbeParams):
 
 @dataclass(slots=True)
 class Redactor:
-    """Blanks the secrets a collector sends (raw and URL-encoded) and `secret=` query values in any text."""
+    """The secrets one collector sends, bound to the one redaction (`sitewarden.secrets.redact`)."""
 
     secrets: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, *values: SecretStr | str | None) -> Redactor:
-        found: list[str] = []
-        for value in values:
-            text = value.get_secret_value() if isinstance(value, SecretStr) else value
-            if text:
-                found.extend({text, quote(text, safe=""), quote_plus(text)})
-        return cls(tuple(sorted(set(found), key=len, reverse=True)))
+        return cls(forms(*values))
 
     def text(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return redact(text, self.secrets)
 
     def url(self, url: str) -> str:
-        """A URL safe to show: `secret=***`, no user:password, and no secret anywhere else in it."""
-        parts = urlsplit(url)
-        netloc = parts.netloc.rpartition("@")[2]
-        query = _SECRET_QUERY.sub(lambda m: m.group(1) + REDACTED, parts.query)
-        return self.text(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+        """A URL safe to show: `secret=**********`, no password, and no secret anywhere else in it."""
+        return redact(url, self.secrets)
 
 
 async def fetch(ctx: ProbeContext, request: HttpRequest, redactor: Redactor) -> HttpResponse | Result:

@@ -5,7 +5,7 @@ with `Accept: application/json`, redirects followed. The client answers 200 with
 `{"core": {"typo3Version", "phpVersion", "mysqlClientVersion", "diskTotalSpace", "diskFreeSpace",
 "applicationContext"}, "extensions": {key: {EM_CONF..., "isLoaded": 0|1}}, "extra": {"info"|"warning"|"danger":
 {label: message}}}`, or 403 with an empty body (or a debug text that echoes the secret we sent) when access is
-refused. The secret travels in the URL, so every URL and text shown is redacted to `secret=***`.
+refused. The secret travels in the URL, so every URL and text shown is redacted to `secret=**********`.
 """
 
 from __future__ import annotations

@@ -13,11 +13,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from sitewarden.durations import Size
-from sitewarden.logs import redact
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
 from sitewarden.probes.nagios_output import parse_output, status_from_exit
 from sitewarden.results import Result, Status
-from sitewarden.secrets import Secret
+from sitewarden.secrets import Secret, redact
 
 MAX_LONG_TEXT = 4000
 

@@ -16,12 +16,11 @@ from urllib.parse import urlsplit
 import asyncssh
 from pydantic import Field, model_validator
 
-from sitewarden.logs import redact
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
 from sitewarden.probes.command import CommandLine, plugin_result
 from sitewarden.probes.ssh_logtail import complete_lines, parse_stat, plan_reads
 from sitewarden.results import Metric, Result, Status
-from sitewarden.secrets import Secret
+from sitewarden.secrets import Secret, redact
 
 MAX_LOG_READ = 4 * 1024 * 1024  # per file and run; older bytes beyond this are skipped
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel
 
 from sitewarden.events.model import Event
 from sitewarden.results import Status
+from sitewarden.secrets import redact_value
 from sitewarden.store.overview import SiteSummary
 from sitewarden.store.results import StoredResult
 from sitewarden.web.api.common import iso
-
-MASK = "**********"
 
 
 def site_summary(row: SiteSummary) -> dict[str, Any]:
@@ -68,11 +67,15 @@ def state(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def result(stored: StoredResult) -> dict[str, Any]:
-    return {"id": stored.id, "check_id": stored.check_id, **stored.result.as_dict()}
+    """A stored result, its texts passed through the one redaction once more on the way out."""
+    shown: dict[str, Any] = redact_value(stored.result.as_dict())
+    return {"id": stored.id, "check_id": stored.check_id, **shown}
 
 
 def event(item: Event) -> dict[str, Any]:
-    return item.as_dict()
+    """An event as stored, redacted like a notification's copy."""
+    shown: dict[str, Any] = redact_value(item.as_dict())
+    return shown
 
 
 def redacted(model: BaseModel) -> dict[str, Any]:
@@ -80,25 +83,3 @@ def redacted(model: BaseModel) -> dict[str, Any]:
     data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     data["name"] = getattr(model, "name", data.get("name"))
     return data
-
-
-def literal_secrets(model: BaseModel, raw: Any, path: str = "") -> list[str]:
-    """Paths of secret fields given as literal values rather than `${ENV}` or `file:` references."""
-    found: list[str] = []
-    if not isinstance(raw, dict):
-        return found
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name, None)
-        key = info.alias or name
-        given = raw.get(key, raw.get(name))
-        where = f"{path}.{key}" if path else key
-        if isinstance(value, SecretStr):
-            if isinstance(given, str) and not given.startswith(("${", "file:")):
-                found.append(where)
-        elif isinstance(value, BaseModel):
-            found.extend(literal_secrets(value, given, where))
-        elif isinstance(value, list) and isinstance(given, list):
-            for index, (item, item_raw) in enumerate(zip(value, given, strict=False)):
-                if isinstance(item, BaseModel):
-                    found.extend(literal_secrets(item, item_raw, f"{where}[{index}]"))
-    return found

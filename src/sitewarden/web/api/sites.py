@@ -18,6 +18,7 @@ from sitewarden.config.kinds import certificate_kinds
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, SitewardenError
 from sitewarden.results import utcnow
+from sitewarden.secrets import literal_secrets, redact, reference_values, register_secrets
 from sitewarden.store.commands import request_command
 from sitewarden.store.history import site_checks, site_row
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewPage, OverviewQuery, overview
@@ -206,10 +207,12 @@ def _valid(definition: dict[str, Any]) -> dict[str, Any]:
     try:
         model = validate_site_definition(definition, "site")
     except ConfigError as exc:
-        raise ApiError(422, f"{exc.path}: {exc.message}" if exc.path else exc.message) from None
-    literal = shapes.literal_secrets(model, definition)
+        reason = f"{exc.path}: {exc.message}" if exc.path else exc.message
+        raise ApiError(422, redact(reason, reference_values(definition))) from None
+    literal = literal_secrets(model, definition)
     if literal:
         raise ApiError(422, f"{literal[0]}: give secrets as ${{ENV_VAR}} or file:/path references, not values")
+    register_secrets(model)
     return definition
 
 
