@@ -9,14 +9,18 @@ output and import reports.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
-from collections.abc import Iterable, Iterator
+import typing
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel, BeforeValidator, SecretStr
+
+from sitewarden.results import Result
 
 MASK = "**********"
 """What a secret is replaced by everywhere (pydantic's SecretStr shows the same)."""
@@ -78,19 +82,67 @@ def is_reference(value: Any) -> bool:
     return text.startswith("file:") or (text.startswith("${") and text.endswith("}") and text.count("${") == 1)
 
 
-def secret_fields(value: Any) -> Iterator[SecretStr]:
+def secret_fields(value: Any) -> list[SecretStr]:
     """Every value marked secret (a SecretStr) inside a model, wherever it sits in lists, dicts and sub-models."""
+    found: list[SecretStr] = []
+    _collect(value, found)
+    return found
+
+
+def _collect(value: Any, found: list[SecretStr]) -> None:
+    if value is None or isinstance(value, str | int | float):
+        return
     if isinstance(value, SecretStr):
-        yield value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from secret_fields(getattr(value, name))
+        found.append(value)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from secret_fields(item)
+            _collect(item, found)
     elif isinstance(value, dict):
         for item in value.values():
-            yield from secret_fields(item)
+            _collect(item, found)
+    elif isinstance(value, BaseModel) or hasattr(type(value), "__dataclass_fields__"):
+        for name in _marked_fields(type(value)):
+            _collect(getattr(value, name, None), found)
+
+
+_MARKED: dict[type, tuple[str, ...]] = {}
+_IN_PROGRESS: set[type] = set()
+
+
+def _marked_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a model or dataclass whose declared type can hold a secret: the walk visits only these."""
+    known = _MARKED.get(cls)
+    if known is None:
+        known = _MARKED[cls] = _find_marked(cls)
+    return known
+
+
+def _find_marked(cls: type) -> tuple[str, ...]:
+    if issubclass(cls, BaseModel):
+        declared = {name: info.annotation for name, info in cls.model_fields.items()}
+    else:
+        try:
+            declared = typing.get_type_hints(cls)
+        except (NameError, TypeError):  # a type we cannot resolve: walk every field
+            return tuple(item.name for item in dataclasses.fields(cls))  # type: ignore[arg-type]
+        declared = {item.name: declared.get(item.name, Any) for item in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    _IN_PROGRESS.add(cls)
+    try:
+        return tuple(name for name, annotation in declared.items() if _can_hold_secret(annotation))
+    finally:
+        _IN_PROGRESS.discard(cls)
+
+
+def _can_hold_secret(annotation: Any) -> bool:
+    if annotation is Any or isinstance(annotation, typing.TypeVar):
+        return True
+    if isinstance(annotation, type):
+        if issubclass(annotation, SecretStr):
+            return True
+        if issubclass(annotation, BaseModel) or dataclasses.is_dataclass(annotation):
+            return annotation in _IN_PROGRESS or bool(_marked_fields(annotation))
+        return False
+    return any(_can_hold_secret(argument) for argument in typing.get_args(annotation))
 
 
 def forms(*values: SecretStr | str | None) -> tuple[str, ...]:
@@ -163,6 +215,14 @@ def redact_value(
         return item
 
     return walk(value)
+
+
+def redact_result(result: Result, values: Iterable[str] | None = None) -> Result:
+    """A result whose summary and details carry none of the given secrets (or of the registered ones)."""
+    known = None if values is None else tuple(values)
+    result.summary = redact(result.summary, known)
+    result.details = redact_value(result.details, known)
+    return result
 
 
 def _secret_key(key: str, extra: set[str]) -> bool:

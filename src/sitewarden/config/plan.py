@@ -7,6 +7,7 @@ from typing import Any
 
 from sitewarden.config.models import Config, SiteConfig
 from sitewarden.probes.base import ProbeParams, SiteInfo
+from sitewarden.secrets import secrets_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,8 @@ class CheckSpec:
     failure_threshold: int
     success_threshold: int
     enabled: bool = True
+    secrets: tuple[str, ...] = ()
+    """The forms of the secrets this check is given (its params and its site's), kept out of its results."""
 
     @property
     def channel(self) -> str:
@@ -68,4 +71,5 @@ def _spec(config: Config, check: Any, site: SiteConfig | None) -> CheckSpec:
         failure_threshold=pick("failure_threshold"),
         success_threshold=pick("success_threshold"),
         enabled=check.enabled,
+        secrets=secrets_of(check, site_info(site) if site else None),
     )

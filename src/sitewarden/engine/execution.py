@@ -61,6 +61,7 @@ class CheckExecutor:
             site=check.site,
             timeout=spec.timeout,
             check_key=spec.key,
+            secrets=spec.secrets,
             memory=check.state.memory,
             services=self.services,
         )

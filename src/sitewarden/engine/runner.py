@@ -12,6 +12,7 @@ from sitewarden.durations import format_duration
 from sitewarden.engine.pools import Pools
 from sitewarden.probes.base import Probe, ProbeContext
 from sitewarden.results import Result, Status
+from sitewarden.secrets import redact, redact_result
 
 logger = logging.getLogger(__name__)
 TIMEOUT_GRACE = 1.0  # probes enforce `timeout` themselves and say which phase hit it; this is the safety net
@@ -22,9 +23,14 @@ async def run_probe(
 ) -> Result:
     """The one place a probe is awaited: pool, timeout, timing and the internal-error guard live here."""
     if pools is None:
-        return await _timed(probe, params, ctx, key, clock)
-    async with pools.get(probe.pool):
-        return await _timed(probe, params, ctx, key, clock)
+        result = await _timed(probe, params, ctx, key, clock)
+    else:
+        async with pools.get(probe.pool):
+            result = await _timed(probe, params, ctx, key, clock)
+    if ctx.secrets:  # whatever a probe echoed of the secrets it was given stays out of the result and its log
+        redact_result(result, ctx.secrets)
+        ctx.log[:] = [redact(line, ctx.secrets) for line in ctx.log]
+    return result
 
 
 async def _timed(probe: Probe[Any], params: Any, ctx: ProbeContext, key: str, clock: Clock) -> Result:

@@ -46,6 +46,7 @@ def run_single(config: Config, name: str) -> tuple[str, Result, list[str]]:
             site=site,
             timeout=spec.timeout,
             check_key=spec.key,
+            secrets=spec.secrets,
             memory=_stored_memory(database, spec.key),
             services=build_services(config, database),
         )

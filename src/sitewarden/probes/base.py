@@ -49,6 +49,8 @@ class ProbeContext:
     log: list[str] = field(default_factory=list)
     clock: Callable[[], datetime] = utcnow
     services: dict[str, Any] = field(default_factory=dict)
+    secrets: tuple[str, ...] = ()
+    """The forms of the secrets this run was given; the runner blanks them in the result and the log."""
 
     def debug(self, message: str) -> None:
         """Note a step; `sitewarden check NAME` prints these under the result."""
