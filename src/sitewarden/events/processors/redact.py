@@ -13,7 +13,7 @@ from sitewarden.secrets import redact, redact_value
 
 
 class RedactParams(ProcessorParams):
-    """Redact: mask secrets in messages and payloads (config secrets, secret-named keys, URL passwords)."""
+    """Redact: mask secrets in messages and payloads (known secrets, secret-named keys, URL passwords)."""
 
     kind: Literal["redact"] = "redact"
     keys: list[str] = Field(default_factory=list, description="More payload keys to mask, besides secret-like ones.")
