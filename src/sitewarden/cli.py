@@ -81,11 +81,8 @@ def _config_path(override: Path | None = None) -> Path:
 
 def _load(override: Path | None = None):  # type: ignore[no-untyped-def]
     from sitewarden.config.loader import load_config
-    from sitewarden.secrets import register_secrets
 
-    config = load_config(_config_path(override))
-    register_secrets(config)
-    return config
+    return load_config(_config_path(override))
 
 
 @app.command()

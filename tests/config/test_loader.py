@@ -137,3 +137,16 @@ def test_duplicate_yaml_keys_are_errors() -> None:
     with pytest.raises(ConfigErrors) as caught:
         parse_config("defaults:\n  interval: 10s\n  interval: 20s\n", "dup.yaml")
     assert str(caught.value) == "dup.yaml:3: defaults.interval: duplicate key 'interval'"
+
+
+def test_loading_a_config_registers_its_secrets_for_redaction(tmp_path: Path) -> None:
+    import uuid
+
+    from sitewarden.secrets import MASK, redact
+
+    secret = f"Loaded-{uuid.uuid4().hex}"
+    path = tmp_path / "sitewarden.yaml"
+    path.write_text(f"sites:\n  - {{name: shop, url: 'https://shop.example.org/', secret: '{secret}'}}\n")
+    assert redact(secret) == secret
+    load_config(path)
+    assert redact(f"saw {secret}") == f"saw {MASK}"

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config, check_fields
 from sitewarden.errors import ConfigError, ConfigErrors
-from sitewarden.secrets import expand_env
+from sitewarden.secrets import expand_env, register_secrets
 
 DEFAULT_CONFIG = "sitewarden.yaml"
 PathKey = tuple[str | int, ...]
@@ -41,7 +41,7 @@ def default_config_path() -> Path:
 
 
 def load_config(path: Path | str) -> Config:
-    """Read and validate a config file; raise ConfigErrors naming every problem found."""
+    """Read and validate a config file and register its secrets; raise ConfigErrors naming every problem found."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -53,7 +53,9 @@ def load_config(path: Path | str) -> Config:
         raise ConfigError(f"cannot read config file: {exc.strerror or exc}", file=str(path)) from None
     except UnicodeDecodeError:
         raise ConfigError("config file is not UTF-8 text", file=str(path)) from None
-    return parse_config(text, str(path), base_dir=path.parent)
+    config = parse_config(text, str(path), base_dir=path.parent)
+    register_secrets(config)
+    return config
 
 
 def parse_config(text: str, filename: str = "<config>", base_dir: Path | None = None) -> Config:
