@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from sitewarden.config.loader import load_config, parse_config
 from sitewarden.config.plan import plan_checks
 from sitewarden.errors import ConfigError, ConfigErrors
+from sitewarden.secrets import MASK, redact
 
 DATA = Path(__file__).parent.parent / "data" / "config"
 
@@ -140,10 +142,6 @@ def test_duplicate_yaml_keys_are_errors() -> None:
 
 
 def test_loading_a_config_registers_its_secrets_for_redaction(tmp_path: Path) -> None:
-    import uuid
-
-    from sitewarden.secrets import MASK, redact
-
     secret = f"Loaded-{uuid.uuid4().hex}"
     path = tmp_path / "sitewarden.yaml"
     path.write_text(f"sites:\n  - {{name: shop, url: 'https://shop.example.org/', secret: '{secret}'}}\n")
