@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import requests
 from openapi_spec_validator import validate
 
 from sitewarden.results import utcnow
+from sitewarden.secrets import MASK, redact
 from sitewarden.store.commands import take_commands
 from sitewarden.store.sites import site_definition
 from tests.fixtures.web import LiveWeb
@@ -141,6 +143,18 @@ def test_store_sites_are_created_edited_and_deleted_and_the_engine_is_asked_to_r
     assert {command.action for command in commands} == {"reload"}
     assert call(live_web, "DELETE", "/sites/api-shop").status_code == 204
     assert call(live_web, "GET", "/sites/api-shop").status_code == 404
+
+
+def test_a_site_created_or_replaced_through_the_api_has_its_secrets_registered(
+    live_web: LiveWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created, replaced = f"Created-{uuid.uuid4().hex}", f"Replaced-{uuid.uuid4().hex}"
+    monkeypatch.setenv("SITEWARDEN_TEST_SECRET", created)
+    assert call(live_web, "POST", "/sites", json=SHOP_DEFINITION).status_code == 201
+    monkeypatch.setenv("SITEWARDEN_TEST_SECRET", replaced)
+    assert redact(replaced) == replaced
+    assert call(live_web, "PUT", "/sites/api-shop", json=SHOP_DEFINITION).status_code == 200
+    assert redact(f"{created} {replaced}") == f"{MASK} {MASK}"
 
 
 def test_config_sites_are_read_only_in_the_api(live_web: LiveWeb) -> None:
