@@ -251,6 +251,23 @@ def advisories(
 
 
 @app.command()
+def verdict(
+    product: Annotated[str, typer.Argument(help="typo3, drupal, wordpress, php, ter:KEY, composer:VENDOR/NAME ...")],
+    version: Annotated[str, typer.Argument(help="The version to judge, e.g. 12.4.10.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Judge any version against the catalogue (exit 2 insecure, 1 eol or outdated, 0 up to date, 3 unknown)."""
+    from sitewarden.app.verdict import judge_version
+    from sitewarden.console import print_verdict
+    from sitewarden.verdict import Verdict
+
+    assessment = judge_version(_load(config), product, version)
+    print_verdict(out, assessment, as_json=as_json)
+    raise typer.Exit(Verdict(assessment.verdict).exit_code)
+
+
+@app.command()
 def inventory(
     site: Annotated[str | None, typer.Argument(help="Only this site (also lists its components).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,

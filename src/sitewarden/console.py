@@ -16,9 +16,7 @@ STYLES = {Status.OK: "green", Status.WARNING: "yellow", Status.ERROR: "bold red"
 VERDICT_STYLES = {
     "insecure": "bold red",
     "eol": "red",
-    "major": "yellow",
-    "minor": "yellow",
-    "bugfix": "cyan",
+    "outdated": "yellow",
     "up_to_date": "green",
     "unknown": "dim",
 }
@@ -127,3 +125,25 @@ def _ago(moment: datetime | None) -> str:
         if seconds >= size:
             return f"{int(seconds // size)}{unit} ago"
     return f"{int(max(seconds, 0))}s ago"
+
+
+def print_verdict(console: Console, assessment: Any, *, as_json: bool = False) -> None:
+    """`sitewarden verdict`: verdict, branch and support, advisories with aliases, fixing version, upgrade."""
+    data = assessment.as_dict()
+    if as_json:
+        console.print_json(data=data)
+        return
+    console.print(Text.assemble(f"{data['product']} {data['version']}: ", verdict_text(data["verdict"])))
+    console.print(f"branch {data['branch'] or '-'} ({data['support'] or 'support unknown'})", highlight=False)
+    for advisory in data["advisories"]:
+        aliases = f" ({', '.join(advisory['aliases'])})" if advisory["aliases"] else ""
+        console.print(f"  {advisory['id']}{aliases}: {advisory['title']}", highlight=False)
+    if data["fixed_version"]:
+        upgrade = " (in a later branch: an upgrade)" if data["fix_is_upgrade"] else ""
+        console.print(f"fixed in {data['fixed_version']}{upgrade}", highlight=False)
+    if data["branch_latest"]:
+        console.print(f"newest of the branch: {data['branch_latest']}", highlight=False)
+    console.print(f"upgrade: {data['upgrade']}" + (f" (latest {data['latest']})" if data["latest"] else ""))
+    if data["caveat"]:
+        console.print(f"note: {data['caveat']}", highlight=False)
+    console.print(data["summary"], highlight=False, style="dim")

@@ -1,7 +1,9 @@
-"""Judge one inventory item against the catalogue: insecure, eol, major, minor, bugfix, up_to_date or unknown.
+"""Judge one inventory item against the catalogue: insecure, eol, outdated, up_to_date or unknown.
 
-Pure logic over the rows `store.catalog.product_rows` returns, so it is tested without a database. The order of
-the questions is the order of urgency: an advisory or an insecure mark beats end of life, which beats updates.
+Pure logic over the rows `store.catalog.product_rows` returns, so it is tested without a database. The item is
+judged within its branch: an advisory, an insecure mark or a newer security release of the branch makes it
+insecure; a branch past its support makes it eol; a newer release in the branch makes it outdated. Whether a newer
+minor or major branch exists is the separate `upgrade` field.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sitewarden.catalog.ranges import parse_constraint
+from sitewarden.catalog.branches import Branch, branch_of, support_of
+from sitewarden.catalog.ranges import VersionRange, parse_constraint
 from sitewarden.catalog.records import SEVERITIES
-from sitewarden.catalog.versions import Version, server_version, try_version, update_size
+from sitewarden.catalog.versions import Version, server_version, try_version
+from sitewarden.verdict import Support, Upgrade, Verdict
 
 SERVER_PRODUCTS = {"php", "mysql", "mariadb", "postgresql", "nginx"}
+FINGERPRINT_CAVEAT = "version seen from outside (fingerprint): it cannot show security fixes a distribution backported"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +31,22 @@ class Item:
     product: str
     version: str | None
     precision: str = "exact"
+    source: str | None = None
+    """How the version was learnt (`fingerprint`, `typo3_client`, `cms_health`, `manual` ...)."""
+    aliases: tuple[str, ...] = ()
+    """Other catalogue products that are the same software (`composer:georgringer/news` for `ter:news`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The user's choices that change verdicts: whether paid extended support (ELTS) counts as supported."""
+
+    elts_supported: bool = False
 
 
 @dataclass(slots=True)
 class Assessment:
-    """The verdict on one item, with the advisories that make it insecure and the smallest version that fixes it."""
+    """The verdict on one item, its branch and support, the advisories, the fixing version and the upgrade hint."""
 
     item: Item
     verdict: str
@@ -38,12 +54,37 @@ class Assessment:
     advisories: list[dict[str, Any]] = field(default_factory=list)
     fixed_version: str | None = None
     latest: str | None = None
+    branch: str | None = None
+    support: str | None = None
+    branch_latest: str | None = None
+    upgrade: str = Upgrade.NONE.value
+    fix_upgrade: bool = False
+    """The fixing version is in a later branch (the item's own branch has no fixed release)."""
+    caveat: str | None = None
 
     @property
     def severity(self) -> str | None:
         """The worst advisory severity, for 'most severe first'."""
         ranks = [SEVERITIES.index(a["severity"]) for a in self.advisories if a.get("severity") in SEVERITIES]
         return SEVERITIES[max(ranks)] if ranks else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of `sitewarden verdict --json` and `GET /api/v1/verdict`."""
+        return {
+            "product": self.item.product,
+            "version": self.item.version,
+            "verdict": self.verdict,
+            "branch": self.branch,
+            "support": self.support,
+            "advisories": self.advisories,
+            "fixed_version": self.fixed_version,
+            "fix_is_upgrade": self.fix_upgrade,
+            "branch_latest": self.branch_latest,
+            "latest": self.latest,
+            "upgrade": self.upgrade,
+            "caveat": self.caveat,
+            "summary": self.summary,
+        }
 
 
 def product_for(cms: str | None, kind: str, key: str) -> str:
@@ -62,55 +103,200 @@ def product_for(cms: str | None, kind: str, key: str) -> str:
     return prefixes.get((cms or "", kind), f"{cms or 'unknown'}-{kind}:") + key
 
 
-def assess_item(item: Item, rows: dict[str, list[dict[str, Any]]], today: date | None = None) -> Assessment:
-    """The verdict for one item from the catalogue rows of its product."""
+@dataclass(slots=True)
+class _Catalog:
+    """The rows about one item's products, split by table."""
+
+    releases: list[dict[str, Any]]
+    branches: list[dict[str, Any]]
+    advisories: list[dict[str, Any]]
+    facts: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, products: set[str], rows: dict[str, list[dict[str, Any]]]) -> _Catalog:
+        def pick(table: str) -> list[dict[str, Any]]:
+            return [row for row in rows.get(table, []) if row["product"] in products]
+
+        return cls(
+            pick("catalog_releases"), pick("catalog_branches"), pick("catalog_advisories"), pick("catalog_products")
+        )
+
+    @property
+    def empty(self) -> bool:
+        return not (self.releases or self.branches or self.advisories or self.facts)
+
+
+def assess_item(
+    item: Item, rows: dict[str, list[dict[str, Any]]], today: date | None = None, policy: Policy | None = None
+) -> Assessment:
+    """The verdict for one item from the catalogue rows of its product (and the products linked to it)."""
     today = today or datetime.now(UTC).date()
-    releases = [row for row in rows.get("catalog_releases", []) if row["product"] == item.product]
-    branches = [row for row in rows.get("catalog_branches", []) if row["product"] == item.product]
-    advisories = [row for row in rows.get("catalog_advisories", []) if row["product"] == item.product]
-    facts = [row for row in rows.get("catalog_products", []) if row["product"] == item.product]
+    policy = policy or Policy()
+    catalog = _Catalog.of({item.product, *item.aliases}, rows)
+    caveat = FINGERPRINT_CAVEAT if item.source == "fingerprint" else None
+    if catalog.empty:
+        return Assessment(item, Verdict.UNKNOWN, f"{item.product} is not in the catalogue", caveat=caveat)
     version = _installed(item)
-    if not (releases or branches or advisories or facts):
-        return Assessment(item, "unknown", f"{item.product} is not in the catalogue")
-    latest = _latest(version, releases, branches, facts)
+    known = _known_versions(catalog)
+    latest = max(known) if known else None
     if version is None:
-        return Assessment(item, "unknown", "installed version unknown", latest=_text(latest))
+        return Assessment(item, Verdict.UNKNOWN, "installed version unknown", latest=_text(latest), caveat=caveat)
     if item.precision != "exact":
-        return _assess_partial(item, version, releases, branches, facts, today, latest)
-    insecure = _insecurity(version, item.product, releases, advisories, facts)
-    if insecure is not None:
-        reasons, matched, floor = insecure
-        fixed = _smallest_fix(version, floor, releases, matched)
-        fix_text = f"; fixed in {fixed}" if fixed else ""
-        summary = f"{item.product} {version}: {'; '.join(reasons)}{fix_text}"
-        return Assessment(item, "insecure", summary, _advisory_list(matched), fixed, _text(latest))
-    ended = _end_of_life(version, item.product, releases, branches, facts, today)
-    if ended:
-        return Assessment(item, "eol", f"{item.product} {version}: {ended}", latest=_text(latest))
-    size = update_size(version, latest) if latest is not None else None
-    if size is not None:
-        return Assessment(item, size, f"{item.product} {version}: {size} update to {latest}", latest=_text(latest))
-    return Assessment(item, "up_to_date", f"{item.product} {version} is up to date", latest=_text(latest))
+        return _assess_partial(item, version, catalog, today, latest, caveat)
+    return _Judgement(item, version, catalog, today, policy, known).assess(caveat)
+
+
+class _Judgement:
+    """The questions asked about one exact version, in order of urgency."""
+
+    def __init__(
+        self, item: Item, version: Version, catalog: _Catalog, today: date, policy: Policy, known: list[Version]
+    ) -> None:
+        self.item, self.version, self.catalog, self.today, self.policy = item, version, catalog, today, policy
+        self.known = known
+        self.product = item.product
+        self.branch = branch_of(self.product, version, catalog.branches)
+        self.support = support_of(self.branch, catalog.branches, catalog.facts, today)
+        self.ranges = [(row, _range(row)) for row in catalog.advisories]
+        self.marked = {
+            parsed for row in catalog.releases if row["insecure"] and (parsed := try_version(row["version"]))
+        }
+
+    def in_branch(self, candidate: Version) -> bool:
+        return self.branch.holds(candidate)
+
+    def assess(self, caveat: str | None) -> Assessment:
+        version, product = self.version, self.product
+        in_branch = [known for known in self.known if self.in_branch(known)]
+        branch_latest = max(in_branch) if in_branch else None
+        result = Assessment(
+            self.item,
+            Verdict.UNKNOWN,
+            "",
+            latest=_text(max(self.known) if self.known else None),
+            branch=self.branch.name,
+            support=self.support.value if self.support else None,
+            branch_latest=_text(branch_latest),
+            upgrade=self._upgrade().value,
+            caveat=caveat,
+        )
+        where = f"{product} {version.text} (branch {self.branch.name}, {result.support or 'support unknown'})"
+        reasons, matched, floor = self._insecurity()
+        ended = self.support is Support.EOL or (self.support is Support.ELTS and not self.policy.elts_supported)
+        state = "in paid extended support only" if self.support is Support.ELTS else "past end of life"
+        end_text = f"branch {self.branch.name} is {state}"
+        if reasons:
+            result.verdict = Verdict.INSECURE
+            result.advisories = _advisory_list(matched)
+            fixed, upgrade = self._fix(floor)
+            result.fixed_version, result.fix_upgrade = _text(fixed), upgrade
+            fix_text = ""
+            if fixed is not None:
+                fix_text = f"; fixed in {fixed.text}" + (" (an upgrade to a later branch)" if upgrade else "")
+            also = f"; {end_text}" if ended else ""
+            result.summary = f"{where}: insecure: {'; '.join(reasons)}{fix_text}{also}"
+        elif ended:
+            result.verdict = Verdict.EOL
+            result.summary = f"{where}: {end_text}"
+        elif branch_latest is not None and branch_latest > version:
+            result.verdict = Verdict.OUTDATED
+            result.summary = f"{where}: outdated, {branch_latest.text} is the newest release of the branch"
+        else:
+            result.verdict = Verdict.UP_TO_DATE
+            result.summary = f"{where}: up to date"
+        if result.upgrade != Upgrade.NONE and result.latest is not None:
+            result.summary += f"; {result.upgrade} upgrade to {result.latest} available"
+        if caveat:
+            result.summary += f" ({caveat})"
+        return result
+
+    def _insecurity(self) -> tuple[list[str], list[dict[str, Any]], Version | None]:
+        version = self.version
+        reasons: list[str] = []
+        matched = [row for row, found in self.ranges if found is not None and found.contains(version)]
+        floor: Version | None = None
+        if matched:
+            ids = _advisory_list(matched)
+            names = ", ".join(advisory["id"] for advisory in ids[:3]) + (
+                f" and {len(ids) - 3} more" if len(ids) > 3 else ""
+            )
+            reasons.append(f"{len(ids)} advisor{'y' if len(ids) == 1 else 'ies'} ({names})")
+        if version in self.marked:
+            reasons.append("the source marks this version insecure")
+        later_security = [
+            parsed
+            for row in self.catalog.releases
+            if row["kind"] == "security"
+            and (parsed := try_version(row["version"])) is not None
+            and parsed > version
+            and parsed.is_stable
+            and self.in_branch(parsed)
+        ]
+        if later_security:
+            floor = max(later_security)
+            reasons.append(f"security release {floor.text} of its branch is missing")
+        for fact in self.catalog.facts:
+            if fact["status"] in ("insecure", "revoked"):
+                reasons.append(f"{fact.get('reason') or 'marked insecure'}")
+        return reasons, matched, floor
+
+    def _covered(self, candidate: Version) -> bool:
+        return candidate in self.marked or any(found and found.contains(candidate) for _, found in self.ranges)
+
+    def _fix(self, floor: Version | None) -> tuple[Version | None, bool]:
+        """Smallest release of the own branch no advisory covers; else of the oldest supported later branch."""
+        candidates = sorted(
+            known
+            for known in self.known
+            if known > self.version and (floor is None or known >= floor) and not self._covered(known)
+        )
+        own = [candidate for candidate in candidates if self.in_branch(candidate)]
+        if own:
+            return own[0], False
+        for candidate in candidates:
+            branch = branch_of(self.product, candidate, self.catalog.branches)
+            state = support_of(branch, self.catalog.branches, self.catalog.facts, self.today)
+            usable = state is Support.SUPPORTED or (state is Support.ELTS and self.policy.elts_supported)
+            if usable or (state is None and not self._any_support_known()):
+                return candidate, True
+        return None, False
+
+    def _any_support_known(self) -> bool:
+        return bool(self.catalog.branches) or any(fact.get("supported_branches") for fact in self.catalog.facts)
+
+    def _upgrade(self) -> Upgrade:
+        newer = [known for known in self.known if known > self.version and not self.in_branch(known)]
+        if any(known.major > self.version.major for known in newer):
+            return Upgrade.MAJOR
+        return Upgrade.MINOR if newer else Upgrade.NONE
 
 
 def _assess_partial(
-    item: Item,
-    version: Version,
-    releases: list[dict[str, Any]],
-    branches: list[dict[str, Any]],
-    facts: list[dict[str, Any]],
-    today: date,
-    latest: Version | None,
+    item: Item, version: Version, catalog: _Catalog, today: date, latest: Version | None, caveat: str | None
 ) -> Assessment:
     """Only part of the version is known (a fingerprint saw `6.4` or `10`): judge the branch, never the release.
 
-    Reading `6.4` as `6.4.0` would call nearly every site insecure; what such evidence can show is end of life.
+    Reading `6.4` as `6.4.0` would call nearly every site insecure; what such evidence can show is end of life,
+    when every branch the partial version can be on is past its support.
     """
-    ended = _end_of_life(version, item.product, releases, branches, facts, today)
-    if ended:
-        return Assessment(item, "eol", f"{item.product} {item.version}: {ended}", latest=_text(latest))
+    depth = max(1, len(version.release))
+    lines: list[Branch] = []
+    for row in catalog.branches:
+        candidate = try_version(str(row["branch"]))
+        if candidate is None:
+            continue
+        numbers = candidate.release
+        width = min(depth, len(numbers))
+        if numbers[:width] == version.release[:width]:
+            lines.append(Branch(str(row["branch"]), numbers, row))
+    states = {support_of(line, catalog.branches, catalog.facts, today) for line in lines}
+    if lines and states == {Support.EOL}:
+        summary = f"{item.product} {item.version}: every branch it can be on is past end of life"
+        return Assessment(
+            item, Verdict.EOL, summary, latest=_text(latest), branch=item.version, support="eol", caveat=caveat
+        )
     summary = f"{item.product} {item.version}: only the {item.precision} version is known, no verdict on the release"
-    return Assessment(item, "unknown", summary, latest=_text(latest))
+    return Assessment(item, Verdict.UNKNOWN, summary, latest=_text(latest), caveat=caveat)
 
 
 def _installed(item: Item) -> Version | None:
@@ -121,158 +307,56 @@ def _installed(item: Item) -> Version | None:
     return try_version(item.version)
 
 
-def _insecurity(
-    version: Version,
-    product: str,
-    releases: list[dict[str, Any]],
-    advisories: list[dict[str, Any]],
-    facts: list[dict[str, Any]],
-) -> tuple[list[str], list[dict[str, Any]], Version | None] | None:
-    reasons: list[str] = []
-    floor: Version | None = None
-    matched = []
-    for advisory in advisories:
-        affected = parse_constraint(advisory["affected"])
-        if affected.contains(version):
-            matched.append(advisory)
-            fix = affected.fixed_in(version) or _first_fix_above(version, advisory.get("fixed") or [])
-            if fix is not None and (floor is None or fix > floor):
-                floor = fix
-    if matched:
-        reasons.append(f"{len(matched)} advisor{'y' if len(matched) == 1 else 'ies'} ({_ids(matched)})")
-    if any(row["insecure"] and try_version(row["version"]) == version for row in releases):
-        reasons.append("the source marks this version insecure")
-    later_security = [
-        parsed
-        for row in releases
-        if row["kind"] == "security"
-        and (parsed := try_version(row["version"])) is not None
-        and parsed > version
-        and parsed.branch(_depth(product, version)) == version.branch(_depth(product, version))
-    ]
-    if later_security:
-        newest = max(later_security)
-        reasons.append(f"security release {newest} is missing")
-        floor = newest if floor is None or newest > floor else floor
-    for fact in facts:
-        if fact["status"] in ("insecure", "revoked"):
-            reasons.append(f"{fact.get('reason') or 'marked insecure'}")
-    return (reasons, matched, floor) if reasons else None
-
-
-def _depth(product: str, version: Version) -> int:
-    """How many numbers make a branch: TYPO3 12.4, Drupal 7 (one) or 10.3, plugins x.y."""
-    if product.startswith("drupal") and version.major < 8:
-        return 1
-    return 2
-
-
-def _first_fix_above(version: Version, fixed: list[str]) -> Version | None:
-    above = [parsed for text in fixed if (parsed := try_version(text)) is not None and parsed > version]
-    return min(above) if above else None
-
-
-def _smallest_fix(
-    version: Version, floor: Version | None, releases: list[dict[str, Any]], matched: list[dict[str, Any]]
-) -> str | None:
-    """The smallest known release at or above every fix point that no matched advisory covers and is not insecure."""
-    ranges = [parse_constraint(advisory["affected"]) for advisory in matched]
-    candidates = []
-    for row in releases:
-        parsed = try_version(row["version"])
-        if parsed is None or parsed <= version or row["insecure"] or not parsed.is_stable:
-            continue
-        if floor is not None and parsed < floor:
-            continue
-        if any(affected.contains(parsed) for affected in ranges):
-            continue
-        candidates.append(parsed)
-    if candidates:
-        same_major = [c for c in candidates if c.major == version.major]
-        return str(min(same_major or candidates))
-    return str(floor) if floor is not None else None
-
-
-def _end_of_life(
-    version: Version,
-    product: str,
-    releases: list[dict[str, Any]],
-    branches: list[dict[str, Any]],
-    facts: list[dict[str, Any]],
-    today: date,
-) -> str | None:
-    for fact in facts:
-        if fact["status"] in ("unsupported", "closed"):
-            return f"{fact.get('reason') or fact['status']}"
-        supported = fact.get("supported_branches") or []
-        if supported and not any(
-            str(version).startswith(prefix) or _prefix_of(version, prefix) for prefix in supported
-        ):
-            return f"branch not supported (supported: {', '.join(supported)})"
-    if any(row.get("state") == "unsupported" and try_version(row["version"]) == version for row in releases):
-        return "release is unsupported"
-    branch = _branch_of(version, branches)
-    if branch is None:
+def _range(row: dict[str, Any]) -> VersionRange | None:
+    try:
+        return parse_constraint(row["affected"])
+    except ValueError:
         return None
-    until = branch.get("security_until")
-    if branch.get("eol") is True:
-        return f"branch {branch['branch']} reached end of life"
-    if isinstance(until, datetime) and until.date() < today:
-        return f"branch {branch['branch']} reached end of life on {until.date().isoformat()}"
-    return None
 
 
-def _prefix_of(version: Version, prefix: str) -> bool:
-    numbers = [part for part in prefix.strip(".").split(".") if part.isdigit()]
-    return bool(numbers) and version.branch(len(numbers)) == tuple(int(n) for n in numbers)
-
-
-def _branch_of(version: Version, branches: list[dict[str, Any]]) -> dict[str, Any] | None:
-    best: tuple[int, dict[str, Any]] | None = None
-    for row in branches:
-        numbers = row["branch"].split(".")
-        if not all(number.isdigit() for number in numbers):
-            continue
-        if version.branch(len(numbers)) == tuple(int(n) for n in numbers) and (best is None or len(numbers) > best[0]):
-            best = (len(numbers), row)
-    return best[1] if best else None
-
-
-def _latest(
-    version: Version | None,
-    releases: list[dict[str, Any]],
-    branches: list[dict[str, Any]],
-    facts: list[dict[str, Any]],
-) -> Version | None:
-    """The newest stable version any source knows: releases, a product's latest, each branch's latest."""
-    texts = [row["version"] for row in releases if not row["insecure"] and row["kind"] != "development"]
-    texts += [row["latest"] for row in facts if row.get("latest")]
-    texts += [row["latest"] for row in branches if row.get("latest")]
-    versions = [parsed for text in texts if (parsed := try_version(text)) is not None and parsed.is_stable]
-    return max(versions) if versions else None
+def _known_versions(catalog: _Catalog) -> list[Version]:
+    """Every stable release any source names: releases, branch and product latests, advisories' fixed versions."""
+    texts = [row["version"] for row in catalog.releases if row["kind"] != "development"]
+    texts += [row["latest"] for row in catalog.facts if row.get("latest")]
+    texts += [row["latest"] for row in catalog.branches if row.get("latest")]
+    texts += [text for row in catalog.advisories for text in row.get("fixed") or []]
+    found = {parsed for text in texts if (parsed := try_version(text)) is not None and parsed.is_stable}
+    return sorted(found)
 
 
 def _advisory_list(matched: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[str, dict[str, Any]] = {}
-    for row in matched:
-        seen.setdefault(
-            row["advisory_id"],
-            {
-                "id": row["advisory_id"],
-                "source": row["source"],
-                "title": row["title"],
-                "severity": row.get("severity"),
-                "aliases": list(row.get("aliases") or []),
-                "link": row.get("link"),
-            },
-        )
-    return list(seen.values())
+    """Matched advisories, one entry per vulnerability: records of several sources sharing an id or CVE merge."""
+    merged: list[dict[str, Any]] = []
+    for row in sorted(matched, key=lambda row: (_rank_source(row), str(row["advisory_id"]))):
+        names = {str(row["advisory_id"]), *(str(alias) for alias in row.get("aliases") or [])}
+        for entry in merged:
+            if names & ({entry["id"]} | set(entry["aliases"])):
+                entry["aliases"] = sorted(set(entry["aliases"]) | (names - {entry["id"]}))
+                entry["severity"] = entry["severity"] or row.get("severity")
+                entry["link"] = entry["link"] or row.get("link")
+                break
+        else:
+            merged.append(
+                {
+                    "id": str(row["advisory_id"]),
+                    "source": row.get("source"),
+                    "title": row.get("title") or "",
+                    "severity": row.get("severity"),
+                    "aliases": sorted(names - {str(row["advisory_id"])}),
+                    "link": row.get("link"),
+                    "product": row.get("product"),
+                }
+            )
+    return merged
 
 
-def _ids(matched: list[dict[str, Any]]) -> str:
-    ids = list(dict.fromkeys(row["advisory_id"] for row in matched))
-    return ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+def _rank_source(row: dict[str, Any]) -> int:
+    """Vendor advisory ids (TYPO3-CORE-SA, SA-CORE, DRUPAL-) name an entry before GitHub or Packagist ids."""
+    ident = str(row["advisory_id"]).upper()
+    if ident.startswith(("TYPO3-", "DRUPAL-", "SA-")):
+        return 0
+    return 1 if ident.startswith(("GHSA-", "CVE-")) else 2
 
 
 def _text(version: Version | None) -> str | None:
-    return None if version is None else str(version)
+    return None if version is None else version.text

@@ -226,3 +226,29 @@ def from_bounds(low: str | None, low_inclusive: bool, high: str | None, high_inc
     low_version = None if low in (None, "", "*") else parse_version(str(low))
     high_version = None if high in (None, "", "*") else parse_version(str(high))
     return VersionRange((Interval(low_version, low_inclusive, high_version, high_inclusive),))
+
+
+DRUPAL_CORE_FLOOR = VersionRange((Interval(low=parse_version("8.0.0-dev")),))
+"""`drupal/core` exists from Drupal 8 on: its ranges (`<10.5.12`, OSV `introduced: 0`) never reach Drupal 7."""
+DRUPAL_7 = VersionRange((Interval(low=parse_version("7.0-dev"), high=parse_version("8.0.0-dev")),))
+
+
+def package_range(package: str, found: VersionRange) -> VersionRange:
+    """An advisory's range as it applies to the product of `package` (drupal/core is cut to 8.0 and later)."""
+    if package.strip().lower() == "drupal/core":
+        return found.intersect(DRUPAL_CORE_FLOOR)
+    return found
+
+
+def drupal_7_range(text: str) -> VersionRange:
+    """The Drupal 7 part of a Drupal advisory's `affected_versions` (`>=7.0 <7.91 || >= 8.0.0 <9.3.19`).
+
+    An interval counts only when its upper bound is below 8: `<10.5.12` there is about drupal/core, not Drupal 7.
+    """
+    try:
+        found = parse_constraint(text)
+    except ValueError:
+        return VersionRange(())
+    limit = parse_version("8.0.0-dev")
+    own = VersionRange(tuple(i for i in found.intervals if i.high is not None and i.high <= limit))
+    return own.intersect(DRUPAL_7)

@@ -22,13 +22,73 @@ COMPOSER_PRODUCTS = {
     "joomla/joomla-cms": "joomla",
 }
 """Composer packages that are a CMS core."""
+NOT_TYPO3_SYSTEM = {
+    "typo3/cms-composer-installers",
+    "typo3/cms-cli",
+    "typo3/cms-base-distribution",
+    "typo3/cms-introduction",
+    "typo3/cms-styleguide",
+    "typo3/cms-composer-package-artifact-installer",
+}
+"""`typo3/cms-*` packages with versions of their own; every other `typo3/cms-*` is a system extension."""
+TYPO3_SYSTEM_PACKAGES = tuple(
+    f"typo3/cms-{name}"
+    for name in [
+        "adminpanel",
+        "backend",
+        "belog",
+        "beuser",
+        "core",
+        "dashboard",
+        "extbase",
+        "extensionmanager",
+        "felogin",
+        "filelist",
+        "filemetadata",
+        "fluid",
+        "fluid-styled-content",
+        "form",
+        "frontend",
+        "impexp",
+        "indexed-search",
+        "info",
+        "install",
+        "linkvalidator",
+        "lowlevel",
+        "opendocs",
+        "recordlist",
+        "recycler",
+        "redirects",
+        "reports",
+        "rte-ckeditor",
+        "scheduler",
+        "seo",
+        "setup",
+        "sys-note",
+        "t3editor",
+        "tstemplate",
+        "viewpage",
+        "webhooks",
+        "reactions",
+        "workspaces",
+    ]
+)
+"""TYPO3 system extension packages: they ship with the core at the core's version, so their advisories are the
+core's (`typo3/cms-form` >=14.2.0 <14.3.5 covers TYPO3 14.3.3)."""
+
+
+def is_typo3_system_package(name: str) -> bool:
+    """A `typo3/cms-*` package that is part of the core, released at the core's version."""
+    return name.startswith("typo3/cms-") and name not in NOT_TYPO3_SYSTEM
 
 
 def composer_product(package: str) -> str:
-    """The product a Composer package name stands for (`drupal/token` → `drupal:token`)."""
+    """The product a Composer package name stands for (`drupal/token` → `drupal:token`, `typo3/cms-form` → typo3)."""
     name = package.strip().lower()
     if name in COMPOSER_PRODUCTS:
         return COMPOSER_PRODUCTS[name]
+    if is_typo3_system_package(name):
+        return "typo3"
     vendor, _, project = name.partition("/")
     if vendor == "drupal" and project:
         return f"drupal:{project}"
@@ -96,6 +156,8 @@ class ProductRecord:
     latest: str | None = None
     reason: str | None = None
     supported_branches: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    """Other product names the same software is published under (`ter:news` ↔ `composer:georgringer/news`)."""
 
 
 CatalogRecord = ReleaseRecord | BranchRecord | AdvisoryRecord | ProductRecord

@@ -7,10 +7,11 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+from sitewarden.catalog.identity import linked_products
 from sitewarden.catalog.importers import GROUPS, IMPORTERS
 from sitewarden.catalog.importers.base import ImportContext, Importer
 from sitewarden.catalog.settings import CatalogSettings
-from sitewarden.catalog.verdicts import reassess_fleet
+from sitewarden.catalog.verdicts import Judging, reassess_fleet
 from sitewarden.catalog.writer import ImportSummary, Progress, run_imports
 from sitewarden.config.models import Config
 from sitewarden.errors import CatalogError
@@ -40,17 +41,21 @@ def select_importers(settings: CatalogSettings, what: str) -> list[Importer]:
 
 
 def build_context(settings: CatalogSettings, database: Database, local: Path | None = None) -> ImportContext:
-    """Sources' settings plus what the fleet's stored inventories use (plugins, Drupal projects)."""
-    wanted: dict[str, list[str]] = {"wp-plugin": [], "drupal": []}
+    """Sources' settings plus what the fleet's stored inventories use (plugins, Drupal projects, Composer packages).
+
+    TYPO3 extension keys are asked for under their Composer names (config mappings, then imported ones), so the
+    packagist source fetches the advisories of the extensions the fleet actually runs.
+    """
+    wanted: dict[str, list[str]] = {"wp-plugin": [], "drupal": [], "composer": []}
     if settings.eol_products:
         wanted["eol"] = list(settings.eol_products)
-    try:
-        from sitewarden.store.inventory import latest_snapshots
+    from sitewarden.store.catalog import alias_facts
+    from sitewarden.store.inventory import latest_snapshots
 
-        with database.transaction() as connection:
-            snapshots = latest_snapshots(connection)
-    except ImportError:  # no inventory store in this build
-        snapshots = []
+    with database.transaction() as connection:
+        snapshots = latest_snapshots(connection)
+        facts = alias_facts(connection)
+    keys = dict(settings.extension_keys)
     for stored in snapshots:
         snapshot = stored.snapshot
         for component in snapshot.components:
@@ -58,6 +63,14 @@ def build_context(settings: CatalogSettings, database: Database, local: Path | N
                 wanted["wp-plugin"].append(component.key)
             elif snapshot.cms == "drupal" and component.kind in ("module", "theme"):
                 wanted["drupal"].append(component.key)
+                wanted["composer"].append(f"drupal/{component.key}")
+            elif snapshot.cms == "typo3" and component.kind == "extension":
+                linked = linked_products(f"ter:{component.key}", facts, keys)
+                wanted["composer"] += [
+                    name.removeprefix("composer:") for name in linked if name.startswith("composer:")
+                ]
+    wanted["composer"] += list(keys.values())
+    wanted["composer"] = sorted(set(wanted["composer"]))
     secrets = {}
     if settings.wordfence_api_key is not None:
         secrets["wordfence"] = settings.wordfence_api_key.get_secret_value()
@@ -81,7 +94,7 @@ async def import_and_assess(
     summary = await run_imports(database, importers, context, progress=progress, force=force)
     changed = 0
     if any(outcome.status == "changed" for outcome in summary.outcomes):
-        changed = await asyncio.to_thread(reassess_fleet, database)
+        changed = await asyncio.to_thread(reassess_fleet, database, None, Judging.from_settings(config.catalog))
     return summary, changed
 
 

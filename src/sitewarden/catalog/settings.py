@@ -7,7 +7,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sitewarden.durations import Duration
 from sitewarden.secrets import Secret
 
-DEFAULT_SOURCES = ["typo3", "ter", "wordpress", "wordpress_plugins", "drupal", "eol", "osv", "packagist"]
+DEFAULT_SOURCES = [
+    "typo3",
+    "ter",
+    "extension_keys",
+    "wordpress",
+    "wordpress_plugins",
+    "drupal",
+    "eol",
+    "osv",
+    "packagist",
+]
 
 
 class CatalogSettings(BaseModel):
@@ -25,6 +35,14 @@ class CatalogSettings(BaseModel):
         default_factory=list, description="endoflife.date products to import; default PHP, databases, nginx, CMSs."
     )
     wordfence_api_key: Secret | None = Field(default=None, description="Wordfence Intelligence v3 API key.")
+    elts_supported: bool = Field(
+        default=False,
+        description="Count branches in paid extended support (TYPO3 ELTS) as supported instead of `eol`.",
+    )
+    extension_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="TYPO3 extension key → Composer package name, adding to or overriding imported mappings.",
+    )
 
     @field_validator("sources")
     @classmethod

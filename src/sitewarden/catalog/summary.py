@@ -48,7 +48,9 @@ def worst_verdict(verdicts: Iterable[str]) -> str | None:
 def update_to(row: dict[str, Any]) -> str | None:
     """What to update an item to: the smallest fixing version when insecure, else the latest when outdated."""
     if row["verdict"] == "insecure":
-        return row.get("fixed_version") or row.get("latest")
+        return row.get("fixed_version") or row.get("branch_latest") or row.get("latest")
+    if row["verdict"] == "outdated":
+        return row.get("branch_latest") or row.get("latest")
     if row["verdict"] in OUTDATED:
         return row.get("latest")
     return None

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection
 
-from sitewarden.catalog.assess import Assessment, Item, assess_item, product_for
+from sitewarden.catalog.assess import Assessment, Item, Policy, assess_item, product_for
+from sitewarden.catalog.identity import TER, guessed_packages, linked_products
 from sitewarden.catalog.records import SEVERITIES
 from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.inventory.model import InventorySnapshot
 from sitewarden.store.assessments import assessment_rows, save_assessments
-from sitewarden.store.catalog import product_rows
+from sitewarden.store.catalog import advisories_naming, alias_facts, product_rows
 from sitewarden.store.database import Database
 from sitewarden.store.events import insert_events
 from sitewarden.store.inventory import StoredSnapshot, latest_snapshots
@@ -23,12 +25,50 @@ logger = logging.getLogger(__name__)
 VERDICT_SEVERITY = {
     "insecure": Severity.ERROR,
     "eol": Severity.WARNING,
-    "major": Severity.NOTICE,
-    "minor": Severity.NOTICE,
-    "bugfix": Severity.NOTICE,
+    "outdated": Severity.NOTICE,
     "up_to_date": Severity.INFO,
     "unknown": Severity.INFO,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Judging:
+    """What judging needs from the config: the verdict policy and the extension key → Composer name overrides."""
+
+    policy: Policy = field(default_factory=Policy)
+    extension_keys: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: object | None) -> Judging:
+        """From `catalog:` settings (or anything with `elts_supported` and `extension_keys`), defaults without."""
+        if settings is None:
+            return cls()
+        return cls(
+            Policy(elts_supported=bool(getattr(settings, "elts_supported", False))),
+            dict(getattr(settings, "extension_keys", {}) or {}),
+        )
+
+
+def link_items(connection: Connection, items: list[Item], judging: Judging) -> list[Item]:
+    """Each item with the products that are the same software (extension key ↔ Composer name)."""
+    facts = alias_facts(connection)
+    linked = []
+    for item in items:
+        aliases = linked_products(item.product, facts, judging.extension_keys)
+        if not aliases and item.product.startswith(TER):
+            aliases = guessed_packages(item.key, advisories_naming(connection, item.key))
+        linked.append(replace(item, aliases=tuple(aliases)) if aliases else item)
+    return linked
+
+
+def judge_items(
+    connection: Connection, items: list[Item], judging: Judging | None = None, today: date | None = None
+) -> list[Assessment]:
+    """Judge items against the stored catalogue: the one path for monitored sites and `sitewarden verdict`."""
+    judging = judging or Judging()
+    items = link_items(connection, items, judging)
+    rows = product_rows(connection, [name for item in items for name in (item.product, *item.aliases)])
+    return [assess_item(item, rows, today, judging.policy) for item in items]
 
 
 def snapshot_items(snapshot: InventorySnapshot) -> list[Item]:
@@ -40,6 +80,7 @@ def snapshot_items(snapshot: InventorySnapshot) -> list[Item]:
             product_for(snapshot.cms, component.kind, component.key),
             component.version,
             component.precision,
+            source=snapshot.source,
         )
         for component in snapshot.items()
     ]
@@ -54,12 +95,14 @@ def snapshot_items(snapshot: InventorySnapshot) -> list[Item]:
 
 
 def assess_site(
-    connection: Connection, site: str, snapshot: InventorySnapshot, today: date | None = None
+    connection: Connection,
+    site: str,
+    snapshot: InventorySnapshot,
+    today: date | None = None,
+    judging: Judging | None = None,
 ) -> tuple[list[Assessment], list[Event]]:
     """Judge and store one site's items; events for the verdicts that changed (none on the very first judgement)."""
-    items = snapshot_items(snapshot)
-    rows = product_rows(connection, [item.product for item in items])
-    judged = [assess_item(item, rows, today) for item in items]
+    judged = judge_items(connection, snapshot_items(snapshot), judging, today)
     first = not assessment_rows(connection, site)
     changed = save_assessments(connection, site, judged)
     events = [] if first else [_event(site, assessment, old) for assessment, old in changed]
@@ -93,6 +136,9 @@ def _event(site: str, assessment: Assessment, old: str | None) -> Event:
             "advisories": [advisory["id"] for advisory in assessment.advisories],
             "fixed_version": assessment.fixed_version,
             "latest": assessment.latest,
+            "branch": assessment.branch,
+            "support": assessment.support,
+            "upgrade": assessment.upgrade,
         },
         site=site,
         check="assessment",
@@ -111,16 +157,18 @@ def current_snapshot(snapshots: Iterable[StoredSnapshot]) -> InventorySnapshot |
     return ranked[0].snapshot if ranked else None
 
 
-def assess_current(connection: Connection, site: str, today: date | None = None) -> list[Event]:
+def assess_current(
+    connection: Connection, site: str, today: date | None = None, judging: Judging | None = None
+) -> list[Event]:
     """Judge a site's current inventory inside the caller's transaction (the recorder's, right after a snapshot)."""
     snapshot = current_snapshot(latest_snapshots(connection, site))
     if snapshot is None:
         return []
-    _, events = assess_site(connection, site, snapshot, today)
+    _, events = assess_site(connection, site, snapshot, today, judging)
     return events
 
 
-def reassess_fleet(database: Database, today: date | None = None) -> int:
+def reassess_fleet(database: Database, today: date | None = None, judging: Judging | None = None) -> int:
     """Judge every site's latest inventory again (after an import); returns how many verdicts changed."""
     with database.transaction() as connection:
         snapshots = latest_snapshots(connection)
@@ -128,7 +176,7 @@ def reassess_fleet(database: Database, today: date | None = None) -> int:
     changed = 0
     for site in sites:
         with database.transaction() as connection:
-            changed += len(assess_current(connection, site, today))
+            changed += len(assess_current(connection, site, today, judging))
     return changed
 
 

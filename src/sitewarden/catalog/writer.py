@@ -49,6 +49,8 @@ BROKEN = (
     zipfile.BadZipFile,
 )
 Progress = Callable[[str, int], None]
+DATA_SUFFIXES = {".json", ".yaml", ".yml", ".xml", ".gz", ".zip", ".txt", ""}
+SKIPPED = {"composer.json", "composer.lock", "package.json"}
 
 
 @dataclass(slots=True)
@@ -113,12 +115,39 @@ def _parts(importer: Importer, context: ImportContext) -> list[Part]:
         return [Part("all", local.resolve().as_uri())]
     folder = local / importer.source
     if folder.is_dir():
-        files = sorted(path for path in folder.iterdir() if path.is_file() and not path.name.startswith("."))
+        files = _files(folder)
         if single and len(files) == 1:
             return [Part("all", files[0].resolve().as_uri())]
-        return [Part(path.name.split(".", 1)[0], path.resolve().as_uri()) for path in files]
+        return [Part(name, path.resolve().as_uri()) for name, path in _part_names(folder, files)]
     matches = sorted(local.glob(f"{importer.source}.*"))
     return [Part("all", matches[0].resolve().as_uri())] if matches else []
+
+
+def _files(folder: Path) -> list[Path]:
+    """The data files of a `--from` source folder, also in subfolders (a FriendsOfPHP or OSV checkout).
+
+    Hidden files, repository files (`composer.json`, scripts) and Markdown other than endoflife.date product pages
+    (in `eol/`) are left out.
+    """
+    found = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).parts
+        if not path.is_file() or any(part.startswith(".") for part in relative) or path.name in SKIPPED:
+            continue
+        if path.suffix in DATA_SUFFIXES or (path.suffix == ".md" and folder.name == "eol"):
+            found.append(path)
+    return found
+
+
+def _part_names(folder: Path, files: list[Path]) -> list[tuple[str, Path]]:
+    """Part names: the file name up to its first dot, or the relative path when that would not be unique."""
+    short = [path.name.split(".", 1)[0] for path in files]
+    names = []
+    for name, path in zip(short, files, strict=True):
+        if short.count(name) > 1 or path.parent != folder:
+            name = path.relative_to(folder).as_posix()
+        names.append((name, path))
+    return names
 
 
 async def _import_part(

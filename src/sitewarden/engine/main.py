@@ -34,9 +34,10 @@ def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 def build_listeners(config: Config, database: Database) -> list[ResultListener]:
     """The result listeners every engine gets: one place for each family that reacts to results."""
+    from sitewarden.catalog.verdicts import Judging
     from sitewarden.inventory.recorder import InventoryRecorder
 
-    return [InventoryRecorder(database)]
+    return [InventoryRecorder(database, Judging.from_settings(config.catalog))]
 
 
 def build_services(config: Config, database: Database) -> dict[str, Any]:

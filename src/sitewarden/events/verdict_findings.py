@@ -67,7 +67,7 @@ def _finding(row: dict[str, Any]) -> Finding:
     if verdict == "eol":
         fix = f"move to a supported version (latest {target})" if target else "move to a supported version"
         return Finding(Status.WARNING, "update", f"{label} reached end of life", row["summary"], fix)
-    return Finding(Status.WARNING, "update", f"{label}: {verdict} update available", fix=f"update to {target}")
+    return Finding(Status.WARNING, "update", f"{label} is outdated in its branch", fix=f"update to {target}")
 
 
 def _label(kind: str, key: str) -> str:

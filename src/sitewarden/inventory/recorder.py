@@ -10,7 +10,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from sitewarden.catalog.verdicts import assess_current
+from sitewarden.catalog.verdicts import Judging, assess_current
 from sitewarden.inventory.base import ATTACHMENT
 from sitewarden.inventory.diff import change_events, diff_snapshots
 from sitewarden.inventory.model import InventorySnapshot
@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 class InventoryRecorder:
     """Stores the snapshot a collector attached to its result; diffs it against the site check's last one."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, judging: Judging | None = None) -> None:
         self.database = database
+        self.judging = judging
 
     async def on_result(self, spec: CheckSpec, result: Result, state: Any, transition: Any) -> None:
         snapshot = result.attachments.get(ATTACHMENT)
@@ -55,7 +56,7 @@ class InventoryRecorder:
         with self.database.transaction() as connection:
             events = self._store(connection, spec, snapshot, now)
             if spec.site is not None:
-                events += assess_current(connection, spec.site)
+                events += assess_current(connection, spec.site, judging=self.judging)
         return events
 
     def _store(

@@ -31,6 +31,12 @@ def save_assessments(
             "fixed_version": assessment.fixed_version,
             "latest": assessment.latest,
             "summary": assessment.summary,
+            "branch": assessment.branch,
+            "support": assessment.support,
+            "branch_latest": assessment.branch_latest,
+            "upgrade": assessment.upgrade,
+            "fix_upgrade": assessment.fix_upgrade,
+            "caveat": assessment.caveat,
             "assessed_at": now,
         }
         old = current.pop(key, None)

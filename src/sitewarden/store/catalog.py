@@ -91,6 +91,7 @@ def _product(record: ProductRecord) -> dict[str, Any]:
         "latest": record.latest,
         "reason": record.reason,
         "supported_branches": list(record.supported_branches),
+        "aliases": list(record.aliases),
     }
 
 
@@ -255,3 +256,21 @@ def last_import(connection: Connection, source: str) -> datetime | None:
     if isinstance(value, datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value if isinstance(value, datetime) else None
+
+
+def alias_facts(connection: Connection) -> list[dict[str, Any]]:
+    """Product facts that link products (extension key ↔ Composer name); few rows, read whole."""
+    query = select(catalog_products.c.product, catalog_products.c.aliases).where(
+        catalog_products.c.aliases.is_not(None)
+    )
+    return [{"product": product, "aliases": list(aliases)} for product, aliases in connection.execute(query) if aliases]
+
+
+def advisories_naming(connection: Connection, key: str) -> list[dict[str, Any]]:
+    """Composer advisories that may be about TYPO3 extension `key`: a package named like it, or its key in the title."""
+    project = key.replace("_", "-").lower()
+    a = catalog_advisories.c
+    query = select(a.product, a.title, a.link, a.advisory_id).where(
+        a.product.like("composer:%"), (a.product.like(f"%/{project}")) | (a.title.contains(f"({key})", autoescape=True))
+    )
+    return [dict(row._mapping) for row in connection.execute(query.limit(200))]

@@ -15,10 +15,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from sitewarden.catalog.summary import worst_verdict
 from sitewarden.inventory.model import CmsName
 from sitewarden.store.tables import assessments, inventory_snapshots
+from sitewarden.verdict import OUTDATED as VERDICT_OUTDATED
 from sitewarden.verdict import VERDICT_RANKS
 
 RANK_VERDICT = {rank: name for name, rank in VERDICT_RANKS.items()}
-OUTDATED = ("insecure", "eol", "major", "minor", "bugfix")
+OUTDATED = ("insecure", *VERDICT_OUTDATED)
 EXTENSION_FILTERS = {"insecure": ("insecure",), "outdated": OUTDATED}
 COMPONENT_KINDS = ("extension", "plugin", "theme", "module")
 CMS_NAMES: tuple[str, ...] = get_args(CmsName)

@@ -30,7 +30,9 @@ from sitewarden.web.settings import WebSettings
 logger = logging.getLogger(__name__)
 
 
-def create_app(database: Database, settings: WebSettings | None = None, *, demo: bool = False) -> Starlette:
+def create_app(
+    database: Database, settings: WebSettings | None = None, *, demo: bool = False, catalog: object | None = None
+) -> Starlette:
     """The whole web app for one store; `demo` signs every visitor in as an admin (loopback demo only)."""
     settings = settings or WebSettings()
     if settings.session_secret is not None:
@@ -41,6 +43,7 @@ def create_app(database: Database, settings: WebSettings | None = None, *, demo:
     context = WebContext(
         database=database,
         settings=settings,
+        catalog=catalog,
         codec=SessionCodec(secret, settings.session_lifetime),
         templates=make_templates(),
         demo=demo,

@@ -32,6 +32,8 @@ class WebContext:
     templates: Jinja2Templates
     demo: bool = False
     public_paths: list[str] = field(default_factory=list)
+    catalog: object | None = None
+    """The `catalog:` settings (ELTS policy, extension key mappings) that `GET /api/v1/verdict` judges with."""
 
     async def read(self, work: Callable[..., T], *args: Any) -> T:
         """Run `work(connection, *args)` in one transaction, in a worker thread so the loop stays free."""

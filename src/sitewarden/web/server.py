@@ -79,7 +79,7 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     try:
         refuse_open_bind(database, host)
         ensure_port_free(host, port)
-        server = make_server(create_app(database, config.web), host, port)
+        server = make_server(create_app(database, config.web, catalog=config.catalog), host, port)
         logger.info("dashboard listening url=http://%s:%d/", host, port)
         from sitewarden.engine.main import run_async
 
@@ -90,7 +90,7 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
 
 async def serve_beside(database: Database, config: Config, port: int, stop: asyncio.Event, *, demo: bool) -> None:
     """The dashboard on 127.0.0.1 in the running loop until `stop` is set (the demo runs it beside the engine)."""
-    server = make_server(create_app(database, config.web, demo=demo), "127.0.0.1", port)
+    server = make_server(create_app(database, config.web, demo=demo, catalog=config.catalog), "127.0.0.1", port)
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]  # the caller owns signals
     task = asyncio.create_task(server.serve(), name="dashboard")
     await stop.wait()

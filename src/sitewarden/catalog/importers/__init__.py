@@ -5,6 +5,7 @@ from __future__ import annotations
 from sitewarden.catalog.importers.base import Importer
 from sitewarden.catalog.importers.drupal import DrupalImporter
 from sitewarden.catalog.importers.eol import EolImporter
+from sitewarden.catalog.importers.extension_keys import ExtensionKeysImporter
 from sitewarden.catalog.importers.osv import OsvImporter
 from sitewarden.catalog.importers.packagist import PackagistImporter
 from sitewarden.catalog.importers.ter import TerImporter
@@ -25,6 +26,7 @@ IMPORTERS: dict[str, type[Importer]] = build_registry(
         OsvImporter,
         PackagistImporter,
         WordfenceImporter,
+        ExtensionKeysImporter,
     ),
     "catalogue importer",
     key="source",

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from sitewarden.catalog.importers.base import Importer, Part, parse_moment, text_of
-from sitewarden.catalog.ranges import Interval, VersionRange, from_osv_events
+from sitewarden.catalog.ranges import Interval, VersionRange, drupal_7_range, from_osv_events, package_range
 from sitewarden.catalog.records import AdvisoryRecord, CatalogRecord, composer_product, normalise_severity
 
 MAX_RECORD = 8 * 1024 * 1024
@@ -58,6 +58,8 @@ def advisories_of(record: dict[str, Any]) -> Iterator[AdvisoryRecord]:
         found = VersionRange(tuple(interval for affected in entries for interval in _range(affected).intervals))
         if found.empty:
             continue
+        fixed = [version for affected in entries for version in _fixed(affected.get("ranges") or [])]
+        fixed += [str(i.high) for i in found.intervals if i.high is not None and not i.high_inclusive]
         yield AdvisoryRecord(
             id=text_of(record["id"]),
             product=product,
@@ -65,19 +67,29 @@ def advisories_of(record: dict[str, Any]) -> Iterator[AdvisoryRecord]:
             title=text_of(record.get("summary")) or text_of(record.get("details"))[:200],
             severity=next((s for s in (_severity(record, a) for a in entries) if s), None),
             aliases=tuple(text_of(alias) for alias in record.get("aliases") or []),
-            fixed=tuple(version for affected in entries for version in _fixed(affected.get("ranges") or [])),
+            fixed=tuple(dict.fromkeys(fixed)),
             link=_link(record.get("references") or []),
             published=parse_moment(record.get("published")),
         )
 
 
 def _range(affected: dict[str, Any]) -> VersionRange:
+    """The versions one `affected` entry covers; for drupal/core, Drupal 8+ from `ranges`, 7.x from the text.
+
+    Drupal's advisory database writes drupal/core ranges from `introduced: 0`, which would reach Drupal 7; its 7.x
+    ranges are only in `database_specific.affected_versions` (`>=7.0 <7.102 || >= 8.0.0 < 10.2.11`).
+    """
     intervals: list[Interval] = []
     for span in affected.get("ranges") or []:
         if span.get("type") in ("ECOSYSTEM", "SEMVER"):
             intervals.extend(from_osv_events(span.get("events") or []).intervals)
     intervals.extend(from_osv_events([], affected.get("versions") or []).intervals)
-    return VersionRange(tuple(intervals))
+    package = text_of((affected.get("package") or {}).get("name"))
+    found = package_range(package, VersionRange(tuple(intervals)))
+    specific = affected.get("database_specific")
+    if package.lower() == "drupal/core" and isinstance(specific, dict) and specific.get("affected_versions"):
+        found = VersionRange(found.intervals + drupal_7_range(text_of(specific["affected_versions"])).intervals)
+    return found
 
 
 def _fixed(ranges: Iterable[dict[str, Any]]) -> Iterator[str]:

@@ -1,18 +1,40 @@
-"""Packagist's security-advisories API (what `composer audit` reads): FriendsOfPHP and GitHub advisories."""
+"""Packagist's security-advisories API (what `composer audit` reads): FriendsOfPHP and GitHub advisories.
+
+With `--from`, a FriendsOfPHP/security-advisories checkout (`<vendor>/<package>/<id>.yaml`) is read as well: one
+YAML advisory per file, its `branches` each a list of constraints that must all hold.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 from urllib.parse import quote
 
 import ijson
+import yaml
 
 from sitewarden.catalog.importers.base import ImportContext, Importer, Part, parse_moment, text_of
-from sitewarden.catalog.ranges import parse_constraint
-from sitewarden.catalog.records import AdvisoryRecord, CatalogRecord, composer_product, normalise_severity
+from sitewarden.catalog.ranges import Interval, VersionRange, from_constraint_list, package_range, parse_constraint
+from sitewarden.catalog.records import (
+    TYPO3_SYSTEM_PACKAGES,
+    AdvisoryRecord,
+    CatalogRecord,
+    composer_product,
+    normalise_severity,
+)
 
-PACKAGES = ("typo3/cms-core", "drupal/core", "johnpbloch/wordpress-core", "joomla/joomla-cms")
+PACKAGES = (
+    "typo3/cms-core",
+    "typo3/cms",
+    "drupal/core",
+    "drupal/drupal",
+    "johnpbloch/wordpress-core",
+    "joomla/joomla-cms",
+    *TYPO3_SYSTEM_PACKAGES,
+)
+MAX_YAML = 1024 * 1024
+_VENDOR_ID = re.compile(r"\b((?:TYPO3-(?:CORE|EXT|PSA)-SA|SA-CORE|SA-CONTRIB|DRUPAL-[A-Z]+)-\d{4}-\d+)", re.IGNORECASE)
 
 
 class PackagistImporter(Importer):
@@ -28,9 +50,50 @@ class PackagistImporter(Importer):
         return [Part("all", f"{self.url(context)}?{query}")]
 
     def parse(self, stream: IO[bytes], part: Part) -> Iterator[CatalogRecord]:
+        head = stream.read(64).lstrip()
+        stream.seek(0)
+        if not head.startswith(b"{"):
+            yield friendsofphp_advisory(stream.read(MAX_YAML), part.name)
+            return
         for package, advisories in ijson.kvitems(stream, "advisories"):
             for advisory in advisories:
                 yield _advisory(package, advisory)
+
+
+def friendsofphp_advisory(text: bytes, name: str) -> AdvisoryRecord:
+    """One FriendsOfPHP YAML advisory: `reference: composer://vendor/package`, `branches.*.versions` constraints."""
+    document = yaml.safe_load(text)
+    if not isinstance(document, dict) or "reference" not in document or "branches" not in document:
+        raise ValueError(f"{name} is no FriendsOfPHP advisory (reference and branches expected)")
+    package = text_of(document["reference"]).removeprefix("composer://")
+    intervals: list[Interval] = []
+    for branch in (document.get("branches") or {}).values():
+        versions = (branch or {}).get("versions") or []
+        intervals.extend(from_constraint_list([text_of(v) for v in versions]).intervals)
+    affected = package_range(package, VersionRange(tuple(intervals)))
+    if affected.empty:
+        raise ValueError(f"{name}: no affected versions")
+    title = text_of(document.get("title"))
+    cve = text_of(document.get("cve"))
+    found = _VENDOR_ID.search(title)
+    ident = found.group(1).upper() if found else (cve or name.rsplit("/", 1)[-1])
+    fixed = [str(interval.high) for interval in affected.intervals if interval.high and not interval.high_inclusive]
+    return AdvisoryRecord(
+        id=ident,
+        product=composer_product(package),
+        affected=str(affected),
+        title=title,
+        aliases=tuple(alias for alias in (cve,) if alias and alias != ident),
+        fixed=tuple(fixed),
+        link=text_of(document.get("link")) or None,
+        published=_first_time(document.get("branches") or {}),
+    )
+
+
+def _first_time(branches: dict[str, Any]) -> Any:
+    times = [parse_moment(str(branch.get("time"))) for branch in branches.values() if isinstance(branch, dict)]
+    found = [moment for moment in times if moment is not None]
+    return min(found) if found else None
 
 
 def _advisory(package: str, advisory: dict[str, Any]) -> AdvisoryRecord:
@@ -38,7 +101,7 @@ def _advisory(package: str, advisory: dict[str, Any]) -> AdvisoryRecord:
     constraint = text_of(advisory.get("affectedVersions"))
     if not ident or not constraint:
         raise ValueError(f"an advisory of {package} without an id or affected versions")
-    affected = parse_constraint(constraint)
+    affected = package_range(text_of(advisory.get("packageName")) or package, parse_constraint(constraint))
     aliases = [text_of(advisory.get("cve"))] + [
         text_of(source.get("remoteId")) for source in advisory.get("sources") or []
     ]

@@ -9,7 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sitewarden.catalog.verdicts import open_advisories
+from sitewarden.app.verdict import item_for
+from sitewarden.catalog.verdicts import Judging, judge_items, open_advisories
+from sitewarden.errors import SitewardenError
 from sitewarden.store.history import site_row
 from sitewarden.store.verdicts import (
     EXTENSION_FILTERS,
@@ -123,7 +125,22 @@ def _advisory(line: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def get_verdict(request: Request) -> Response:
+    """Judge `?product=…&version=…` against the catalogue, as `sitewarden verdict` and a monitored site are."""
+    product, version = text(request, "product"), text(request, "version", 100)
+    if not product or not version:
+        raise ApiError(400, "product and version are required, e.g. ?product=typo3&version=12.4.10")
+    try:
+        item = item_for(product, version)
+    except SitewardenError as error:
+        raise ApiError(400, str(error)) from None
+    judging = Judging.from_settings(web(request).catalog)
+    judged = await web(request).read(lambda connection: judge_items(connection, [item], judging)[0])
+    return JSONResponse(judged.as_dict())
+
+
 routes = [
+    Route("/verdict", get_verdict, methods=["GET"]),
     Route("/sites/{name}/inventory", get_inventory, methods=["GET"]),
     Route("/verdicts", list_verdicts, methods=["GET"]),
     Route("/advisories", list_advisories, methods=["GET"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sitewarden import __version__
+from sitewarden.verdict import SUPPORT_STATES, UPGRADES
 from sitewarden.verdict import VERDICTS as _VERDICT_NAMES
 
 VERDICTS = list(_VERDICT_NAMES)
@@ -152,6 +153,15 @@ SCHEMAS: dict[str, Any] = {
         "summary": {"type": "string"}, "fixed_version": _nullable("string"), "latest": _nullable("string"),
         "advisories": {"type": "array", "items": {"type": ["string", "null"]}}, "assessed_at": {"type": "string"},
         "changed_at": {"type": "string"}}},
+    "Judgement": {"type": "object", "required": ["product", "version", "verdict", "upgrade"], "properties": {
+        "product": {"type": "string"}, "version": {"type": "string"}, "verdict": {"enum": VERDICTS},
+        "branch": _nullable("string"), "support": {"enum": [*SUPPORT_STATES, None]},
+        "advisories": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "aliases": {"type": "array", "items": {"type": "string"}},
+            "title": {"type": "string"}, "severity": _nullable("string"), "link": _nullable("string")}}},
+        "fixed_version": _nullable("string"), "fix_is_upgrade": {"type": "boolean"},
+        "branch_latest": _nullable("string"), "latest": _nullable("string"), "upgrade": {"enum": list(UPGRADES)},
+        "caveat": _nullable("string"), "summary": {"type": "string"}}},
     "Advisory": {"type": "object", "required": ["id", "site", "item"], "properties": {
         "id": _nullable("string"), "title": _nullable("string"), "severity": _nullable("string"),
         "aliases": {"type": "array", "items": {"type": "string"}}, "link": _nullable("string"),
@@ -256,6 +266,10 @@ def _paths() -> dict[str, Any]:
         "/me": {"get": _op("The user the token belongs to", {"200": _json(_ref("Me"))})},
         "/sites/{name}/inventory": {"get": _op("A site's inventory with each item's verdict, and open advisories",
                                                {"200": _json(_ref("Inventory"))}, params=[SITE])},
+        "/verdict": {"get": _op("Judge any product version against the catalogue, as a monitored site's item",
+                                {"200": _json(_ref("Judgement"))}, params=[
+            _query("product", {"type": "string"}, "typo3, drupal, wordpress, php, ter:KEY, composer:VENDOR/NAME ..."),
+            _query("version", {"type": "string"}, "The version to judge.")])},
         "/verdicts": {"get": _op("Stored verdicts, worst first", {"200": _json(_page("Verdict"))}, params=[
             _query("site", {"type": "string", "maxLength": 200}, "Only items of this site."),
             _query("verdict", {"enum": VERDICTS}, "Only this verdict."),

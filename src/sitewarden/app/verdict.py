@@ -1,0 +1,57 @@
+"""Judge any product version against the imported catalogue, by the same path a monitored site's items take."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sitewarden.catalog.assess import Assessment, Item
+from sitewarden.catalog.records import composer_product
+from sitewarden.catalog.verdicts import Judging, judge_items
+from sitewarden.errors import SitewardenError
+from sitewarden.store.database import open_database
+
+if TYPE_CHECKING:
+    from sitewarden.config.models import Config
+
+CORES = ("typo3", "wordpress", "drupal", "joomla")
+DATABASES = ("mysql", "mariadb", "postgresql")
+PREFIX_KINDS = {
+    "ter:": "extension",
+    "composer:": "package",
+    "wp-plugin:": "plugin",
+    "wp-theme:": "theme",
+    "drupal:": "module",
+}
+
+
+def item_for(product: str, version: str) -> Item:
+    """The inventory item a `PRODUCT VERSION` pair stands for (`typo3`, `ter:news`, `typo3/cms-core`, `php`)."""
+    name = product.strip().lower()
+    if not name:
+        raise SitewardenError("no product given", hint="e.g. typo3, drupal, wordpress, php, ter:news")
+    if not version.strip():
+        raise SitewardenError("no version given", hint="e.g. sitewarden verdict typo3 12.4.10")
+    if "/" in name and ":" not in name:
+        name = composer_product(name)
+    for prefix, kind in PREFIX_KINDS.items():
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return Item(kind, name[len(prefix) :], name, version.strip(), source="manual")
+    if name in CORES:
+        return Item("core", name, name, version.strip(), source="manual")
+    if name == "php":
+        return Item("php", "php", "php", version.strip(), source="manual")
+    if name in DATABASES:
+        return Item("database", name, name, version.strip(), source="manual")
+    return Item("server", name, name, version.strip(), source="manual")
+
+
+def judge_version(config: Config, product: str, version: str, today: date | None = None) -> Assessment:
+    """The verdict, branch, support, advisories, fixing version and upgrade of one version."""
+    item = item_for(product, version)
+    database = open_database(config.store.url)
+    try:
+        with database.transaction() as connection:
+            return judge_items(connection, [item], Judging.from_settings(config.catalog), today)[0]
+    finally:
+        database.close()
