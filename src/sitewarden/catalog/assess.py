@@ -184,7 +184,9 @@ class _Judgement:
         reasons, matched, floor = self._insecurity()
         ended = self.support is Support.EOL or (self.support is Support.ELTS and not self.policy.elts_supported)
         state = "in paid extended support only" if self.support is Support.ELTS else "past end of life"
-        end_text = f"branch {self.branch.name} is {state}"
+        until = (self.branch.row or {}).get("security_until")
+        since = f" (since {until:%Y-%m-%d})" if isinstance(until, datetime | date) else ""
+        end_text = f"branch {self.branch.name} is {state}{since}"
         if reasons:
             result.verdict = Verdict.INSECURE
             result.advisories = _advisory_list(matched)

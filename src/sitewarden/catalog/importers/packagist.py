@@ -75,7 +75,7 @@ def friendsofphp_advisory(text: bytes, name: str) -> AdvisoryRecord:
         raise ValueError(f"{name}: no affected versions")
     title = text_of(document.get("title"))
     cve = text_of(document.get("cve"))
-    found = _VENDOR_ID.search(title)
+    found = _VENDOR_ID.search(title) or _VENDOR_ID.search(text_of(document.get("link")).rsplit("/", 1)[-1])
     ident = found.group(1).upper() if found else (cve or name.rsplit("/", 1)[-1])
     fixed = [str(interval.high) for interval in affected.intervals if interval.high and not interval.high_inclusive]
     return AdvisoryRecord(
