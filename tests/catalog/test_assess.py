@@ -50,13 +50,13 @@ def test_missing_security_release_is_insecure_with_the_fixing_version() -> None:
     verdict = _judge(TYPO3, "typo3", "12.4.10")
     assert verdict.verdict == "insecure"
     assert verdict.fixed_version == "12.4.22"
-    assert "security release 12.4.22 is missing" in verdict.summary
+    assert "security release 12.4.22 of its branch is missing" in verdict.summary
 
 
-def test_only_a_missing_bugfix_is_bugfix() -> None:
+def test_a_newer_release_in_the_branch_is_outdated() -> None:
     rows = _rows("wordpress", parse(WordpressImporter(), sample("wordpress-stable-check.json")))
     verdict = _judge(rows, "wordpress", "6.7")
-    assert (verdict.verdict, verdict.latest) == ("bugfix", "6.7.1")
+    assert (verdict.verdict, verdict.branch_latest) == ("outdated", "6.7.1")
 
 
 def test_newest_release_is_up_to_date() -> None:
@@ -75,7 +75,8 @@ def test_branch_past_end_of_life_is_eol() -> None:
     verdict = _judge(rows, "php", "7.4.33-1+deb11u5", kind="php")
     assert verdict.verdict == "eol"
     assert "2022-11-28" in verdict.summary
-    assert _judge(rows, "php", "8.3.14", kind="php").verdict == "minor"  # 8.4 exists, 8.3 is supported
+    judged = _judge(rows, "php", "8.3.14", kind="php")  # 8.4 exists, 8.3 is supported
+    assert (judged.verdict, judged.upgrade) == ("up_to_date", "minor")
 
 
 def test_typo3_major_past_maintained_until_is_eol() -> None:
@@ -98,7 +99,8 @@ def test_unknown_extension_is_unknown() -> None:
 def test_pre_releases_do_not_count_as_updates() -> None:
     rows = _rows("ter", parse(TerImporter(), sample("ter-extensions.xml")))
     assert _judge(rows, "ter:powermail", "12.3.5", kind="extension").verdict == "up_to_date"
-    assert _judge(rows, "ter:news", "11.4.1", kind="extension").verdict == "major"
+    judged = _judge(rows, "ter:news", "11.4.1", kind="extension")
+    assert (judged.verdict, judged.upgrade) == ("up_to_date", "major")
 
 
 def test_advisory_covering_the_version_is_insecure_with_its_id_and_fix() -> None:

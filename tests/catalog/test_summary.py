@@ -18,8 +18,8 @@ def row(site: str, verdict: str, **values: Any) -> dict[str, Any]:
     [
         (["up_to_date", "unknown"], "up_to_date"),
         (["unknown"], "unknown"),
-        (["bugfix", "eol", "major"], "eol"),
-        (["minor", "insecure", "eol"], "insecure"),
+        (["outdated", "eol", "up_to_date"], "eol"),
+        (["outdated", "insecure", "eol"], "insecure"),
         ([], None),
     ],
 )
@@ -30,7 +30,7 @@ def test_worst_verdict_ranks_unknown_below_up_to_date(verdicts: list[str], expec
 def test_update_to_is_the_fix_when_insecure_and_the_latest_when_outdated() -> None:
     assert update_to(row("a", "insecure", fixed_version="12.4.22", latest="13.4.1")) == "12.4.22"
     assert update_to(row("a", "insecure", latest="13.4.1")) == "13.4.1"
-    assert update_to(row("a", "minor", fixed_version=None, latest="12.3.5")) == "12.3.5"
+    assert update_to(row("a", "outdated", fixed_version=None, latest="12.3.5")) == "12.3.5"
     assert update_to(row("a", "up_to_date", latest="12.3.5")) is None
 
 
@@ -40,7 +40,7 @@ def test_site_summary_takes_the_worst_advisory_severity_or_unrated() -> None:
     summaries = site_verdicts(
         [
             row("shop", "insecure", advisories=[low, high]),
-            row("shop", "minor"),
+            row("shop", "outdated"),
             row("blog", "insecure"),
             row("blog", "insecure"),
             row("wiki", "unknown"),

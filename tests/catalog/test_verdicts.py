@@ -47,12 +47,12 @@ async def test_changed_verdict_becomes_a_security_event(database_url: str, tmp_p
         database.close()
     verdicts = {(a.item.kind, a.item.key): a.verdict for a in judged}
     assert verdicts[("core", "typo3")] == "up_to_date"
-    assert verdicts[("extension", "news")] == "major"
+    assert verdicts[("extension", "news")] == "up_to_date"
     assert verdicts[("extension", "in_house")] == "unknown"
     assert verdicts[("php", "php")] == "unknown"  # no endoflife.date data imported
     assert first_events == []
     assert [(e.type.value, e.payload["verdict"], e.payload["previous"]) for e in events] == [
-        ("security", "insecure", "major")
+        ("security", "insecure", "up_to_date")
     ]
     assert events[0].channel == "site.shop.assessment"
     lines = open_advisories(rows)

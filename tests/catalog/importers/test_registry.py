@@ -30,6 +30,7 @@ def test_every_source_has_a_recorded_sample() -> None:
         "drupal": "drupal-",
         "eol": "eol-",
         "osv": "osv/",
+        "extension_keys": "extension-keys",
         "packagist": "packagist-",
         "wordfence": "wordfence",
     }
