@@ -156,11 +156,11 @@ async def test_client_report_lists_insecure_and_outdated_software_with_what_to_u
     assert "TYPO3-CORE-SA-2022-017: By-passing Cross-Site Scripting Protection in HTML Sanitizer" in text
     assert "What to do: update to 11.5.41 or later" in text and f"Advisories: {advisory}" in text
     assert "ERROR  extension news 11.3.0 is insecure" in text and "What to do: update to 11.4.1 or later" in text
-    assert "WARNING  extension powermail 12.1.4: minor update available" in text
+    assert "WARNING  extension powermail 12.1.4 is outdated in its branch" in text
     assert "What to do: update to 12.3.5" in text
     assert "Software judged against the release and advisory catalogue of " in text
     assert "TYPO3 core 11.5.19 is insecure" in html and "What to do: update to 11.5.41 or later" in html
-    assert f"Advisories: {advisory}" in html and "extension powermail 12.1.4: minor update available" in html
+    assert f"Advisories: {advisory}" in html and "extension powermail 12.1.4 is outdated in its branch" in html
 
 
 async def test_admin_report_counts_insecure_and_outdated_sites_per_severity(sqlite_url: str, tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ async def test_admin_report_counts_insecure_and_outdated_sites_per_severity(sqli
     database.close()
     totals = (
         "Software of 2 sites: insecure 1 (critical 0, high 0, medium 1, low 0, unrated 0), "
-        "outdated 1 (eol 0, major 0, minor 1, bugfix 0); catalogue of "
+        "outdated 1 (eol 0, outdated 1); catalogue of "
     )
     assert totals in report.text
     assert totals in report.html
@@ -180,7 +180,7 @@ async def test_admin_report_counts_insecure_and_outdated_sites_per_severity(sqli
     assert (
         "error: TYPO3 core 11.5.19 is insecure" in report.text and "[PKSA-2ws8-9m8t-7dqf (CVE-2022-23499" in report.text
     )
-    assert "warning: extension powermail 12.1.4: minor update available (update to 12.3.5)" in report.html
+    assert "warning: extension powermail 12.1.4 is outdated in its branch (update to 12.3.5)" in report.html
 
 
 def test_store_defined_sites_are_reported_too(sqlite_url: str) -> None:

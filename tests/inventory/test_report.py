@@ -26,7 +26,7 @@ async def test_inventory_shows_verdicts_update_targets_and_advisories(serve: Ser
     news = items[("extension", "news")]
     assert (news["verdict"], news["update_to"]) == ("insecure", "11.4.1")
     powermail = items[("extension", "powermail")]
-    assert (powermail["verdict"], powermail["update_to"], powermail["advisories"]) == ("minor", "12.3.5", [])
+    assert (powermail["verdict"], powermail["update_to"], powermail["advisories"]) == ("outdated", "12.3.5", [])
     assert items[("extension", "old_gallery")]["verdict"] == "unknown"
 
     code, out, err = await sitewarden(config, "inventory", "t3")
@@ -35,7 +35,7 @@ async def test_inventory_shows_verdicts_update_targets_and_advisories(serve: Ser
     core_line = next(line for line in lines if "│ core " in line)
     assert "12.4.10" in core_line and "insecure" in core_line and "12.4.22" in core_line
     powermail_line = next(line for line in lines if "powermail" in line and "extension" in line)
-    assert "minor" in powermail_line and "12.3.5" in powermail_line
+    assert "outdated" in powermail_line and "12.3.5" in powermail_line
 
     code, out, err = await sitewarden(config, "inventory")
     assert code == 0, err

@@ -38,8 +38,7 @@ def test_overview_filters_by_cms_and_by_worst_verdict(database: Database) -> Non
     assert names(database, cms="wordpress") == ["blog"]
     assert names(database, verdict="insecure") == ["shop"]
     assert names(database, verdict="eol") == ["legacy"]
-    assert names(database, verdict="bugfix") == ["blog"]
-    assert names(database, verdict="minor") == []  # shop has minor items, but its worst verdict is insecure
+    assert names(database, verdict="outdated") == ["blog"]
     assert names(database, cms="typo3", verdict="eol", status="ok") == ["legacy"]
     with database.transaction() as connection:
         page = overview(connection, OverviewQuery(cms="typo3"), utcnow(), certificate_kinds=CERTIFICATE_KINDS)
@@ -49,7 +48,7 @@ def test_overview_filters_by_cms_and_by_worst_verdict(database: Database) -> Non
 def test_page_verdicts_give_cms_version_and_worst_verdict_and_fall_back_to_the_inventory(database: Database) -> None:
     with database.transaction() as connection:
         found = page_verdicts(connection, ["shop", "legacy", "drupal-site", "down-api"])
-    assert found["shop"] == {"cms": "typo3", "version": "12.4.10", "core_verdict": "minor", "verdict": "insecure",
+    assert found["shop"] == {"cms": "typo3", "version": "12.4.10", "core_verdict": "outdated", "verdict": "insecure",
                              "insecure": 1}  # fmt: skip
     assert found["legacy"]["verdict"] == "eol" and found["legacy"]["core_verdict"] == "eol"
     assert found["drupal-site"] == {"cms": "drupal", "version": "10.2.0"}

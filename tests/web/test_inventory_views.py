@@ -59,7 +59,7 @@ def test_overview_shows_cms_version_and_worst_verdict_and_filters_by_them(live_f
     assert "drupal</a> 10.2.0" in drupal and 'data-role="verdict"' not in drupal
     assert site_links(get(live_fleet, "/", cms="typo3").text) == ["legacy", "shop"]
     assert site_links(get(live_fleet, "/", verdict="eol").text) == ["legacy"]
-    assert site_links(get(live_fleet, "/", cms="purple", verdict="bugfix").text) == ["blog"]
+    assert site_links(get(live_fleet, "/", cms="purple", verdict="outdated").text) == ["blog"]
     assert '<option value="typo3" selected>' in get(live_fleet, "/", cms="typo3").text
 
 
