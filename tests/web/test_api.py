@@ -53,6 +53,7 @@ READS = [
     "/openapi.json",
     "/sites/shop/inventory",
     "/verdicts",
+    "/verdict?product=typo3&version=12.4.10",
     "/advisories",
     "/extensions",
 ]
@@ -265,3 +266,17 @@ def test_openapi_document_validates_and_covers_every_api_route(live_web: LiveWeb
     modules = (checks, feed, sites, inventory)
     served = {route.path.replace("{id:int}", "{id}") for module in modules for route in module.routes}
     assert served == documented
+
+
+def test_verdict_judges_any_version_and_needs_product_and_version(live_web: LiveWeb) -> None:
+    answer = call(live_web, "GET", "/verdict", token="viewer", params={"product": "ter:in_house", "version": "1.0.0"})
+    assert answer.status_code == 200
+    data = answer.json()
+    assert (data["product"], data["version"], data["verdict"], data["upgrade"]) == (
+        "ter:in_house",
+        "1.0.0",
+        "unknown",
+        "none",
+    )
+    missing = call(live_web, "GET", "/verdict", token="viewer", params={"product": "typo3"})
+    assert missing.status_code == 400 and "version" in missing.json()["error"]

@@ -3,8 +3,9 @@
 A TYPO3 extension reported by its key (`ter:news`) is published on Packagist under a Composer name
 (`composer:georgringer/news`); advisories filed for the Composer name must reach the extension. The link comes
 from, in this order: the config (`catalog.extension_keys`), imported mappings (Packagist's
-`extra.typo3/cms.extension-key`), and as a last resort a TYPO3 advisory of a package named like the key that names
-the key in its title or links a TYPO3 extension advisory (`TYPO3-EXT-SA`).
+`extra.typo3/cms.extension-key`), and as a last resort TYPO3 advisories (a typo3.org link or TYPO3 in the title)
+of exactly one Composer package that is named like the key (`tt_address` → `*/tt-address`) or whose advisory
+title names the key (`"News system" (news)`).
 """
 
 from __future__ import annotations
@@ -55,9 +56,9 @@ def guessed_packages(key: str, advisories: Iterable[dict[str, Any]]) -> list[str
             continue
         title = str(row.get("title") or "")
         link = str(row.get("link") or "").lower()
-        typo3 = "typo3-ext-sa" in link or "typo3" in title.lower()
+        typo3 = "typo3" in link or "typo3" in title.lower()
         named = f"({key})" in title
         same_name = product.split("/", 1)[-1] == project
-        if typo3 and (named or (same_name and "typo3-ext-sa" in link)):
+        if typo3 and (named or same_name):
             found.add(product)
     return sorted(found) if len(found) == 1 else []

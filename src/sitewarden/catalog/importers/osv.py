@@ -110,7 +110,15 @@ def _severity(record: dict[str, Any], affected: dict[str, Any]) -> str | None:
     return None
 
 
+VENDOR_PAGES = ("typo3.org/security/advisory", "drupal.org/sa-", "wordpress.org/news")
+
+
 def _link(references: list[dict[str, Any]]) -> str | None:
+    """The vendor's advisory page when one is referenced (it names TYPO3 extension keys), else the first advisory."""
+    for reference in references:
+        url = text_of(reference.get("url"))
+        if any(page in url.lower() for page in VENDOR_PAGES):
+            return url
     for wanted in ("ADVISORY", "WEB"):
         for reference in references:
             if reference.get("type") == wanted and reference.get("url"):
