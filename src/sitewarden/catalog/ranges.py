@@ -228,16 +228,23 @@ def from_bounds(low: str | None, low_inclusive: bool, high: str | None, high_inc
     return VersionRange((Interval(low_version, low_inclusive, high_version, high_inclusive),))
 
 
-DRUPAL_CORE_FLOOR = VersionRange((Interval(low=parse_version("8.0.0-dev")),))
+DRUPAL_8 = parse_version("8.0.0-dev")
+DRUPAL_CORE_FLOOR = VersionRange((Interval(low=DRUPAL_8),))
 """`drupal/core` exists from Drupal 8 on: its ranges (`<10.5.12`, OSV `introduced: 0`) never reach Drupal 7."""
-DRUPAL_7 = VersionRange((Interval(low=parse_version("7.0-dev"), high=parse_version("8.0.0-dev")),))
+DRUPAL_7 = VersionRange((Interval(low=parse_version("7.0-dev"), high=DRUPAL_8),))
 
 
 def package_range(package: str, found: VersionRange) -> VersionRange:
-    """An advisory's range as it applies to the product of `package` (drupal/core is cut to 8.0 and later)."""
-    if package.strip().lower() == "drupal/core":
-        return found.intersect(DRUPAL_CORE_FLOOR)
-    return found
+    """An advisory's range as it applies to the product of `package`.
+
+    drupal/core ranges are cut to Drupal 8 and later, except an interval that ends below 8, which is written for
+    Drupal 7 on purpose (FriendsOfPHP files `7.x: ['>=7.0.0', '<7.70']` under drupal/core) and kept within 7.x.
+    """
+    if package.strip().lower() != "drupal/core":
+        return found
+    seven = VersionRange(tuple(i for i in found.intervals if i.high is not None and i.high <= DRUPAL_8))
+    later = VersionRange(tuple(i for i in found.intervals if not (i.high is not None and i.high <= DRUPAL_8)))
+    return VersionRange(seven.intersect(DRUPAL_7).intervals + later.intersect(DRUPAL_CORE_FLOOR).intervals)
 
 
 def drupal_7_range(text: str) -> VersionRange:
@@ -249,6 +256,5 @@ def drupal_7_range(text: str) -> VersionRange:
         found = parse_constraint(text)
     except ValueError:
         return VersionRange(())
-    limit = parse_version("8.0.0-dev")
-    own = VersionRange(tuple(i for i in found.intervals if i.high is not None and i.high <= limit))
+    own = VersionRange(tuple(i for i in found.intervals if i.high is not None and i.high <= DRUPAL_8))
     return own.intersect(DRUPAL_7)

@@ -49,7 +49,7 @@ BROKEN = (
     zipfile.BadZipFile,
 )
 Progress = Callable[[str, int], None]
-DATA_SUFFIXES = {".json", ".yaml", ".yml", ".xml", ".gz", ".zip", ".txt", ""}
+DATA_SUFFIXES = {".json", ".yaml", ".yml", ".xml", ".gz", ".zip"}
 SKIPPED = {"composer.json", "composer.lock", "package.json"}
 
 
@@ -118,6 +118,8 @@ def _parts(importer: Importer, context: ImportContext) -> list[Part]:
         files = _files(folder)
         if single and len(files) == 1:
             return [Part("all", files[0].resolve().as_uri())]
+        if single and files:  # a checkout (FriendsOfPHP, an OSV export): one part, one transaction
+            return [Part("all", folder.resolve().as_uri())]
         return [Part(name, path.resolve().as_uri()) for name, path in _part_names(folder, files)]
     matches = sorted(local.glob(f"{importer.source}.*"))
     return [Part("all", matches[0].resolve().as_uri())] if matches else []
@@ -191,8 +193,8 @@ def _apply(
     assert download.path is not None
     label = source if part.name == "all" else f"{source}/{part.name}"
     try:
-        with database.transaction() as connection, open_payload(download.path) as stream:
-            records = _counted(importer.parse(stream, part), label, progress)
+        with database.transaction() as connection:
+            records = _counted(_parsed(importer, download.path, part), label, progress)
             validators = (download.validators.etag, download.validators.last_modified)
             changes = apply_part(connection, source, part.name, part.url, validators, records)
             if not force and changes.previous >= SHRINK_MINIMUM and changes.total < changes.previous * SHRINK_LIMIT:
@@ -208,6 +210,17 @@ def _apply(
         raise ImportFailed(
             f"{label}: the download is broken or truncated ({_reason(exc)}); the previous catalogue stays in force"
         ) from exc
+
+
+def _parsed(importer: Importer, path: Path, part: Part) -> Iterator[CatalogRecord]:
+    """Records of a downloaded file, or of every data file of a `--from` folder read as one part."""
+    if not path.is_dir():
+        with open_payload(path) as stream:
+            yield from importer.parse(stream, part)
+        return
+    for file in _files(path):
+        with open_payload(file) as stream:
+            yield from importer.parse(stream, Part(file.relative_to(path).as_posix(), file.as_uri()))
 
 
 def _counted(records: Iterator[CatalogRecord], label: str, progress: Progress | None) -> Iterator[CatalogRecord]:

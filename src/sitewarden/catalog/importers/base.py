@@ -9,6 +9,7 @@ is not downloaded and its stored records stay as they are. `--from PATH` and `fi
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -140,6 +141,12 @@ def local_download(part: Part, path: Path, cached: Validators) -> Download:
 def _fetch_file(part: Part, path: Path, cached: Validators) -> Download:
     try:
         stat = path.stat()
+        if path.is_dir():  # a folder read as one part: changed when any file in it changed
+            stats = [(str(p.relative_to(path)), p.stat()) for p in sorted(path.rglob("*")) if p.is_file()]
+            digest = hashlib.sha256(repr([(n, s.st_size, s.st_mtime_ns) for n, s in stats]).encode()).hexdigest()
+            newest = max((s.st_mtime for _, s in stats), default=stat.st_mtime)
+            validators = Validators(f'"{digest[:32]}"', formatdate(newest, usegmt=True))
+            return Download(part, None, cached) if cached.etag == validators.etag else Download(part, path, validators)
     except OSError as exc:
         raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from None
     validators = Validators(f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"', formatdate(stat.st_mtime, usegmt=True))

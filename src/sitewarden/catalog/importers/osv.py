@@ -66,11 +66,20 @@ def advisories_of(record: dict[str, Any]) -> Iterator[AdvisoryRecord]:
             affected=str(found),
             title=text_of(record.get("summary")) or text_of(record.get("details"))[:200],
             severity=next((s for s in (_severity(record, a) for a in entries) if s), None),
-            aliases=tuple(text_of(alias) for alias in record.get("aliases") or []),
+            aliases=_aliases(record),
             fixed=tuple(dict.fromkeys(fixed)),
             link=_link(record.get("references") or []),
             published=parse_moment(record.get("published")),
         )
+
+
+def _aliases(record: dict[str, Any]) -> tuple[str, ...]:
+    """The record's aliases, plus drupal.org's name of a Drupal advisory (DRUPAL-CORE-2024-008 = SA-CORE-2024-008)."""
+    aliases = [text_of(alias) for alias in record.get("aliases") or []]
+    ident = text_of(record.get("id")).upper()
+    if ident.startswith(("DRUPAL-CORE-", "DRUPAL-CONTRIB-")):
+        aliases.append("SA-" + ident.removeprefix("DRUPAL-"))
+    return tuple(dict.fromkeys(alias for alias in aliases if alias))
 
 
 def _range(affected: dict[str, Any]) -> VersionRange:

@@ -53,15 +53,20 @@ class PackagistImporter(Importer):
         head = stream.read(64).lstrip()
         stream.seek(0)
         if not head.startswith(b"{"):
-            yield friendsofphp_advisory(stream.read(MAX_YAML), part.name)
+            advisory = friendsofphp_advisory(stream.read(MAX_YAML), part.name)
+            if advisory is not None:
+                yield advisory
             return
         for package, advisories in ijson.kvitems(stream, "advisories"):
             for advisory in advisories:
                 yield _advisory(package, advisory)
 
 
-def friendsofphp_advisory(text: bytes, name: str) -> AdvisoryRecord:
-    """One FriendsOfPHP YAML advisory: `reference: composer://vendor/package`, `branches.*.versions` constraints."""
+def friendsofphp_advisory(text: bytes, name: str) -> AdvisoryRecord | None:
+    """One FriendsOfPHP YAML advisory: `reference: composer://vendor/package`, `branches.*.versions` constraints.
+
+    None when no version of the product remains (a Drupal 8+ range filed without bounds, cut away).
+    """
     document = yaml.safe_load(text)
     if not isinstance(document, dict) or "reference" not in document or "branches" not in document:
         raise ValueError(f"{name} is no FriendsOfPHP advisory (reference and branches expected)")
@@ -70,9 +75,11 @@ def friendsofphp_advisory(text: bytes, name: str) -> AdvisoryRecord:
     for branch in (document.get("branches") or {}).values():
         versions = (branch or {}).get("versions") or []
         intervals.extend(from_constraint_list([text_of(v) for v in versions]).intervals)
+    if not intervals:
+        raise ValueError(f"{name}: no affected versions")
     affected = package_range(package, VersionRange(tuple(intervals)))
     if affected.empty:
-        raise ValueError(f"{name}: no affected versions")
+        return None
     title = text_of(document.get("title"))
     cve = text_of(document.get("cve"))
     found = _VENDOR_ID.search(title) or _VENDOR_ID.search(text_of(document.get("link")).rsplit("/", 1)[-1])
@@ -102,9 +109,12 @@ def _advisory(package: str, advisory: dict[str, Any]) -> AdvisoryRecord:
     if not ident or not constraint:
         raise ValueError(f"an advisory of {package} without an id or affected versions")
     affected = package_range(text_of(advisory.get("packageName")) or package, parse_constraint(constraint))
-    aliases = [text_of(advisory.get("cve"))] + [
-        text_of(source.get("remoteId")) for source in advisory.get("sources") or []
-    ]
+    vendor = _VENDOR_ID.search(text_of(advisory.get("title"))) or _VENDOR_ID.search(
+        text_of(advisory.get("link")).rsplit("/", 1)[-1]
+    )
+    remote = [text_of(source.get("remoteId")) for source in advisory.get("sources") or []]
+    aliases = [vendor.group(1).upper() if vendor else "", text_of(advisory.get("cve"))]
+    aliases += [name for name in remote if "/" not in name]  # FriendsOfPHP's remote id is a file path
     fixed = [str(interval.high) for interval in affected.intervals if interval.high and not interval.high_inclusive]
     return AdvisoryRecord(
         id=ident,
