@@ -150,3 +150,27 @@ def test_config_mapping_links_an_extension_key(catalog: Database) -> None:
 
 def test_unlinked_extension_key_stays_unknown(catalog: Database) -> None:
     assert judge(catalog, "ter:in_house", "1.0.0").verdict == "unknown"
+
+
+def test_monitored_site_takes_the_same_path(catalog: Database) -> None:
+    from sitewarden.catalog.verdicts import assess_site
+    from sitewarden.inventory.model import Component, InventorySnapshot
+    from sitewarden.store.assessments import assessment_rows
+
+    snapshot = InventorySnapshot(
+        cms="typo3",
+        cms_version="14.3.3",
+        components=[Component(kind="extension", key="news", version="12.3.1")],
+    )
+    with catalog.transaction() as connection:
+        assess_site(connection, "shop", snapshot, DAY)
+        rows = {row["item_key"]: row for row in assessment_rows(connection, "shop")}
+    core, news = rows["typo3"], rows["news"]
+    assert (core["verdict"], core["branch"], core["support"], core["fixed_version"]) == (
+        "insecure",
+        "14",
+        "supported",
+        "14.3.5",
+    )
+    assert (news["verdict"], news["fixed_version"], news["upgrade"]) == ("insecure", "12.3.2", "major")
+    assert [advisory["id"] for advisory in news["advisories"]] == [NEWS]

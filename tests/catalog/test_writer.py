@@ -158,3 +158,29 @@ async def test_server_error_is_a_failed_import_not_an_exception(sqlite_url: str,
     finally:
         database.close()
     assert summary.outcomes[0].status == "failed" and "503" in (summary.outcomes[0].error or "")
+
+
+async def test_a_checkout_folder_is_one_part_and_repository_files_are_skipped(sqlite_url: str, tmp_path: Path) -> None:
+    from sitewarden.catalog.importers.packagist import PackagistImporter
+    from sitewarden.store.tables import catalog_advisories
+
+    real = SAMPLES / "real" / "packagist"
+    folder = tmp_path / "packagist"
+    for file in real.rglob("*.yaml"):
+        target = folder / file.relative_to(real)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.read_bytes())
+    (folder / "LICENSE").write_text("Copyright (c) Fabien Potencier\n")
+    (folder / "README.md").write_text("# PHP Security Advisories Database\n")
+    (folder / "composer.json").write_text('{"name": "friendsofphp/security-advisories"}\n')
+    database = open_database(sqlite_url)
+    try:
+        first = await run_imports(database, [PackagistImporter()], ImportContext(local=tmp_path))
+        assert [(o.part, o.status, o.changes.total) for o in first.outcomes] == [("all", "changed", 3)]
+        with database.transaction() as connection:
+            products = set(connection.scalars(select(catalog_advisories.c.product)))
+        assert products == {"typo3", "composer:georgringer/news"}
+        again = await run_imports(database, [PackagistImporter()], ImportContext(local=tmp_path))
+        assert [o.status for o in again.outcomes] == ["unchanged"]
+    finally:
+        database.close()

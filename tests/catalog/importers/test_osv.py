@@ -63,3 +63,26 @@ def test_corrupt_record_is_refused() -> None:
     affected = {"package": {"ecosystem": "Packagist", "name": "a/b"}, "ranges": [{"type": "ECOSYSTEM", "events": []}]}
     affected["ranges"][0]["events"] = [{"introduced": "not a version"}]  # type: ignore[index]
     assert parse_fails(OsvImporter(), json.dumps({"id": "GHSA-1", "affected": [affected]}).encode())
+
+
+def _drupal(name: str) -> AdvisoryRecord:
+    records = parse(OsvImporter(), (SAMPLES / "real" / "osv" / f"{name}.json").read_bytes())
+    assert len(records) == 1 and isinstance(records[0], AdvisoryRecord)
+    return records[0]
+
+
+def test_drupal_core_range_from_introduced_0_never_reaches_drupal_7() -> None:
+    advisory = _drupal("DRUPAL-CORE-2026-005")
+    affected = parse_constraint(advisory.affected)
+    assert advisory.product == "drupal"
+    assert not affected.contains(parse_version("7.103")) and not affected.contains(parse_version("7.50"))
+    assert affected.contains(parse_version("10.5.11")) and not affected.contains(parse_version("10.5.12"))
+    assert affected.contains(parse_version("11.1.5"))
+
+
+def test_drupal_7_ranges_come_from_affected_versions() -> None:
+    advisory = _drupal("DRUPAL-CORE-2024-008")
+    affected = parse_constraint(advisory.affected)
+    assert affected.contains(parse_version("7.101")) and not affected.contains(parse_version("7.102"))
+    assert "7.102" in advisory.fixed and "SA-CORE-2024-008" in advisory.aliases
+    assert parse_constraint(_drupal("DRUPAL-CORE-2023-005").affected).contains(parse_version("7.95"))

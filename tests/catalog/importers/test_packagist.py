@@ -33,3 +33,25 @@ def test_truncated_answer_is_refused() -> None:
 def test_request_names_the_cores_and_the_fleets_packages() -> None:
     (part,) = PackagistImporter().parts(ImportContext(wanted={"composer": ["in2code/powermail"]}))
     assert "packages[]=typo3/cms-core" in part.url and "packages[]=in2code/powermail" in part.url
+
+
+def test_friendsofphp_system_package_advisory_is_the_cores() -> None:
+    from sitewarden.catalog.importers.packagist import PackagistImporter as Importer
+    from sitewarden.catalog.records import AdvisoryRecord
+
+    records = parse(Importer(), sample("real/packagist/typo3/cms-form/CVE-2026-15305.yaml"), "CVE-2026-15305")
+    assert len(records) == 1 and isinstance(records[0], AdvisoryRecord)
+    advisory = records[0]
+    assert (advisory.id, advisory.product, advisory.affected) == ("TYPO3-CORE-SA-2026-020", "typo3", ">=14.2.0,<14.3.5")
+    assert advisory.aliases == ("CVE-2026-15305",) and advisory.fixed == ("14.3.5",)
+
+
+def test_friendsofphp_drupal_core_keeps_its_7x_branch_and_cuts_open_ranges_to_8() -> None:
+    from sitewarden.catalog.importers.packagist import friendsofphp_advisory
+
+    seven = b"title: SA-CORE-2020-003\nbranches:\n  7.x: {versions: ['>=7.0.0', '<7.70']}\nreference: composer://drupal/core\n"
+    found = friendsofphp_advisory(seven, "drupal/core/2020-05-20-1.yaml")
+    assert found is not None and (found.id, found.affected) == ("SA-CORE-2020-003", ">=7.0.0,<7.70")
+    later = b"title: x\nbranches:\n  9.x: {versions: ['<9.1.9']}\nreference: composer://drupal/core\n"
+    found = friendsofphp_advisory(later, "drupal/core/x.yaml")
+    assert found is not None and found.affected == ">=8.0.0-dev,<9.1.9"

@@ -22,3 +22,10 @@ def test_truncated_answer_is_refused() -> None:
 
 def test_answer_without_a_latest_release_is_refused() -> None:
     assert parse_fails(WordpressImporter(), b'{"6.4.2": "insecure"}')
+
+
+def test_release_list_adds_the_releases_of_each_branch() -> None:
+    records = parse(WordpressImporter(), sample("real/wordpress/releases.json"))
+    versions = {r.version for r in records if isinstance(r, ReleaseRecord)}
+    assert {"6.1.9", "6.1.12", "7.1"} <= versions
+    assert not any(isinstance(r, ProductRecord) for r in records)
