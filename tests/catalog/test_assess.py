@@ -142,3 +142,15 @@ def test_a_version_known_only_in_part_is_judged_by_its_branch_alone() -> None:
     assert partial.verdict in ("eol", "unknown")
     exact = assess_item(Item("core", "typo3", "typo3", "12.4.0", "exact"), TYPO3, TODAY)
     assert exact.verdict == "insecure"
+
+
+def test_wordpress_without_branch_data_supports_only_the_newest_branch() -> None:
+    rows = _rows("wordpress", parse(WordpressImporter(), sample("wordpress-stable-check.json")))
+    judged = _judge(rows, "wordpress", "6.4.3")  # stable-check: outdated, the newest 6.4 release here
+    assert (judged.verdict, judged.support, judged.upgrade) == ("eol", "eol", "minor")
+    assert _judge(rows, "wordpress", "6.7.1").support == "supported"
+
+
+def test_a_linked_name_alone_gives_no_verdict() -> None:
+    rows = {"catalog_products": [{"product": "ter:foo", "status": "published", "aliases": ["composer:v/foo"]}]}
+    assert _judge(rows, "ter:foo", "1.0.0", kind="extension").verdict == "unknown"

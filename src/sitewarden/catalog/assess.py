@@ -156,11 +156,21 @@ class _Judgement:
         self.known = known
         self.product = item.product
         self.branch = branch_of(self.product, version, catalog.branches)
-        self.support = support_of(self.branch, catalog.branches, catalog.facts, today)
+        self.support = support_of(self.branch, catalog.branches, catalog.facts, today) or self._latest_line_only()
         self.ranges = [(row, _range(row)) for row in catalog.advisories]
         self.marked = {
             parsed for row in catalog.releases if row["insecure"] and (parsed := try_version(row["version"]))
         }
+
+    def _latest_line_only(self) -> Support | None:
+        """WordPress supports only its newest branch: without branch data, the branch of the latest is supported."""
+        if self.product != "wordpress":
+            return None
+        latest = [parsed for fact in self.catalog.facts if (parsed := try_version(fact.get("latest")))]
+        if not latest:
+            return None
+        newest = max(latest)
+        return Support.SUPPORTED if self.branch.holds(newest) or self.version > newest else Support.EOL
 
     def in_branch(self, candidate: Version) -> bool:
         return self.branch.holds(candidate)
@@ -200,6 +210,9 @@ class _Judgement:
         elif ended:
             result.verdict = Verdict.EOL
             result.summary = f"{where}: {end_text}"
+        elif not self.known and self.support is None:
+            result.verdict = Verdict.UNKNOWN
+            result.summary = f"{where}: no releases or advisories of it are known"
         elif branch_latest is not None and branch_latest > version:
             result.verdict = Verdict.OUTDATED
             result.summary = f"{where}: outdated, {branch_latest.text} is the newest release of the branch"
