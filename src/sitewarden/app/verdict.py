@@ -12,6 +12,8 @@ from sitewarden.errors import SitewardenError
 from sitewarden.store.database import open_database
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from sitewarden.config.models import Config
 
 CORES = ("typo3", "wordpress", "drupal", "joomla")
@@ -46,12 +48,19 @@ def item_for(product: str, version: str) -> Item:
     return Item("server", name, name, version.strip(), source="manual")
 
 
+def judge_in(
+    connection: Connection, product: str, version: str, settings: object | None, today: date | None = None
+) -> Assessment:
+    """Judge one version inside the caller's transaction (the API's), with the `catalog:` settings."""
+    return judge_items(connection, [item_for(product, version)], Judging.from_settings(settings), today)[0]
+
+
 def judge_version(config: Config, product: str, version: str, today: date | None = None) -> Assessment:
     """The verdict, branch, support, advisories, fixing version and upgrade of one version."""
-    item = item_for(product, version)
+    item_for(product, version)  # a wrong argument is reported before the store is opened
     database = open_database(config.store.url)
     try:
         with database.transaction() as connection:
-            return judge_items(connection, [item], Judging.from_settings(config.catalog), today)[0]
+            return judge_in(connection, product, version, config.catalog, today)
     finally:
         database.close()

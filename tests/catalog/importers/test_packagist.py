@@ -55,3 +55,9 @@ def test_friendsofphp_drupal_core_keeps_its_7x_branch_and_cuts_open_ranges_to_8(
     later = b"title: x\nbranches:\n  9.x: {versions: ['<9.1.9']}\nreference: composer://drupal/core\n"
     found = friendsofphp_advisory(later, "drupal/core/x.yaml")
     assert found is not None and found.affected == ">=8.0.0-dev,<9.1.9"
+
+
+def test_parts_ask_for_the_typo3_system_packages_and_the_fleets_packages() -> None:
+    (part,) = PackagistImporter().parts(ImportContext(wanted={"composer": ["georgringer/news"]}))
+    assert "packages[]=typo3/cms-form" in part.url and "packages[]=georgringer/news" in part.url
+    assert "packages[]=drupal/drupal" in part.url

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sitewarden.app.verdict import item_for
-from sitewarden.catalog.verdicts import Judging, judge_items, open_advisories
+from sitewarden.app.verdict import item_for, judge_in
+from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.errors import SitewardenError
 from sitewarden.store.history import site_row
 from sitewarden.store.verdicts import (
@@ -131,11 +131,10 @@ async def get_verdict(request: Request) -> Response:
     if not product or not version:
         raise ApiError(400, "product and version are required, e.g. ?product=typo3&version=12.4.10")
     try:
-        item = item_for(product, version)
+        item_for(product, version)
     except SitewardenError as error:
         raise ApiError(400, str(error)) from None
-    judging = Judging.from_settings(web(request).catalog)
-    judged = await web(request).read(lambda connection: judge_items(connection, [item], judging)[0])
+    judged = await web(request).read(judge_in, product, version, web(request).catalog)
     return JSONResponse(judged.as_dict())
 
 
