@@ -107,7 +107,7 @@ def test_advisory_covering_the_version_is_insecure_with_its_id_and_fix() -> None
     rows = _rows("packagist", parse(PackagistImporter(), sample("packagist-advisories.json")))
     verdict = _judge(rows, "typo3", "11.5.19")
     assert verdict.verdict == "insecure"
-    assert [a["id"] for a in verdict.advisories] == ["PKSA-2ws8-9m8t-7dqf"]
+    assert [a["id"] for a in verdict.advisories] == ["TYPO3-CORE-SA-2022-017"]
     assert verdict.fixed_version == "11.5.20"
     assert verdict.severity == "medium"
     assert _judge(rows, "typo3", "11.5.20").verdict != "insecure"

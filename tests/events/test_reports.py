@@ -151,7 +151,7 @@ async def test_client_report_lists_insecure_and_outdated_software_with_what_to_u
     assert mail["Subject"] == "[sitewarden] Report for shop: 3 things to fix"
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
-    advisory = "PKSA-2ws8-9m8t-7dqf (CVE-2022-23499, GHSA-hvwx-qh2h-xcfj, typo3/cms-core/CVE-2022-23499.yaml)"
+    advisory = "TYPO3-CORE-SA-2022-017 (CVE-2022-23499, GHSA-hvwx-qh2h-xcfj, PKSA-2ws8-9m8t-7dqf)"
     assert "ERROR  TYPO3 core 11.5.19 is insecure" in text
     assert "TYPO3-CORE-SA-2022-017: By-passing Cross-Site Scripting Protection in HTML Sanitizer" in text
     assert "What to do: update to 11.5.41 or later" in text and f"Advisories: {advisory}" in text
@@ -178,7 +178,8 @@ async def test_admin_report_counts_insecure_and_outdated_sites_per_severity(sqli
     assert report.subject == "[sitewarden] Fleet report: 2 of 2 sites with problems"
     assert "== ERROR (1) ==" in report.text and "== WARNING (1) ==" in report.text
     assert (
-        "error: TYPO3 core 11.5.19 is insecure" in report.text and "[PKSA-2ws8-9m8t-7dqf (CVE-2022-23499" in report.text
+        "error: TYPO3 core 11.5.19 is insecure" in report.text
+        and "[TYPO3-CORE-SA-2022-017 (CVE-2022-23499" in report.text
     )
     assert "warning: extension powermail 12.1.4 is outdated in its branch (update to 12.3.5)" in report.html
 

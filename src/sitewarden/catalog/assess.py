@@ -342,22 +342,25 @@ def _known_versions(catalog: _Catalog) -> list[Version]:
 def _advisory_list(matched: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Matched advisories, one entry per vulnerability: records of several sources sharing an id or CVE merge."""
     merged: list[dict[str, Any]] = []
-    for row in sorted(matched, key=lambda row: (_rank_source(row), str(row["advisory_id"]))):
-        names = {str(row["advisory_id"]), *(str(alias) for alias in row.get("aliases") or [])}
+    for row in sorted(matched, key=lambda row: (_rank(str(row["advisory_id"])), str(row["advisory_id"]))):
+        own = str(row["advisory_id"])
+        names = {own, *(str(alias) for alias in row.get("aliases") or [])}
         for entry in merged:
-            if names & ({entry["id"]} | set(entry["aliases"])):
-                entry["aliases"] = sorted(set(entry["aliases"]) | (names - {entry["id"]}))
+            known = {entry["id"], *entry["aliases"]}
+            if names & known:
+                entry["aliases"] = sorted((known | names) - {entry["id"]})
                 entry["severity"] = entry["severity"] or row.get("severity")
                 entry["link"] = entry["link"] or row.get("link")
                 break
         else:
+            primary = min(names, key=lambda name: (_rank(name), name != own, name))
             merged.append(
                 {
-                    "id": str(row["advisory_id"]),
+                    "id": primary,
                     "source": row.get("source"),
                     "title": row.get("title") or "",
                     "severity": row.get("severity"),
-                    "aliases": sorted(names - {str(row["advisory_id"])}),
+                    "aliases": sorted(names - {primary}),
                     "link": row.get("link"),
                     "product": row.get("product"),
                 }
@@ -365,9 +368,9 @@ def _advisory_list(matched: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return merged
 
 
-def _rank_source(row: dict[str, Any]) -> int:
-    """Vendor advisory ids (TYPO3-CORE-SA, SA-CORE, DRUPAL-) name an entry before GitHub or Packagist ids."""
-    ident = str(row["advisory_id"]).upper()
+def _rank(name: str) -> int:
+    """Vendor advisory ids (TYPO3-CORE-SA, SA-CORE, DRUPAL-) name an entry before GitHub, CVE or Packagist ids."""
+    ident = name.upper()
     if ident.startswith(("TYPO3-", "DRUPAL-", "SA-")):
         return 0
     return 1 if ident.startswith(("GHSA-", "CVE-")) else 2
