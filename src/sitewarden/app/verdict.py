@@ -14,6 +14,7 @@ from sitewarden.store.database import open_database
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from sitewarden.catalog.settings import CatalogSettings
     from sitewarden.config.models import Config
 
 CORES = ("typo3", "wordpress", "drupal", "joomla")
@@ -49,7 +50,7 @@ def item_for(product: str, version: str) -> Item:
 
 
 def judge_in(
-    connection: Connection, product: str, version: str, settings: object | None, today: date | None = None
+    connection: Connection, product: str, version: str, settings: CatalogSettings | None, today: date | None = None
 ) -> Assessment:
     """Judge one version inside the caller's transaction (the API's), with the `catalog:` settings."""
     return judge_items(connection, [item_for(product, version)], Judging.from_settings(settings), today)[0]

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from sitewarden.catalog.assess import Assessment, Item, Policy, assess_item, product_for
 from sitewarden.catalog.identity import TER, guessed_packages, linked_products
 from sitewarden.catalog.records import SEVERITIES
+from sitewarden.catalog.settings import CatalogSettings
 from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.inventory.model import InventorySnapshot
 from sitewarden.store.assessments import assessment_rows, save_assessments
@@ -39,14 +40,11 @@ class Judging:
     extension_keys: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_settings(cls, settings: object | None) -> Judging:
-        """From `catalog:` settings (or anything with `elts_supported` and `extension_keys`), defaults without."""
+    def from_settings(cls, settings: CatalogSettings | None) -> Judging:
+        """From the `catalog:` settings; the defaults without."""
         if settings is None:
             return cls()
-        return cls(
-            Policy(elts_supported=bool(getattr(settings, "elts_supported", False))),
-            dict(getattr(settings, "extension_keys", {}) or {}),
-        )
+        return cls(Policy(elts_supported=settings.elts_supported), dict(settings.extension_keys))
 
 
 def link_items(connection: Connection, items: list[Item], judging: Judging) -> list[Item]:

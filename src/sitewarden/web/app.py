@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -27,11 +28,18 @@ from sitewarden.web.routes import actions, events, extensions, heartbeats, login
 from sitewarden.web.routes import tokens as token_pages
 from sitewarden.web.settings import WebSettings
 
+if TYPE_CHECKING:
+    from sitewarden.catalog.settings import CatalogSettings
+
 logger = logging.getLogger(__name__)
 
 
 def create_app(
-    database: Database, settings: WebSettings | None = None, *, demo: bool = False, catalog: object | None = None
+    database: Database,
+    settings: WebSettings | None = None,
+    *,
+    demo: bool = False,
+    catalog: CatalogSettings | None = None,
 ) -> Starlette:
     """The whole web app for one store; `demo` signs every visitor in as an admin (loopback demo only)."""
     settings = settings or WebSettings()

@@ -18,6 +18,8 @@ from sitewarden.web.settings import WebSettings
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 
+    from sitewarden.catalog.settings import CatalogSettings
+
 T = TypeVar("T")
 DEMO_USER = User(id=0, name="demo", role="admin", created_at=datetime(2000, 1, 1, tzinfo=UTC))
 
@@ -32,7 +34,7 @@ class WebContext:
     templates: Jinja2Templates
     demo: bool = False
     public_paths: list[str] = field(default_factory=list)
-    catalog: object | None = None
+    catalog: CatalogSettings | None = None
     """The `catalog:` settings (ELTS policy, extension key mappings) that `GET /api/v1/verdict` judges with."""
 
     async def read(self, work: Callable[..., T], *args: Any) -> T:
