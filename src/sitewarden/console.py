@@ -11,14 +11,15 @@ from rich.text import Text
 
 from sitewarden.config.models import Config
 from sitewarden.results import Result, Status
+from sitewarden.verdict import Verdict
 
 STYLES = {Status.OK: "green", Status.WARNING: "yellow", Status.ERROR: "bold red", Status.UNKNOWN: "magenta"}
-VERDICT_STYLES = {
-    "insecure": "bold red",
-    "eol": "red",
-    "outdated": "yellow",
-    "up_to_date": "green",
-    "unknown": "dim",
+VERDICT_STYLES: dict[str, str] = {
+    Verdict.INSECURE: "bold red",
+    Verdict.EOL: "red",
+    Verdict.OUTDATED: "yellow",
+    Verdict.UP_TO_DATE: "green",
+    Verdict.UNKNOWN: "dim",
 }
 
 
