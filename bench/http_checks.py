@@ -285,6 +285,6 @@ if __name__ == "__main__":
     if args.asyncio:
         asyncio.run(main(args))
     else:
-        from sitewarden.engine.main import run_async
+        from sitewarden.app.daemon import run_async
 
         run_async(lambda: main(args))

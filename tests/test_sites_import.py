@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from sitewarden.app.sites import import_sites
 from sitewarden.config.loader import parse_config
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.secrets import literal_secrets, redact
-from sitewarden.sites_import import import_sites
 from sitewarden.store.database import open_database
 from sitewarden.store.sites import site_definitions_list
 

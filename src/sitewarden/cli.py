@@ -117,7 +117,7 @@ def run(
     config: ConfigOption = None,
 ) -> None:
     """Run the monitor: as a daemon until SIGINT/SIGTERM, or every check once (--once) for cron."""
-    from sitewarden.engine.main import run_daemon, run_once
+    from sitewarden.app.daemon import run_daemon, run_once
     from sitewarden.results import worst
 
     loaded = _load(config)
@@ -139,7 +139,7 @@ def worker(
     config: ConfigOption = None,
 ) -> None:
     """Run as one of several workers sharing the checks of one PostgreSQL store (shard leases)."""
-    from sitewarden.engine.main import run_daemon
+    from sitewarden.app.daemon import run_daemon
 
     run_daemon(_load(config), only or (), notify=not no_notify, scale_out=True)
 
@@ -155,9 +155,10 @@ def status(
     Exit with the worst confirmed check status (Nagios style: 0 ok … 3 unknown); verdicts never change the exit
     status (`sitewarden advisories` exits 2 while an advisory is open).
     """
-    from sitewarden.catalog.commands import status_verdicts, verdicts_table
+    from sitewarden.app.catalog import status_verdicts
+    from sitewarden.app.status import exit_status, read_states
     from sitewarden.console import states_table
-    from sitewarden.engine.status import read_states
+    from sitewarden.console_tables import verdicts_table
 
     loaded = _load(config)
     rows = read_states(loaded, name)
@@ -168,8 +169,6 @@ def status(
         out.print(states_table(rows))
         if verdicts:
             out.print(verdicts_table(verdicts))
-    from sitewarden.engine.status import exit_status
-
     raise typer.Exit(int(exit_status(rows)))
 
 
@@ -179,8 +178,8 @@ def check(
     config: ConfigOption = None,
 ) -> None:
     """Run one check now and print the full result; the stored state is not touched."""
+    from sitewarden.app.single import run_single
     from sitewarden.console import print_result
-    from sitewarden.engine.single import run_single
 
     key, result, log = run_single(_load(config), name)
     print_result(out, key, result, log)
@@ -192,19 +191,9 @@ def heartbeats(config: ConfigOption = None) -> None:
     """List heartbeat checks: the URL path each job pings (below the dashboard's address) and its last ping."""
     from rich.table import Table
 
-    from sitewarden.engine.main import build_services
-    from sitewarden.results import utcnow
-    from sitewarden.store.database import open_database
-    from sitewarden.store.heartbeats import heartbeat_lines
+    from sitewarden.app.status import heartbeat_lines
 
-    loaded = _load(config)
-    database = open_database(loaded.store.url)
-    try:
-        build_services(loaded, database)
-        with database.transaction() as connection:
-            rows = heartbeat_lines(connection, utcnow())
-    finally:
-        database.close()
+    rows = heartbeat_lines(_load(config))
     table = Table("check", "ping", "last ping")
     for row in rows:
         table.add_row(row["check"], row["ping"], row["last ping"])
@@ -234,9 +223,19 @@ def import_catalog(
     config: ConfigOption = None,
 ) -> None:
     """Import release and advisory data into the catalogue, then judge every site's inventory again."""
-    from sitewarden.catalog.commands import run_import
+    from sitewarden.app.catalog import run_import
+    from sitewarden.console_tables import import_progress, summary_table
 
-    raise typer.Exit(run_import(_load(config), what, source, force, out))
+    with import_progress(out) as progress:
+        summary, changed = run_import(_load(config), what, source, force, progress)
+    out.print(summary_table(summary))
+    totals = summary.totals()
+    out.print(
+        f"added {totals['added']}, changed {totals['changed']}, removed {totals['removed']}; "
+        f"{changed} verdict{'s' if changed != 1 else ''} changed",
+        highlight=False,
+    )
+    raise typer.Exit(3 if summary.failed else 0)
 
 
 @app.command()
@@ -245,9 +244,12 @@ def advisories(
     config: ConfigOption = None,
 ) -> None:
     """List the open advisories across the fleet, most severe first (exit 2 when any is open)."""
-    from sitewarden.catalog.commands import show_advisories
+    from sitewarden.app.catalog import read_advisories
+    from sitewarden.console_tables import advisories_table
 
-    raise typer.Exit(show_advisories(_load(config), site, out))
+    lines = read_advisories(_load(config), site)
+    out.print(advisories_table(lines) if lines else "no open advisories")
+    raise typer.Exit(2 if lines else 0)
 
 
 @app.command()
@@ -274,7 +276,8 @@ def inventory(
     config: ConfigOption = None,
 ) -> None:
     """Print the latest inventory snapshots (CMS, PHP, database, web server, components) with their verdicts."""
-    from sitewarden.inventory.report import inventory_json, inventory_tables, read_judged
+    from sitewarden.app.inventory import read_judged
+    from sitewarden.console_tables import inventory_json, inventory_tables
 
     found, verdicts = read_judged(_load(config).store.url, site)
     if as_json:
@@ -290,7 +293,7 @@ def sites_import(
     config: ConfigOption = None,
 ) -> None:
     """Add or update store-defined sites from CSV or YAML; report what was added, changed and refused."""
-    from sitewarden.sites_import import import_sites
+    from sitewarden.app.sites import import_sites
 
     report = import_sites(_load(config), file, dry_run=dry_run)
     for line in report.lines():
@@ -309,7 +312,7 @@ def report_client(
     config: ConfigOption = None,
 ) -> None:
     """A site's report for its contacts: failing checks, expiring certificates, what to update."""
-    from sitewarden.events.reports import report_command
+    from sitewarden.app.reports import report_command
 
     if (name is None) == (not all_sites):
         raise SitewardenError("name one site or pass --all", hint="sitewarden report client shop")
@@ -321,7 +324,7 @@ def report_client(
 @report_app.command("admin")
 def report_admin(send: SendOption = False, config: ConfigOption = None) -> None:
     """The fleet report: every site with problems, grouped by severity, with totals."""
-    from sitewarden.events.reports import report_command
+    from sitewarden.app.reports import report_command
 
     for message in report_command(_load(config), "admin", None, send=send):
         out.print(f"sent: {message.subject}" if send else message.text, markup=False, highlight=False)
@@ -330,11 +333,9 @@ def report_admin(send: SendOption = False, config: ConfigOption = None) -> None:
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Apply pending database migrations (also done automatically on start)."""
-    from sitewarden.store.database import Database
+    from sitewarden.app.database import upgrade_database
 
-    database = Database(_load(config).store.url)
-    applied = database.upgrade()
-    database.close()
+    applied = upgrade_database(_load(config))
     out.print(f"applied: {', '.join(applied)}" if applied else "database is up to date")
 
 
@@ -367,7 +368,7 @@ def user_add(
     config: ConfigOption = None,
 ) -> None:
     """Add a local user (role viewer, or admin with --admin)."""
-    from sitewarden.web.accounts import add_account
+    from sitewarden.app.accounts import add_account
 
     user = add_account(_load(config), name, _password(password_stdin), admin=admin)
     out.print(f"added user {user.name} ({user.role})", markup=False)
@@ -380,7 +381,7 @@ def user_password(
     config: ConfigOption = None,
 ) -> None:
     """Set a user's password."""
-    from sitewarden.web.accounts import change_password
+    from sitewarden.app.accounts import change_password
 
     change_password(_load(config), name, _password(password_stdin))
     out.print(f"password of {name} changed", markup=False)
@@ -389,7 +390,7 @@ def user_password(
 @user_app.command("list")
 def user_list(config: ConfigOption = None) -> None:
     """List the local users and their roles."""
-    from sitewarden.web.accounts import accounts
+    from sitewarden.app.accounts import accounts
 
     for user in accounts(_load(config)):
         out.print(f"{user.name}\t{user.role}\tlast login {user.last_login_at or 'never'}", markup=False)
@@ -398,7 +399,7 @@ def user_list(config: ConfigOption = None) -> None:
 @user_app.command("delete")
 def user_delete(name: Annotated[str, typer.Argument(help="Login name.")], config: ConfigOption = None) -> None:
     """Delete a user and their API tokens."""
-    from sitewarden.web.accounts import remove_account
+    from sitewarden.app.accounts import remove_account
 
     remove_account(_load(config), name)
     out.print(f"deleted user {name}", markup=False)
@@ -411,7 +412,7 @@ def token_create(
     config: ConfigOption = None,
 ) -> None:
     """Create an API token; it is printed once and stored only as a hash."""
-    from sitewarden.web.accounts import new_token
+    from sitewarden.app.accounts import new_token
 
     out.print(new_token(_load(config), user, name), markup=False, highlight=False)
 
@@ -422,7 +423,7 @@ def token_list(
     config: ConfigOption = None,
 ) -> None:
     """List API tokens (id, user, name, first characters)."""
-    from sitewarden.web.accounts import tokens
+    from sitewarden.app.accounts import tokens
 
     for token in tokens(_load(config), user):
         out.print(f"{token.id}\t{token.user}\t{token.name}\t{token.prefix}…", markup=False, highlight=False)
@@ -433,7 +434,7 @@ def token_revoke(
     token_id: Annotated[int, typer.Argument(help="Id from `token list`.")], config: ConfigOption = None
 ) -> None:
     """Revoke an API token."""
-    from sitewarden.web.accounts import drop_token
+    from sitewarden.app.accounts import drop_token
 
     drop_token(_load(config), token_id)
     out.print(f"revoked token {token_id}", markup=False)

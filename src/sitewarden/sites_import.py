@@ -19,7 +19,6 @@ from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, SitewardenError
-from sitewarden.results import utcnow
 from sitewarden.secrets import literal_secrets, redact, reference_values, register_secrets
 
 SITE_COLUMNS = ("name", "url", "groups", "contacts", "secret")
@@ -180,24 +179,3 @@ def plan_import(
             continue
         to_save.append(definition)
     return report, to_save
-
-
-def import_sites(config: Config, path: Path, *, dry_run: bool = False) -> ImportReport:
-    """Read, validate and (unless a dry run) store the sites of a CSV or YAML file, all in one transaction."""
-    from sitewarden.store.database import open_database
-    from sitewarden.store.sites import save_site_definition, site_definitions_list
-
-    rows = read_rows(path)
-    database = open_database(config.store.url)
-    try:
-        with database.transaction() as connection:
-            stored = {str(item.get("name")): item for item in site_definitions_list(connection)}
-            report, to_save = plan_import(config, rows, stored)
-            report.dry_run = dry_run
-            if not dry_run:
-                now = utcnow()
-                for definition in to_save:
-                    save_site_definition(connection, definition, "import", now)
-    finally:
-        database.close()
-    return report

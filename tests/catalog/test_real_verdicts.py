@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from sitewarden.app.assessments import judge_items
+from sitewarden.app.catalog_writer import run_imports
 from sitewarden.app.verdict import item_for
 from sitewarden.catalog.assess import Assessment, Item, Policy
 from sitewarden.catalog.importers import IMPORTERS
 from sitewarden.catalog.importers.base import ImportContext
-from sitewarden.catalog.verdicts import Judging, judge_items
-from sitewarden.catalog.writer import run_imports
+from sitewarden.catalog.verdicts import Judging
 from sitewarden.store.database import Database, open_database
 
 REAL = Path(__file__).parent.parent / "data" / "catalog" / "real"
@@ -153,7 +154,7 @@ def test_unlinked_extension_key_stays_unknown(catalog: Database) -> None:
 
 
 def test_monitored_site_takes_the_same_path(catalog: Database) -> None:
-    from sitewarden.catalog.verdicts import assess_site
+    from sitewarden.app.assessments import assess_site
     from sitewarden.inventory.model import Component, InventorySnapshot
     from sitewarden.store.assessments import assessment_rows
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sitewarden.app.assessments import assess_site
+from sitewarden.app.catalog_writer import run_imports
 from sitewarden.catalog.importers.base import ImportContext
 from sitewarden.catalog.importers.ter import TerImporter
 from sitewarden.catalog.importers.typo3 import Typo3Importer
-from sitewarden.catalog.verdicts import assess_site, open_advisories
-from sitewarden.catalog.writer import run_imports
+from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.inventory.model import Component, InventorySnapshot
 from sitewarden.store.assessments import assessment_rows
 from sitewarden.store.database import open_database

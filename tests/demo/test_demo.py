@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from sitewarden.app.daemon import build_engine
 from sitewarden.config.loader import load_config
 from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
 from sitewarden.demo.run import import_demo_catalog
-from sitewarden.engine.main import build_engine
 from sitewarden.results import Status
 from sitewarden.store.assessments import assessment_rows
 from sitewarden.store.database import open_database

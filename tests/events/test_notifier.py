@@ -131,7 +131,7 @@ async def test_restart_mid_outage_sends_no_duplicate(database_url: str, tmp_path
 async def test_engine_restart_during_outage_sends_one_alert(
     sqlite_url: str, tmp_path: Path, fake_site: FakeSite
 ) -> None:
-    from sitewarden.engine.main import run_once
+    from sitewarden.app.daemon import run_once
 
     out = tmp_path / "alerts.jsonl"
     fake_site.set("/", status=503)

@@ -8,16 +8,16 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from sitewarden.app.catalog_writer import run_imports
+from sitewarden.app.recorder import InventoryRecorder
 from sitewarden.catalog.importers.base import ImportContext
 from sitewarden.catalog.importers.packagist import PackagistImporter
 from sitewarden.catalog.importers.ter import TerImporter
 from sitewarden.catalog.importers.typo3 import Typo3Importer
-from sitewarden.catalog.writer import run_imports
 from sitewarden.cli import app
 from sitewarden.config.plan import CheckSpec
 from sitewarden.events.reports import admin_report, client_report
 from sitewarden.inventory.model import Component, InventorySnapshot
-from sitewarden.inventory.recorder import InventoryRecorder
 from sitewarden.inventory.typo3_client import Typo3ClientParams
 from sitewarden.results import Metric, Result, Status, utcnow
 from sitewarden.states import CheckState

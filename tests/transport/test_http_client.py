@@ -8,7 +8,7 @@ import pytest
 import trustme
 from aiohttp import web
 
-from sitewarden.engine.main import run_async
+from sitewarden.app.daemon import run_async
 from sitewarden.transport.http import HttpClient, HttpFailure, HttpRequest
 from sitewarden.transport.options import HttpOptions
 from tests.fixtures.servers import server_context

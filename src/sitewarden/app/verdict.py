@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from sitewarden.app.assessments import judge_items
 from sitewarden.catalog.assess import Assessment, Item
 from sitewarden.catalog.records import composer_product
-from sitewarden.catalog.verdicts import Judging, judge_items
+from sitewarden.catalog.verdicts import Judging
 from sitewarden.errors import SitewardenError
 from sitewarden.store.database import open_database
 

@@ -12,13 +12,13 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
+from sitewarden.app.daemon import build_engine, run_async
+from sitewarden.app.database import Database, open_store
 from sitewarden.config.loader import load_config
 from sitewarden.config.models import Config
 from sitewarden.console import status_text
 from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
-from sitewarden.engine.main import build_engine, run_async
 from sitewarden.engine.service import Engine
-from sitewarden.store.database import Database, open_database
 from sitewarden.web.server import ensure_port_free, serve_beside
 
 DEMO_CATALOG = Path(__file__).parent / "catalog"
@@ -38,7 +38,7 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
         config_path = directory / "sitewarden.yaml"
         config_path.write_text(demo_config(sites, directory / "demo.db"), encoding="utf-8")
         config = load_config(config_path)
-        database = open_database(config.store.url)
+        database = open_store(config.store.url)
         await import_demo_catalog(config, database)
         engine = build_engine(config, database)
         stop = asyncio.Event()
@@ -72,7 +72,7 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
 
 async def import_demo_catalog(config: Config, database: Database) -> None:
     """Release and advisory data shipped with the demo (offline), so its CMS sites get real verdicts."""
-    from sitewarden.catalog.refresh import import_and_assess
+    from sitewarden.app.catalog_refresh import import_and_assess
 
     await import_and_assess(config, database, "all", local=DEMO_CATALOG)
 

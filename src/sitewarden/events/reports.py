@@ -197,16 +197,3 @@ class ReportScheduler:
                 return False
             raise
         return previous is not None
-
-
-def report_command(config: Config, kind: str, names: list[str] | None, *, send: bool) -> list[Message]:
-    """`sitewarden report client|admin`: open the store, render, and send when asked."""
-    from sitewarden.store.database import open_database
-
-    database = open_database(config.store.url)
-    try:
-        if kind == "admin":
-            return [admin_report(config, database, send=send)]
-        return client_report(config, database, names, send=send)
-    finally:
-        database.close()

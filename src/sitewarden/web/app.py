@@ -14,9 +14,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from sitewarden.app.database import Database
 from sitewarden.errors import NotFound, SitewardenError
 from sitewarden.results import utcnow
-from sitewarden.store.database import Database
 from sitewarden.store.users import web_key
 from sitewarden.web.api.common import ApiError, error_response
 from sitewarden.web.api.routes import api_mount

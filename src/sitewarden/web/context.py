@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
 
-from sitewarden.store.database import Database
+from sitewarden.app.database import Database
 from sitewarden.store.users import User
 from sitewarden.web.auth.sessions import SessionCodec
 from sitewarden.web.settings import WebSettings

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
-
+from sitewarden.app.database import Session
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.store.assessments import assessment_rows
 from sitewarden.store.delivery_log import failed_attempts
@@ -16,20 +15,20 @@ from sitewarden.store.verdicts import page_verdicts, worst
 FACTS = ("cms", "cms_version", "php_version", "database_kind", "database_version", "web_server")
 
 
-def overview_extras(connection: Connection, rows: list[SiteSummary]) -> None:
+def overview_extras(connection: Session, rows: list[SiteSummary]) -> None:
     """CMS, version, core verdict and worst verdict per shown overview row."""
     found = page_verdicts(connection, [row.name for row in rows]) if rows else {}
     for row in rows:
         row.extra.update(found.get(row.name, {}))
 
 
-def site_extras(connection: Connection, site: str) -> dict[str, Any]:
+def site_extras(connection: Session, site: str) -> dict[str, Any]:
     """Inventory of one site with each item's verdict, and its open advisories; empty before any inventory."""
     inventory = site_inventory(connection, site)
     return {} if inventory is None else {"inventory": inventory, "advisories": inventory.pop("open_advisories")}
 
 
-def site_inventory(connection: Connection, site: str) -> dict[str, Any] | None:
+def site_inventory(connection: Session, site: str) -> dict[str, Any] | None:
     """Facts of the newest snapshot, every item (core, components, PHP, database) with its verdict, and advisories."""
     snapshots = sorted(latest_snapshots(connection, site), key=lambda stored: stored.last_seen_at)
     verdicts = assessment_rows(connection, site)
@@ -82,6 +81,6 @@ def _kind_order(kind: str) -> int:
     return order.index(kind) if kind in order else len(order)
 
 
-def handler_failures(connection: Connection) -> dict[str, int]:
+def handler_failures(connection: Session) -> dict[str, int]:
     """Failed notification delivery attempts per handler kind."""
     return failed_attempts(connection)

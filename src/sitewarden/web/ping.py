@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from sitewarden.app.database import Database
 from sitewarden.results import utcnow
-from sitewarden.store.database import Database
 from sitewarden.store.heartbeats import MAX_BODY, record_ping
 
 logger = logging.getLogger(__name__)

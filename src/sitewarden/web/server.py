@@ -11,9 +11,10 @@ import socket
 import uvicorn
 from starlette.applications import Starlette
 
+from sitewarden.app.daemon import run_async
+from sitewarden.app.database import Database, open_store
 from sitewarden.config.models import Config
 from sitewarden.errors import AuthError, SitewardenError
-from sitewarden.store.database import Database, open_database
 from sitewarden.store.users import count_users
 from sitewarden.web.app import create_app
 
@@ -75,14 +76,12 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     """`sitewarden serve`: the dashboard until SIGINT/SIGTERM."""
     host = host or config.web.host
     port = port or config.web.port
-    database = open_database(config.store.url)
+    database = open_store(config.store.url)
     try:
         refuse_open_bind(database, host)
         ensure_port_free(host, port)
         server = make_server(create_app(database, config.web, catalog=config.catalog), host, port)
         logger.info("dashboard listening url=http://%s:%d/", host, port)
-        from sitewarden.engine.main import run_async
-
         run_async(server.serve)
     finally:
         database.close()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from sitewarden.app.catalog_writer import BROKEN
 from sitewarden.catalog.importers.base import Importer, Part
 from sitewarden.catalog.records import CatalogRecord
-from sitewarden.catalog.writer import BROKEN
 
 SAMPLES = Path(__file__).parent.parent.parent / "data" / "catalog"
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sitewarden.app.database import Session
 from sitewarden.results import Status, utcnow
 from sitewarden.store.commands import request_command
 from sitewarden.store.history import RANGES, check_history, check_rows, result_rows
@@ -44,7 +44,7 @@ async def list_states(request: Request) -> Response:
     return JSONResponse(page(items, total, limit, offset))
 
 
-def _one(connection: Connection, check_id: int) -> dict[str, object]:
+def _one(connection: Session, check_id: int) -> dict[str, object]:
     rows, _ = check_rows(connection, check_id=check_id, limit=1)
     if not rows:
         raise ApiError(404, f"no check with id {check_id}")
@@ -86,7 +86,7 @@ async def check_history_view(request: Request) -> Response:
     check_id: int = request.path_params["id"]
     span = choice(request, "range", list(RANGES)) or "24h"
 
-    def work(connection: Connection) -> list[dict[str, object]]:
+    def work(connection: Session) -> list[dict[str, object]]:
         _one(connection, check_id)
         buckets = check_history(connection, [check_id], span, utcnow())[check_id]
         return [
@@ -103,7 +103,7 @@ async def check_action(request: Request) -> Response:
     action = ACTIONS[request.url.path.rsplit("/", 1)[1]]
     check_id: int = request.path_params["id"]
 
-    def work(connection: Connection) -> int:
+    def work(connection: Session) -> int:
         row = _one(connection, check_id)
         return request_command(connection, str(row["key"]), action, utcnow(), requested_by=user.name)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sitewarden.app.database import Session
 from sitewarden.durations import parse_duration
 from sitewarden.events.model import EventType, Severity
 from sitewarden.results import Status, utcnow
@@ -59,7 +59,7 @@ async def list_heartbeats(request: Request) -> Response:
     return JSONResponse({"items": items})
 
 
-def _site_exists(connection: Connection, name: str) -> None:
+def _site_exists(connection: Session, name: str) -> None:
     row = site_row(connection, name)
     if row is None or not row["active"]:
         raise ApiError(404, f"no site named '{name}'")
@@ -68,7 +68,7 @@ def _site_exists(connection: Connection, name: str) -> None:
 async def list_windows(request: Request) -> Response:
     name = request.path_params["name"]
 
-    def work(connection: Connection) -> list[dict[str, object]]:
+    def work(connection: Session) -> list[dict[str, object]]:
         _site_exists(connection, name)
         return [
             {"id": w.id, "site": w.site, "starts_at": iso(w.starts_at), "ends_at": iso(w.ends_at),
@@ -94,7 +94,7 @@ async def create_window(request: Request) -> Response:
         raise ApiError(422, "reason: must be a string")
     now = utcnow()
 
-    def work(connection: Connection) -> int:
+    def work(connection: Session) -> int:
         _site_exists(connection, name)
         return add_window(connection, name, now, now + timedelta(seconds=length), reason[:500], user.name, now)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sitewarden.app.database import Session
 from sitewarden.app.verdict import item_for, judge_in
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.errors import SitewardenError
@@ -28,7 +28,7 @@ from sitewarden.web.extras import site_inventory
 ITEM_KINDS = ("core", "php", "database", "extension", "plugin", "theme", "module")
 
 
-def _known_site(connection: Connection, name: str) -> None:
+def _known_site(connection: Session, name: str) -> None:
     row = site_row(connection, name)
     if row is None or not row["active"]:
         raise ApiError(404, f"no site named '{name}'")
@@ -37,7 +37,7 @@ def _known_site(connection: Connection, name: str) -> None:
 async def get_inventory(request: Request) -> Response:
     name = request.path_params["name"]
 
-    def work(connection: Connection) -> dict[str, Any] | None:
+    def work(connection: Session) -> dict[str, Any] | None:
         _known_site(connection, name)
         return site_inventory(connection, name)
 

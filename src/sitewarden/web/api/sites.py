@@ -9,11 +9,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sitewarden.app.database import Session
 from sitewarden.config.kinds import certificate_kinds
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, SitewardenError
@@ -52,13 +52,13 @@ async def list_sites(request: Request) -> Response:
     )
 
 
-def _overview(connection: Connection, query: OverviewQuery) -> OverviewPage:
+def _overview(connection: Session, query: OverviewQuery) -> OverviewPage:
     found = overview(connection, query, utcnow(), certificate_kinds=certificate_kinds())
     overview_extras(connection, found.sites)
     return found
 
 
-def read_site(connection: Connection, name: str) -> dict[str, Any] | None:
+def read_site(connection: Session, name: str) -> dict[str, Any] | None:
     row = site_row(connection, name)
     definition = site_definition(connection, name)
     if (row is None or not row["active"]) and definition is None:
@@ -106,7 +106,7 @@ async def delete_site(request: Request) -> Response:
     user = admin(request)
     name = request.path_params["name"]
 
-    def work(connection: Connection) -> bool:
+    def work(connection: Session) -> bool:
         _writable(connection, name)
         gone = delete_site_definition(connection, name)
         if gone:
@@ -167,7 +167,7 @@ async def delete_check(request: Request) -> Response:
 
 
 async def _edit(request: Request, name: str, change: Any, user: str) -> dict[str, Any]:
-    def work(connection: Connection) -> dict[str, Any]:
+    def work(connection: Session) -> dict[str, Any]:
         _writable(connection, name)
         current = site_definition(connection, name)
         if current is None:
@@ -181,7 +181,7 @@ async def _edit(request: Request, name: str, change: Any, user: str) -> dict[str
     return await web(request).read(work)
 
 
-def _save(connection: Connection, definition: dict[str, Any], user: str, replacing: str | None) -> bool:
+def _save(connection: Session, definition: dict[str, Any], user: str, replacing: str | None) -> bool:
     if replacing is not None:
         _writable(connection, replacing)
     try:
@@ -194,7 +194,7 @@ def _save(connection: Connection, definition: dict[str, Any], user: str, replaci
     return new
 
 
-def _writable(connection: Connection, name: str) -> None:
+def _writable(connection: Session, name: str) -> None:
     row = site_row(connection, name)
     if row is not None and row["active"] and row["source"] == "config":
         raise ApiError(409, f"site '{name}' is defined in the config file and is read-only in the API")

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Connection
-
+from sitewarden.app.database import Session
 from sitewarden.results import utcnow
 from sitewarden.store.users import (
     User,
@@ -29,9 +28,7 @@ class LoginOutcome:
     limited: bool = False
 
 
-def attempt_login(
-    connection: Connection, settings: WebSettings, name: str, password: str, address: str
-) -> LoginOutcome:
+def attempt_login(connection: Session, settings: WebSettings, name: str, password: str, address: str) -> LoginOutcome:
     now = utcnow()
     subjects = [f"user:{name.lower()}", f"addr:{address}"]
     since = now - timedelta(seconds=settings.login_window)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sitewarden.app.database import Session
 from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.store.delivery_log import delivery_states, recent_deliveries
 from sitewarden.store.events import recent_events
@@ -36,7 +36,7 @@ async def events_page(request: Request) -> Response:
     before_id = int(before) if before and before.isdigit() else None
     failed_only = request.query_params.get("deliveries") == "failed"
 
-    def work(connection: Connection) -> tuple[list[Event], list[dict[str, Any]], dict[str, int]]:
+    def work(connection: Session) -> tuple[list[Event], list[dict[str, Any]], dict[str, int]]:
         found = recent_events(
             connection,
             limit=PAGE,

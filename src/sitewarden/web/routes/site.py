@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sitewarden.app.database import Session
 from sitewarden.results import utcnow
 from sitewarden.store.events import recent_events
 from sitewarden.store.history import RANGES, check_history, site_checks, site_row
@@ -21,7 +21,7 @@ from sitewarden.web.extras import site_extras
 RECENT = 10
 
 
-def site_view(connection: Connection, name: str, span: str) -> dict[str, Any] | None:
+def site_view(connection: Session, name: str, span: str) -> dict[str, Any] | None:
     """Everything the site page shows, read in one transaction."""
     site = site_row(connection, name)
     if site is None or not site["active"]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sitewarden.app.database import Session
 from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
 from sitewarden.store.history import site_checks
@@ -20,7 +20,7 @@ from sitewarden.web.settings import StatusPageSettings
 MOST_SITES = 2000
 
 
-def status_view(connection: Connection, page: StatusPageSettings) -> dict[str, Any]:
+def status_view(connection: Session, page: StatusPageSettings) -> dict[str, Any]:
     """Only public fields: name, status, and what the page's settings switch on."""
     data = overview(
         connection,

@@ -9,10 +9,10 @@ from pathlib import Path
 from aiohttp import web
 from sqlalchemy import func, select
 
+from sitewarden.app.catalog_writer import run_imports
 from sitewarden.catalog.importers.base import ImportContext
 from sitewarden.catalog.importers.ter import TerImporter
 from sitewarden.catalog.importers.typo3 import Typo3Importer
-from sitewarden.catalog.writer import run_imports
 from sitewarden.store.database import open_database
 from sitewarden.store.events import recent_events
 from sitewarden.store.tables import catalog_releases

@@ -1,13 +1,15 @@
-"""What `sitewarden status` reports: stored states, and the Nagios-style exit status of a selection."""
+"""What `sitewarden status` and `sitewarden heartbeats` report: stored states, exit status, ping URLs."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sitewarden.app.daemon import build_services
 from sitewarden.config.models import Config
 from sitewarden.errors import NotFound
-from sitewarden.results import Status, worst
+from sitewarden.results import Status, utcnow, worst
 from sitewarden.store.database import open_database
+from sitewarden.store.heartbeats import heartbeat_lines as stored_heartbeat_lines
 from sitewarden.store.states import state_rows
 
 
@@ -31,3 +33,14 @@ def exit_status(rows: list[dict[str, Any]]) -> Status:
     if not rows:
         return Status.UNKNOWN
     return worst(Status(row["hard_status"]) if row["hard_status"] is not None else Status.UNKNOWN for row in rows)
+
+
+def heartbeat_lines(config: Config) -> list[dict[str, str]]:
+    """Each heartbeat check's ping path and last ping, after syncing the configured heartbeats to the store."""
+    database = open_database(config.store.url)
+    try:
+        build_services(config, database)
+        with database.transaction() as connection:
+            return stored_heartbeat_lines(connection, utcnow())
+    finally:
+        database.close()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from sitewarden.app.daemon import build_services, run_async
 from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config
 from sitewarden.config.plan import CheckSpec, plan_checks, site_info
-from sitewarden.engine.main import build_services, run_async
 from sitewarden.engine.runner import run_probe
 from sitewarden.errors import NotFound
 from sitewarden.probes.base import ProbeContext

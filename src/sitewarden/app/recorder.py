@@ -10,7 +10,8 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from sitewarden.catalog.verdicts import Judging, assess_current
+from sitewarden.app.assessments import assess_current
+from sitewarden.catalog.verdicts import Judging
 from sitewarden.inventory.base import ATTACHMENT
 from sitewarden.inventory.diff import change_events, diff_snapshots
 from sitewarden.inventory.model import InventorySnapshot

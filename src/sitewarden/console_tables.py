@@ -1,46 +1,71 @@
-"""`sitewarden inventory [SITE]`: the latest snapshot of every site check with its verdicts, as tables or JSON."""
+"""Terminal tables for the catalogue and inventory commands: import summaries, advisories, verdicts, inventories."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Group
+from rich.console import Console, Group
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sitewarden.catalog.summary import advisory_ids, update_to, worst_verdict
+from sitewarden.app.catalog_writer import ImportSummary
+from sitewarden.app.inventory import Verdicts
+from sitewarden.catalog.summary import SiteVerdict, advisory_ids, update_to, worst_verdict
 from sitewarden.catalog.verdicts import snapshot_items
 from sitewarden.console import verdict_text
-from sitewarden.errors import NotFound
-from sitewarden.store.assessments import assessment_rows
-from sitewarden.store.database import open_database
-from sitewarden.store.inventory import StoredSnapshot, latest_snapshots
 
-Verdicts = dict[str, dict[tuple[str, str], dict[str, Any]]]
-"""Stored verdict rows by site, then by item (kind, key): what the tables and JSON look items up in."""
+if TYPE_CHECKING:  # the snapshot rows app/inventory.py returns; type-only, the CLI never touches the store
+    from sitewarden.store.inventory import StoredSnapshot
 
 
-def read_inventory(store_url: str, site: str | None = None) -> list[StoredSnapshot]:
-    """The latest snapshots, of one site or all; a named site without any is NotFound."""
-    return read_judged(store_url, site)[0]
+def summary_table(summary: ImportSummary) -> Table:
+    table = Table("source", "part", "result", "added", "changed", "removed", "records")
+    for outcome in summary.outcomes:
+        changes = outcome.changes
+        result = outcome.status if outcome.error is None else f"failed: {outcome.error}"
+        numbers = [changes.added, changes.changed, changes.removed, changes.total]
+        cells = [str(n) for n in numbers] if outcome.status == "changed" else ["", "", "", ""]
+        table.add_row(outcome.source, outcome.part, result, *cells)
+    if not summary.outcomes:
+        table.add_row("-", "-", "nothing to import", "", "", "", "")
+    return table
 
 
-def read_judged(store_url: str, site: str | None = None) -> tuple[list[StoredSnapshot], Verdicts]:
-    """The latest snapshots and the sites' stored verdicts, read in one transaction so they agree."""
-    database = open_database(store_url)
-    try:
-        with database.transaction() as connection:
-            found = latest_snapshots(connection, site)
-            rows = assessment_rows(connection, site)
-    finally:
-        database.close()
-    if site is not None and not found:
-        raise NotFound(
-            f"no inventory stored for site '{site}'", hint="run its inventory checks first (sitewarden run --once)"
+def advisories_table(lines: list[dict[str, Any]]) -> Table:
+    """`sitewarden advisories`: one row per open advisory and site item."""
+    table = Table("severity", "advisory", "site", "item", "installed", "fixed in", "title")
+    for line in lines:
+        aliases = ", ".join(line.get("aliases") or [])
+        ident = f"{line['id']} ({aliases})" if aliases else line["id"]
+        table.add_row(
+            line.get("severity") or "-",
+            ident,
+            line["site"],
+            line["item"],
+            line.get("version") or "?",
+            line.get("fixed_version") or "-",
+            line.get("title") or "",
         )
-    verdicts: Verdicts = {}
-    for row in rows:
-        verdicts.setdefault(row["site"], {})[(row["item_kind"], row["item_key"])] = row
-    return found, verdicts
+    return table
+
+
+def verdicts_table(summaries: dict[str, SiteVerdict]) -> Table:
+    """One line per judged site under the status table: worst verdict, how many items carry it, advisories."""
+    table = Table(title="inventory verdicts (not part of the exit status; see `sitewarden advisories`)", expand=False)
+    for column in ("site", "worst verdict", "items", "advisories", "severity"):
+        table.add_column(column, overflow="fold")
+    for summary in summaries.values():
+        total = sum(summary.counts.values())
+        table.add_row(
+            summary.site,
+            verdict_text(summary.verdict),
+            f"{summary.items} of {total}",
+            ", ".join(summary.advisories) or "-",
+            summary.severity or "-",
+        )
+    return table
 
 
 def inventory_json(found: list[StoredSnapshot], verdicts: Verdicts | None = None) -> list[dict[str, Any]]:
@@ -124,3 +149,24 @@ def _items_table(stored: StoredSnapshot, own: dict[tuple[str, str], dict[str, An
             source,
         )
     return table
+
+
+@contextmanager
+def import_progress(console: Console) -> Iterator[Callable[[str, int], None]]:
+    """A live progress line per imported part, gone when the import ends; yields the callback the import calls."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed} records"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(label: str, count: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=None)
+            bar.update(tasks[label], completed=count)
+
+        yield progress

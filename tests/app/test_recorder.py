@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from sitewarden.app.catalog_writer import run_imports
+from sitewarden.app.recorder import InventoryRecorder
 from sitewarden.catalog.importers.base import ImportContext
 from sitewarden.catalog.importers.typo3 import Typo3Importer
-from sitewarden.catalog.writer import run_imports
 from sitewarden.config.plan import CheckSpec
 from sitewarden.demo.cms_sites import typo3_client_app
 from sitewarden.events.model import EventType
 from sitewarden.inventory.model import Component, InventorySnapshot
-from sitewarden.inventory.recorder import InventoryRecorder
 from sitewarden.inventory.typo3_client import Typo3ClientCollector, Typo3ClientParams
 from sitewarden.probes.base import ProbeContext, SiteInfo
 from sitewarden.results import Result, Status

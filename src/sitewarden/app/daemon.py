@@ -34,8 +34,8 @@ def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 def build_listeners(config: Config, database: Database) -> list[ResultListener]:
     """The result listeners every engine gets: one place for each family that reacts to results."""
+    from sitewarden.app.recorder import InventoryRecorder
     from sitewarden.catalog.verdicts import Judging
-    from sitewarden.inventory.recorder import InventoryRecorder
 
     return [InventoryRecorder(database, Judging.from_settings(config.catalog))]
 
@@ -135,7 +135,7 @@ def run_daemon(
                 result = on_ready(engine)
                 if asyncio.iscoroutine(result):
                     asyncio.ensure_future(result)
-            from sitewarden.catalog.refresh import refresh_forever
+            from sitewarden.app.catalog_refresh import refresh_forever
             from sitewarden.events.notifier import run_notifier
 
             notifier = asyncio.create_task(run_notifier(config, database, stop), name="notifier") if notify else None

@@ -7,12 +7,13 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+from sitewarden.app.assessments import reassess_fleet
+from sitewarden.app.catalog_writer import ImportSummary, Progress, run_imports
 from sitewarden.catalog.identity import linked_products
 from sitewarden.catalog.importers import GROUPS, IMPORTERS
 from sitewarden.catalog.importers.base import ImportContext, Importer
 from sitewarden.catalog.settings import CatalogSettings
-from sitewarden.catalog.verdicts import Judging, reassess_fleet
-from sitewarden.catalog.writer import ImportSummary, Progress, run_imports
+from sitewarden.catalog.verdicts import Judging
 from sitewarden.config.models import Config
 from sitewarden.errors import CatalogError
 from sitewarden.results import utcnow
