@@ -12,9 +12,10 @@ from rich.table import Table
 
 from sitewarden.app.catalog_writer import ImportSummary
 from sitewarden.app.inventory import Verdicts
-from sitewarden.catalog.summary import SiteVerdict, advisory_ids, update_to, worst_verdict
+from sitewarden.catalog.summary import SiteVerdict, advisory_ids, update_to
 from sitewarden.catalog.verdicts import snapshot_items
 from sitewarden.console import verdict_text
+from sitewarden.verdict import worst_verdict
 
 if TYPE_CHECKING:  # the snapshot rows app/inventory.py returns; type-only, the CLI never touches the store
     from sitewarden.store.inventory import StoredSnapshot

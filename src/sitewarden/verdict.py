@@ -6,6 +6,7 @@ branch exists); the hint is shown next to the verdict and never mixed into it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -48,3 +49,8 @@ OUTDATED: tuple[str, ...] = (Verdict.EOL.value, Verdict.OUTDATED.value)
 """Verdicts that mean "needs an update" (short of insecure) in reports and totals, most urgent first."""
 SUPPORT_STATES: tuple[str, ...] = tuple(state.value for state in Support)
 UPGRADES: tuple[str, ...] = tuple(upgrade.value for upgrade in Upgrade)
+
+
+def worst_verdict(verdicts: Iterable[str]) -> str | None:
+    """The most urgent verdict of a collection, None when it is empty."""
+    return max(verdicts, key=lambda verdict: VERDICT_RANKS.get(verdict, 0), default=None)

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from sitewarden.catalog.summary import advisory_ids, site_verdicts, update_to, worst_verdict
+from sitewarden.catalog.summary import advisory_ids, site_verdicts, update_to
+from sitewarden.verdict import worst_verdict
 
 
 def row(site: str, verdict: str, **values: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sitewarden.catalog.records import SEVERITIES
-from sitewarden.verdict import OUTDATED, VERDICT_RANKS
+from sitewarden.verdict import OUTDATED, VERDICT_RANKS, worst_verdict
 
 RANK = VERDICT_RANKS
 UNRATED = "unrated"
@@ -38,11 +38,6 @@ class SiteVerdict:
             "advisories": list(self.advisories),
             "severity": self.severity,
         }
-
-
-def worst_verdict(verdicts: Iterable[str]) -> str | None:
-    """The most urgent verdict of a collection, None when it is empty."""
-    return max(verdicts, key=lambda verdict: RANK.get(verdict, 0), default=None)
 
 
 def update_to(row: dict[str, Any]) -> str | None:

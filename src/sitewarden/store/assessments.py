@@ -2,25 +2,67 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, delete, select, tuple_, update
 
-from sitewarden.catalog.assess import Assessment
 from sitewarden.results import utcnow
 from sitewarden.store.tables import assessments
 
 
-def save_assessments(
-    connection: Connection, site: str, judged: list[Assessment]
-) -> list[tuple[Assessment, str | None]]:
+class JudgedItem(Protocol):
+    """The item an assessment is about, as the store keeps it (the catalogue's `Item` fits)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def product(self) -> str: ...
+    @property
+    def version(self) -> str | None: ...
+
+
+class Judged(Protocol):
+    """What the store keeps of one verdict (the catalogue's `Assessment` fits); the store knows no judging."""
+
+    @property
+    def item(self) -> JudgedItem: ...
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def advisories(self) -> list[dict[str, Any]]: ...
+    @property
+    def fixed_version(self) -> str | None: ...
+    @property
+    def latest(self) -> str | None: ...
+    @property
+    def branch(self) -> str | None: ...
+    @property
+    def support(self) -> str | None: ...
+    @property
+    def branch_latest(self) -> str | None: ...
+    @property
+    def upgrade(self) -> str: ...
+    @property
+    def fix_upgrade(self) -> bool: ...
+    @property
+    def caveat(self) -> str | None: ...
+
+
+J = TypeVar("J", bound=Judged)
+
+
+def save_assessments(connection: Connection, site: str, judged: list[J]) -> list[tuple[J, str | None]]:
     """Store a site's verdicts (items no longer present are dropped); return those whose verdict changed."""
     now = utcnow()
     current = {
         (row.item_kind, row.item_key): row
         for row in connection.execute(select(assessments).where(assessments.c.site == site))
     }
-    changed: list[tuple[Assessment, str | None]] = []
+    changed: list[tuple[J, str | None]] = []
     for assessment in judged:
         key = (assessment.item.kind, assessment.item.key)
         values = {

@@ -96,6 +96,18 @@ def check_ids_by_key(connection: Connection) -> dict[str, int]:
     return {row.key: row.id for row in connection.execute(select(checks.c.key, checks.c.id))}
 
 
+def check_key_and_site(connection: Connection, check_id: int) -> tuple[str, str | None] | None:
+    """An active check's key and site name (None outside any site), or None when no active check has this id."""
+    row = connection.execute(
+        select(checks.c.key, sites.c.name)
+        .select_from(checks.outerjoin(sites, sites.c.id == checks.c.site_id))
+        .where(checks.c.id == check_id, checks.c.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    return str(row.key), (str(row.name) if row.name is not None else None)
+
+
 def _changed(row: Any, values: dict[str, Any]) -> bool:
     return any(getattr(row, key) != value for key, value in values.items() if key != "updated_at")
 

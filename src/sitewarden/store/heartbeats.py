@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid as uuid_module
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,12 +12,16 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from sitewarden.errors import StoreError
+from sitewarden.store.check_states import check_state_rows
 from sitewarden.store.database import Database
 from sitewarden.store.tables import heartbeat_pings, heartbeats
 
 PING_KINDS = ("start", "success", "fail")
 MAX_BODY = 10 * 1024
 KEEP_PINGS = 100  # per heartbeat; older pings are deleted as new ones arrive
+HEARTBEAT_KEYS = (
+    "id", "key", "name", "params", "site", "hard_status", "last_status", "last_summary", "last_result_at", "paused",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,3 +226,18 @@ def _age(seconds: int) -> str:
         if seconds >= size:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+def heartbeat_rows(connection: Connection, kinds: Sequence[str]) -> list[dict[str, Any]]:
+    """Active checks of these kinds (those that accept pushes) with site, state and last ping, for page and API."""
+    facts = {beat.check_key: beat for beat in list_heartbeats(connection)}
+    rows = []
+    for row in check_state_rows(connection, kinds=kinds):
+        item = {key: row[key] for key in HEARTBEAT_KEYS}
+        beat = facts.get(item["key"])
+        item["uuid"] = beat.uuid if beat is not None else None
+        item["last_ping_at"] = beat.last_ping_at if beat is not None else None
+        item["last_kind"] = beat.last_kind if beat is not None else None
+        item["last_duration_s"] = beat.last_duration_s if beat is not None else None
+        rows.append(item)
+    return rows

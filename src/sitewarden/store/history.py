@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import Connection, select
 
+from sitewarden.store.check_states import check_state_rows, count_check_states
 from sitewarden.store.tables import checks, rollups, sites, states
 
 RANGES = {"24h": (timedelta(hours=24), 1), "7d": (timedelta(days=7), 6), "30d": (timedelta(days=30), 24)}
@@ -124,27 +125,11 @@ def check_rows(
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
     """Active checks with their site and state, filtered and paged, with the total before paging."""
-    from sqlalchemy import func
-
-    columns = [
-        checks.c.id, checks.c.key, checks.c.name, checks.c.kind, checks.c.params, checks.c.interval_s,
-        checks.c.source, sites.c.name.label("site"), states.c.hard_status, states.c.hard_since,
-        states.c.soft_status, states.c.attempts, states.c.last_status, states.c.last_summary,
-        states.c.last_result_at, states.c.last_duration_ms, states.c.paused,
-    ]  # fmt: skip
-    joined = checks.outerjoin(sites, sites.c.id == checks.c.site_id).outerjoin(states)
-    conditions: list[ColumnElement[bool]] = [checks.c.active.is_(True)]
-    if site is not None:
-        conditions.append(sites.c.name == site)
-    if kind is not None:
-        conditions.append(checks.c.kind == kind)
-    if status is not None:
-        conditions.append(states.c.hard_status == status)
-    if check_id is not None:
-        conditions.append(checks.c.id == check_id)
-    total = int(connection.scalar(select(func.count()).select_from(joined).where(*conditions)) or 0)
-    query = select(*columns).select_from(joined).where(*conditions).order_by(checks.c.key).limit(limit).offset(offset)
-    return [dict(row._mapping) for row in connection.execute(query)], total
+    filters: dict[str, Any] = {"site": site, "kind": kind, "status": status, "check_id": check_id}
+    rows = check_state_rows(connection, limit=limit, offset=offset, **filters)
+    for row in rows:
+        del row["check"]
+    return rows, count_check_states(connection, **filters)
 
 
 def result_rows(

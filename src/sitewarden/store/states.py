@@ -9,8 +9,9 @@ from sqlalchemy import Connection, select
 
 from sitewarden.results import Status
 from sitewarden.states import CheckState
+from sitewarden.store.check_states import check_state_rows
 from sitewarden.store.database import upsert_statement
-from sitewarden.store.tables import checks, sites, states
+from sitewarden.store.tables import states
 
 
 def load_states(connection: Connection, check_ids: list[int] | None = None) -> dict[int, CheckState]:
@@ -30,32 +31,16 @@ def save_states(connection: Connection, rows: dict[int, CheckState], now: dateti
     connection.execute(statement.on_conflict_do_update(index_elements=[states.c.check_id], set_=changed), values)
 
 
+STATUS_KEYS = (
+    "id", "key", "check", "kind", "site", "hard_status", "hard_since", "soft_status", "attempts", "last_status",
+    "last_summary", "last_result_at", "last_duration_ms", "paused",
+)  # fmt: skip
+
+
 def state_rows(connection: Connection, name: str | None = None) -> list[dict[str, Any]]:
     """States joined with their check and site, for `sitewarden status`; `name` is a site, check key or check."""
-    query = (
-        select(
-            checks.c.id,
-            checks.c.key,
-            checks.c.name.label("check"),
-            checks.c.kind,
-            sites.c.name.label("site"),
-            states.c.hard_status,
-            states.c.hard_since,
-            states.c.soft_status,
-            states.c.attempts,
-            states.c.last_status,
-            states.c.last_summary,
-            states.c.last_result_at,
-            states.c.last_duration_ms,
-            states.c.paused,
-        )
-        .select_from(checks.outerjoin(sites, checks.c.site_id == sites.c.id).outerjoin(states))
-        .where(checks.c.active.is_(True))
-        .order_by(sites.c.name, checks.c.name)
-    )
-    if name:
-        query = query.where((sites.c.name == name) | (checks.c.key == name) | (checks.c.name == name))
-    return [dict(row._mapping) for row in connection.execute(query)]
+    rows = check_state_rows(connection, by_site=True, name=name)
+    return [{key: row[key] for key in STATUS_KEYS} for row in rows]
 
 
 def _state(row: Any) -> CheckState:

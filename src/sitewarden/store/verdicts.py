@@ -12,11 +12,10 @@ from typing import Any, get_args
 from sqlalchemy import Connection, case, exists, func, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
-from sitewarden.catalog.summary import worst_verdict
 from sitewarden.inventory.model import CmsName
 from sitewarden.store.tables import assessments, inventory_snapshots
 from sitewarden.verdict import OUTDATED as VERDICT_OUTDATED
-from sitewarden.verdict import VERDICT_RANKS
+from sitewarden.verdict import VERDICT_RANKS, worst_verdict
 
 RANK_VERDICT = {rank: name for name, rank in VERDICT_RANKS.items()}
 OUTDATED = ("insecure", *VERDICT_OUTDATED)

@@ -9,15 +9,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sitewarden.app.database import Session
+from sitewarden.config.kinds import push_kinds
 from sitewarden.durations import parse_duration
 from sitewarden.events.model import EventType, Severity
 from sitewarden.results import Status, utcnow
 from sitewarden.store.events import recent_events
+from sitewarden.store.heartbeats import heartbeat_rows
 from sitewarden.store.history import site_row
 from sitewarden.store.maintenance import add_window, delete_window, site_windows
 from sitewarden.web.api.common import ApiError, admin, choice, integer, iso, json_object, text
 from sitewarden.web.context import principal, web
-from sitewarden.web.routes.heartbeats import heartbeat_rows
 
 
 async def list_events(request: Request) -> Response:
@@ -42,7 +43,7 @@ async def list_events(request: Request) -> Response:
 
 
 async def list_heartbeats(request: Request) -> Response:
-    rows = await web(request).read(heartbeat_rows)
+    rows = await web(request).read(heartbeat_rows, push_kinds())
     items = [
         {
             "check_id": row["id"],

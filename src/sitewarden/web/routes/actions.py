@@ -4,34 +4,31 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sitewarden.app.database import Session
 from sitewarden.durations import parse_duration
 from sitewarden.results import utcnow
+from sitewarden.store.checks import check_key_and_site
 from sitewarden.store.commands import request_command
 from sitewarden.store.maintenance import add_window, delete_window
-from sitewarden.store.tables import checks, sites
 from sitewarden.web.context import web
 from sitewarden.web.routes.forms import back, checked_form, require_admin
 
 CHECK_ACTIONS = ("run_now", "pause", "resume", "acknowledge")
 
 
-def command_check(connection: Connection, check_id: int, action: str, user: str) -> str | None:
+def command_check(connection: Session, check_id: int, action: str, user: str) -> str | None:
     """Queue a command for a check by id; returns the site name (None for a check outside any site)."""
-    row = connection.execute(
-        select(checks.c.key, sites.c.name)
-        .select_from(checks.outerjoin(sites, sites.c.id == checks.c.site_id))
-        .where(checks.c.id == check_id, checks.c.active.is_(True))
-    ).first()
-    if row is None:
+    found = check_key_and_site(connection, check_id)
+    if found is None:
         raise HTTPException(404, f"no check with id {check_id}")
-    request_command(connection, row.key, action, utcnow(), requested_by=user)
-    return str(row.name) if row.name is not None else None
+    key, site = found
+    request_command(connection, key, action, utcnow(), requested_by=user)
+    return site
 
 
 async def check_action(request: Request) -> Response:

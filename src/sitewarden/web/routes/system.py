@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -11,17 +10,17 @@ from typing import Any
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Connection, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sitewarden import __version__
+from sitewarden.app.database import Session
 from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
+from sitewarden.store.check_states import check_state_rows
 from sitewarden.store.overview import latest_certificates
-from sitewarden.store.tables import checks, sites, states
-from sitewarden.store.workers import worker_stats
+from sitewarden.store.workers import round_trip_ms, worker_stats
 from sitewarden.web.context import web
 from sitewarden.web.extras import handler_failures
 
@@ -29,7 +28,7 @@ STALE_WORKER = 30.0
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-def metric_families(connection: Connection) -> list[Metric]:
+def metric_families(connection: Session) -> list[Metric]:
     """Every figure /metrics shows, read in one transaction."""
     status = GaugeMetricFamily(
         "sitewarden_check_status",
@@ -40,37 +39,25 @@ def metric_families(connection: Connection) -> list[Metric]:
         "sitewarden_check_last_duration_seconds", "Duration of the last run.", labels=["site", "check", "kind"]
     )
     paused = GaugeMetricFamily("sitewarden_check_paused", "1 while a check is paused.", labels=["site", "check"])
-    rows = connection.execute(
-        select(
-            checks.c.id,
-            checks.c.name,
-            checks.c.kind,
-            sites.c.name.label("site"),
-            states.c.hard_status,
-            states.c.last_duration_ms,
-            states.c.paused,
-        )
-        .select_from(checks.outerjoin(sites, sites.c.id == checks.c.site_id).outerjoin(states))
-        .where(checks.c.active.is_(True))
-    ).all()
+    rows = check_state_rows(connection)
     for row in rows:
-        site = row.site or ""
-        if row.hard_status is not None:
-            status.add_metric([site, row.name, row.kind], row.hard_status)
-        if row.last_duration_ms is not None:
-            duration.add_metric([site, row.name, row.kind], row.last_duration_ms / 1000)
-        paused.add_metric([site, row.name], 1 if row.paused else 0)
+        site, name, kind = row["site"] or "", row["name"], row["kind"]
+        if row["hard_status"] is not None:
+            status.add_metric([site, name, kind], row["hard_status"])
+        if row["last_duration_ms"] is not None:
+            duration.add_metric([site, name, kind], row["last_duration_ms"] / 1000)
+        paused.add_metric([site, name], 1 if row["paused"] else 0)
     certificate = GaugeMetricFamily(
         "sitewarden_certificate_days_left", "Days until the certificate expires.", labels=["site", "check"]
     )
-    names = {row.id: (row.site or "", row.name) for row in rows}
+    names = {row["id"]: (row["site"] or "", row["name"]) for row in rows}
     for check_id, _, days in latest_certificates(connection, certificate_kinds()):
         if check_id in names:
             certificate.add_metric(list(names[check_id]), days)
     return [status, duration, paused, certificate, *_engine_families(connection)]
 
 
-def _engine_families(connection: Connection) -> list[Metric]:
+def _engine_families(connection: Session) -> list[Metric]:
     now = utcnow()
     lag = GaugeMetricFamily("sitewarden_engine_lag_seconds", "How late the last check started.", labels=["worker"])
     seen = GaugeMetricFamily(
@@ -112,13 +99,11 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(registry), media_type=CONTENT_TYPE)
 
 
-def health_document(connection: Connection, pending: list[str]) -> dict[str, Any]:
+def health_document(connection: Session, pending: list[str]) -> dict[str, Any]:
     """sitewarden's own health: the store answers and is migrated, and an engine reported recently."""
     now = utcnow()
     stamp = now.isoformat()
-    started = time.perf_counter()
-    connection.execute(select(1)).scalar()
-    latency = (time.perf_counter() - started) * 1000
+    latency = round_trip_ms(connection)
     checks_doc: dict[str, list[dict[str, Any]]] = {
         "sitewarden:database": [
             {

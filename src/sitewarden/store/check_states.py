@@ -1,0 +1,74 @@
+"""Active checks joined with their site and state: the one select behind status, the API, /metrics and heartbeats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from sitewarden.store.tables import checks, sites, states
+
+COLUMNS = (
+    checks.c.id, checks.c.key, checks.c.name, checks.c.name.label("check"), checks.c.kind, checks.c.params,
+    checks.c.interval_s, checks.c.source, sites.c.name.label("site"), states.c.hard_status, states.c.hard_since,
+    states.c.soft_status, states.c.attempts, states.c.last_status, states.c.last_summary, states.c.last_result_at,
+    states.c.last_duration_ms, states.c.paused,
+)  # fmt: skip
+"""Every row carries the check's `name` and, for the status table, the same value as `check`."""
+
+
+def _conditions(
+    *,
+    site: str | None = None,
+    name: str | None = None,
+    kind: str | None = None,
+    kinds: Sequence[str] | None = None,
+    status: int | None = None,
+    check_id: int | None = None,
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [checks.c.active.is_(True)]
+    if site is not None:
+        conditions.append(sites.c.name == site)
+    if name:
+        conditions.append((sites.c.name == name) | (checks.c.key == name) | (checks.c.name == name))
+    if kind is not None:
+        conditions.append(checks.c.kind == kind)
+    if kinds is not None:
+        conditions.append(checks.c.kind.in_(kinds))
+    if status is not None:
+        conditions.append(states.c.hard_status == status)
+    if check_id is not None:
+        conditions.append(checks.c.id == check_id)
+    return conditions
+
+
+def _joined() -> Any:
+    return checks.outerjoin(sites, sites.c.id == checks.c.site_id).outerjoin(states)
+
+
+def check_state_rows(
+    connection: Connection,
+    *,
+    by_site: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """Active checks with site and state, ordered by key (or by site, then check name), optionally paged.
+
+    Filters: `site` (site name), `name` (a site, check key or check name), `kind` or `kinds`, `status` (hard),
+    `check_id`.
+    """
+    query: Select[Any] = select(*COLUMNS).select_from(_joined()).where(*_conditions(**filters))
+    query = query.order_by(sites.c.name, checks.c.name) if by_site else query.order_by(checks.c.key)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def count_check_states(connection: Connection, **filters: Any) -> int:
+    """How many active checks match the filters of `check_state_rows`, before paging."""
+    query = select(func.count()).select_from(_joined()).where(*_conditions(**filters))
+    return int(connection.scalar(query) or 0)
