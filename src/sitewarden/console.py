@@ -88,6 +88,8 @@ def print_result(console: Console, key: str, result: Result, log: list[str]) -> 
 
 
 def config_summary(config: Config, path: str) -> str:
+    from sitewarden.app.database import safe_store_url  # SQLAlchemy only when a summary is printed
+
     site_checks = sum(len(site.checks) for site in config.sites)
     kinds: dict[str, int] = {}
     for site in config.sites:
@@ -99,17 +101,8 @@ def config_summary(config: Config, path: str) -> str:
     return (
         f"{path}: ok\n"
         f"  sites: {len(config.sites)}, checks: {site_checks + len(config.checks)} ({by_kind})\n"
-        f"  store: {_safe_url(config.store.url)}"
+        f"  store: {safe_store_url(config.store.url)}"
     )
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "<invalid>"
 
 
 def _num(value: float | None) -> str:

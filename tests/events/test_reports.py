@@ -10,13 +10,13 @@ from typer.testing import CliRunner
 
 from sitewarden.app.catalog_writer import run_imports
 from sitewarden.app.recorder import InventoryRecorder
+from sitewarden.app.reports import admin_report, client_report
 from sitewarden.catalog.importers.base import ImportContext
 from sitewarden.catalog.importers.packagist import PackagistImporter
 from sitewarden.catalog.importers.ter import TerImporter
 from sitewarden.catalog.importers.typo3 import Typo3Importer
 from sitewarden.cli import app
 from sitewarden.config.plan import CheckSpec
-from sitewarden.events.reports import admin_report, client_report
 from sitewarden.inventory.model import Component, InventorySnapshot
 from sitewarden.inventory.typo3_client import Typo3ClientParams
 from sitewarden.results import Metric, Result, Status, utcnow
@@ -185,7 +185,7 @@ async def test_admin_report_counts_insecure_and_outdated_sites_per_severity(sqli
 
 
 def test_store_defined_sites_are_reported_too(sqlite_url: str) -> None:
-    from sitewarden.events.reports import collect
+    from sitewarden.app.reports import collect
     from sitewarden.store.sites import save_site_definition
 
     config = config_from(SITES, sqlite_url)

@@ -9,8 +9,8 @@ import pytest
 from sitewarden.config.loader import parse_config
 from sitewarden.errors import ConfigErrors
 from sitewarden.events.calendar import parse_recurrence
+from sitewarden.events.channels import channel_matches
 from sitewarden.events.maintenance import window_active
-from sitewarden.events.routing import channel_matches
 
 HANDLER = "{kind: file, path: /tmp/x.jsonl}"
 

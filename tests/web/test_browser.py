@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from sitewarden.config.loader import parse_config
 from sitewarden.engine.service import Engine
+from sitewarden.passwords import hash_password
 from sitewarden.results import utcnow
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.tables import commands
 from sitewarden.store.users import add_user
-from sitewarden.web.auth.passwords import hash_password
 from sitewarden.web.server import serve_beside
 from tests.fixtures.servers import FakeSite, free_port
 

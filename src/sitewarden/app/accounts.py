@@ -8,6 +8,7 @@ from typing import TypeVar
 from sqlalchemy import Connection
 
 from sitewarden.config.models import Config
+from sitewarden.passwords import hash_password
 from sitewarden.results import utcnow
 from sitewarden.store.database import open_database
 from sitewarden.store.users import (
@@ -21,7 +22,6 @@ from sitewarden.store.users import (
     revoke_token,
     set_password,
 )
-from sitewarden.web.auth.passwords import hash_password
 
 T = TypeVar("T")
 

@@ -136,9 +136,13 @@ def run_daemon(
                 if asyncio.iscoroutine(result):
                     asyncio.ensure_future(result)
             from sitewarden.app.catalog_refresh import refresh_forever
+            from sitewarden.app.reports import ReportScheduler
             from sitewarden.events.notifier import run_notifier
 
-            notifier = asyncio.create_task(run_notifier(config, database, stop), name="notifier") if notify else None
+            reports = ReportScheduler(config, database).send_due
+            notifier = (
+                asyncio.create_task(run_notifier(config, database, stop, reports), name="notifier") if notify else None
+            )
             catalog = (
                 asyncio.create_task(refresh_forever(config, database, stop), name="catalog-refresh")
                 if catalog_wanted(config)

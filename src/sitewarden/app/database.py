@@ -9,12 +9,12 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from sitewarden.config.models import Config
-from sitewarden.store.database import Database, open_database
+from sitewarden.store.database import Database, open_database, safe_url
 
 Session = Connection
 """What a read or write function receives: a connection inside one transaction."""
 
-__all__ = ["Database", "Session", "open_store", "upgrade_database"]
+__all__ = ["Database", "Session", "open_store", "safe_store_url", "upgrade_database"]
 
 
 def open_store(url: str) -> Database:
@@ -29,3 +29,8 @@ def upgrade_database(config: Config) -> list[str]:
         return database.upgrade()
     finally:
         database.close()
+
+
+def safe_store_url(url: str) -> str:
+    """The store URL with its password hidden (`check-config` prints it)."""
+    return safe_url(url)

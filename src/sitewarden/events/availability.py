@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sitewarden.config.kinds import check_kinds
-from sitewarden.config.plan import CheckSpec
 from sitewarden.events.model import STATUS_SEVERITY, Event, EventType, Severity
 from sitewarden.results import Result
-from sitewarden.states import Transition
+
+if TYPE_CHECKING:  # the engine hands these in; events never call into the engine or the config's models
+    from sitewarden.config.plan import CheckSpec
+    from sitewarden.states import Transition
 
 
 def transition_event(spec: CheckSpec, transition: Transition, result: Result) -> Event:

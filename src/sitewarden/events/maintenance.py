@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sitewarden.events.routing import channel_matches
+from sitewarden.events.channels import channel_matches
 from sitewarden.events.settings import MaintenanceWindow, Scope, Silence
 
 StoredWindows = Callable[[str, datetime], bool]

@@ -282,12 +282,11 @@ async def flush_notifications(config: Config, database: Database, *, deliver: bo
         logger.error("notifications not delivered: the store failed error=%s", exc)
 
 
-async def run_notifier(config: Config, database: Database, stop: asyncio.Event) -> None:
-    """The daemon's notifier task: notifications, and the reports on their schedules, until `stop`."""
+async def run_notifier(
+    config: Config, database: Database, stop: asyncio.Event, extra: Callable[[], Awaitable[object]] | None = None
+) -> None:
+    """The daemon's notifier task: notifications, and `extra` (the reports on their schedules), until `stop`."""
     if not config.notifications.enabled:
         return
-    from sitewarden.events.reports import ReportScheduler
-
     notifier = Notifier(config, database)
-    reports = ReportScheduler(config, database)
-    await notifier.run_forever(stop, reports.send_due)
+    await notifier.run_forever(stop, extra)

@@ -9,22 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from sitewarden.events.channels import channel_matches
 from sitewarden.events.model import Event, Severity
 from sitewarden.events.settings import TargetConfig
 from sitewarden.store.notifications import Alert, NewNotification
 
 if TYPE_CHECKING:
     from sitewarden.events.maintenance import Suppressions
-
-
-def channel_matches(pattern: str, channel: str) -> bool:
-    """`site.shop.*` by wildcard, or `site.shop` as the parent of `site.shop.web` (logging's hierarchy)."""
-    if any(char in pattern for char in "*?["):
-        return fnmatchcase(channel, pattern)
-    return channel == pattern or channel.startswith(pattern + ".")
 
 
 def target_matches(

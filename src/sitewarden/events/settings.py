@@ -15,11 +15,11 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from sitewarden.durations import Duration
 from sitewarden.events.calendar import Recurrence, RecurrenceField, ZoneName
 from sitewarden.events.handlers import HANDLERS
-from sitewarden.events.handlers.email_handler import SmtpConfig
 from sitewarden.events.levels import EventTypeName, SeverityLevel
 from sitewarden.events.model import Severity
 from sitewarden.events.processors import PROCESSORS
 from sitewarden.events.processors.group import GroupParams
+from sitewarden.events.smtp import SmtpConfig
 
 __all__ = ["SmtpConfig", "TargetConfig", "MaintenanceWindow", "Silence", "ReportsConfig", "NotificationSettings"]
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"

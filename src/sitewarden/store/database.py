@@ -85,6 +85,14 @@ class Database:
         self.engine.dispose()
 
 
+def safe_url(url: str) -> str:
+    """The store URL with its password hidden, for output and logs; `<invalid>` when it does not parse."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<invalid>"
+
+
 def open_database(url: str) -> Database:
     """Open and migrate: what every command that touches the store does first."""
     database = Database(url)

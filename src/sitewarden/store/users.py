@@ -1,6 +1,6 @@
 """Local users, hashed API tokens, failed-login records and the web app's signing keys.
 
-Passwords arrive here already hashed (argon2, in `web/auth/passwords.py`); tokens are stored as SHA-256 digests,
+Passwords arrive here already hashed (argon2, in `passwords.py`); tokens are stored as SHA-256 digests,
 so a copy of the database gives no way to log in.
 """
 

@@ -9,7 +9,8 @@ from email.message import EmailMessage
 import pytest
 
 from sitewarden.errors import DeliveryError
-from sitewarden.events.handlers.email_handler import SmtpConfig, send_mail
+from sitewarden.events.handlers.email_handler import send_mail
+from sitewarden.events.smtp import SmtpConfig
 
 
 class RefusingSmtp:

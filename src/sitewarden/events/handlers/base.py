@@ -20,7 +20,7 @@ from sitewarden.events.model import Severity
 from sitewarden.transport.http import HttpClient
 
 if TYPE_CHECKING:
-    from sitewarden.events.handlers.email_handler import SmtpConfig
+    from sitewarden.events.smtp import SmtpConfig
 
 
 class HandlerParams(BaseModel):

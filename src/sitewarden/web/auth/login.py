@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sitewarden.app.database import Session
+from sitewarden.passwords import verify_password
 from sitewarden.results import utcnow
 from sitewarden.store.users import (
     User,
@@ -15,7 +16,6 @@ from sitewarden.store.users import (
     failed_logins,
     record_login,
 )
-from sitewarden.web.auth.passwords import verify_password
 from sitewarden.web.settings import WebSettings
 
 
