@@ -34,6 +34,7 @@ LEAVES = {
     "sitewarden.states",
     "sitewarden.clock",
     "sitewarden.registry",
+    "sitewarden.names",
     # small model modules: data the store keeps, or settings the config is composed of, importing only leaves
     "sitewarden.events.model",
     "sitewarden.inventory.model",

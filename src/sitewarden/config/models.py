@@ -21,11 +21,10 @@ from sitewarden.events.settings import (
     SmtpConfig,
     Targets,
 )
+from sitewarden.names import NAME_PATTERN
 from sitewarden.secrets import Secret
 from sitewarden.transport.options import HttpOptions
 from sitewarden.web.settings import WebSettings
-
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 
 class Section(BaseModel):

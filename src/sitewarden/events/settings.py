@@ -20,9 +20,9 @@ from sitewarden.events.model import Severity
 from sitewarden.events.processors import PROCESSORS
 from sitewarden.events.processors.group import GroupParams
 from sitewarden.events.smtp import SmtpConfig
+from sitewarden.names import NAME_PATTERN
 
 __all__ = ["SmtpConfig", "TargetConfig", "MaintenanceWindow", "Silence", "ReportsConfig", "NotificationSettings"]
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 
 class _Section(BaseModel):

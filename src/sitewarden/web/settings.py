@@ -5,9 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sitewarden.durations import Duration
+from sitewarden.names import NAME_PATTERN
 from sitewarden.secrets import Secret
-
-SLUG_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
 
 class _Section(BaseModel):
@@ -19,7 +18,7 @@ class StatusPageSettings(_Section):
 
     group: str = Field(description="Sites in this group are shown.")
     slug: str | None = Field(
-        default=None, pattern=SLUG_PATTERN, description="Path under /status/; default the group name."
+        default=None, pattern=NAME_PATTERN, description="Path under /status/; default the group name."
     )
     title: str | None = Field(default=None, description="Heading of the page; default the group name.")
     show_urls: bool = Field(default=False, description="Show each site's URL.")

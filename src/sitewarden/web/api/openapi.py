@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sitewarden import __version__
+from sitewarden.names import NAME_PATTERN
 from sitewarden.verdict import SUPPORT_STATES, UPGRADES
 from sitewarden.verdict import VERDICTS as _VERDICT_NAMES
 
@@ -30,7 +31,7 @@ def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
-NAME = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$", "maxLength": 200}
+NAME = {"type": "string", "pattern": NAME_PATTERN, "maxLength": 200}
 SITE = _path("name", NAME)
 CHECK_NAME = _path("check", NAME)
 CHECK_ID = _path("id", {"type": "integer", "minimum": 1, "maximum": 2**53})
