@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pydantic import SecretStr
 
 from sitewarden.app.catalog_writer import run_imports
@@ -20,7 +18,7 @@ from sitewarden.inventory.typo3_client import Typo3ClientCollector, Typo3ClientP
 from sitewarden.probes.base import ProbeContext, SiteInfo
 from sitewarden.results import Result, Status
 from sitewarden.store.assessments import assessment_rows
-from sitewarden.store.database import Database, open_database
+from sitewarden.store.database import Database
 from sitewarden.store.events import recent_events
 from sitewarden.store.inventory import latest_snapshots, snapshot_history
 from sitewarden.transport.http import HttpClient
@@ -41,13 +39,6 @@ SPEC = CheckSpec(
     failure_threshold=3,
     success_threshold=1,
 )
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = open_database(database_url)
-    yield db
-    db.close()
 
 
 def snapshot(core: str, news: str, *, evidence: str = "t3monitoring_client JSON") -> InventorySnapshot:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,12 +18,10 @@ PARAMS = HeartbeatParams(kind="heartbeat", period=3600, grace=600)
 
 
 @pytest.fixture
-def store(sqlite_url: str) -> Iterator[Database]:
-    database = open_database(sqlite_url)
-    with database.transaction() as connection:
+def store(sqlite_database: Database) -> Database:
+    with sqlite_database.transaction() as connection:
         sync_heartbeats(connection, [HeartbeatSpec("backup", None, 3600, 600)], T0)
-    yield database
-    database.close()
+    return sqlite_database
 
 
 def _ping(database: Database, kind: str, at: datetime, body: str = "") -> None:

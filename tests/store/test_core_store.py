@@ -13,7 +13,7 @@ from sitewarden.results import Metric, Result, Status
 from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.commands import request_command, take_commands
-from sitewarden.store.database import Database, open_database
+from sitewarden.store.database import Database
 from sitewarden.store.events import events_after
 from sitewarden.store.results import count_results, prune_results, recent_results
 from sitewarden.store.rollups import rollup_rows
@@ -21,13 +21,6 @@ from sitewarden.store.sites import save_site_definition, site_definitions_list
 from sitewarden.store.states import load_states, state_rows
 
 NOW = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def database(database_url: str) -> Database:
-    db = open_database(database_url)
-    yield db  # type: ignore[misc]
-    db.close()
 
 
 def _sync(database: Database) -> dict[str, int]:

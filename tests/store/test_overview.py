@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
-from sitewarden.store.database import Database, open_database
+from sitewarden.store.database import Database
 from sitewarden.store.history import check_history, result_rows
 from sitewarden.store.maintenance import add_window, in_maintenance, site_windows
 from sitewarden.store.overview import OverviewQuery, overview, site_groups
 from tests.fixtures.web import seed_fleet
 
 CERTIFICATE_KINDS = certificate_kinds()
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    opened = open_database(database_url)
-    yield opened
-    opened.close()
 
 
 def names(database: Database, **query: object) -> list[str]:

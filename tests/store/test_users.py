@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
 from sitewarden.errors import NotFound, SitewardenError
 from sitewarden.results import utcnow
-from sitewarden.store.database import Database, open_database
+from sitewarden.store.database import Database
 from sitewarden.store.tables import api_tokens
 from sitewarden.store.users import (
     add_failed_login,
@@ -24,13 +23,6 @@ from sitewarden.store.users import (
     token_user,
     web_key,
 )
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    opened = open_database(database_url)
-    yield opened
-    opened.close()
 
 
 def test_a_user_is_stored_with_its_hash_and_a_second_one_of_that_name_is_refused(database: Database) -> None:

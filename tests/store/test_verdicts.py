@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
-from sitewarden.store.database import Database, open_database
+from sitewarden.store.database import Database
 from sitewarden.store.delivery_log import delivery_states, failed_attempts, recent_deliveries
 from sitewarden.store.overview import OverviewQuery, latest_certificates, overview
 from sitewarden.store.verdicts import ExtensionQuery, fleet_extensions, insecure_rows, page_verdicts, verdict_rows
@@ -19,12 +17,11 @@ CERTIFICATE_KINDS = certificate_kinds()
 
 
 @pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    opened = open_database(database_url)
-    seed_fleet(opened, FLEET, certificates={"shop": 12.5})
-    seed_verdicts(opened)
-    yield opened
-    opened.close()
+def database(database: Database) -> Database:
+    """The shared store, seeded with the verdict fleet."""
+    seed_fleet(database, FLEET, certificates={"shop": 12.5})
+    seed_verdicts(database)
+    return database
 
 
 def names(database: Database, **query: object) -> list[str]:
