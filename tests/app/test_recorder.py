@@ -20,10 +20,11 @@ from sitewarden.results import Result, Status
 from sitewarden.store.assessments import assessment_rows
 from sitewarden.store.database import Database
 from sitewarden.store.events import recent_events
-from sitewarden.store.inventory import latest_snapshots, snapshot_history
+from sitewarden.store.inventory import latest_snapshots
 from sitewarden.transport.http import HttpClient
 from sitewarden.transport.options import HttpOptions
 from tests.fixtures.servers import Serve
+from tests.fixtures.store_reads import snapshot_history
 
 CATALOG = Path(__file__).parent.parent / "data" / "catalog"
 CLIENT_SECRET = "RecorderSecret0123456789abcdef"

@@ -15,11 +15,11 @@ from sitewarden.states import CheckState, Transition
 from sitewarden.store.commands import request_command
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.events import events_after
-from sitewarden.store.results import count_results
 from sitewarden.store.sites import delete_site_definition, save_site_definition
 from sitewarden.store.states import load_states
 from tests.fixtures.clock import FakeClock, run_for
 from tests.fixtures.servers import FakeSite
+from tests.fixtures.store_reads import count_results
 
 
 def _config(url: str, database_url: str, extra: str = "", threshold: int = 2):  # type: ignore[no-untyped-def]

@@ -11,10 +11,10 @@ from sitewarden.events.model import EventType, Severity
 from sitewarden.events.notifier import Notifier
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.events import recent_events
-from sitewarden.store.notifications import delivery_rows, notification_states
 from tests.events.fleet import T0, Clock, config_from, plain_event, state_event, store_events
 from tests.fixtures.receivers import HookReceiver
 from tests.fixtures.servers import FakeSite
+from tests.fixtures.store_reads import delivery_rows, notification_states
 
 
 def lines(path: Path) -> list[dict[str, object]]:

@@ -15,10 +15,10 @@ from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.commands import request_command, take_commands
 from sitewarden.store.database import Database
 from sitewarden.store.events import events_after
-from sitewarden.store.results import count_results, prune_results, recent_results
-from sitewarden.store.rollups import rollup_rows
+from sitewarden.store.results import prune_results, recent_results
 from sitewarden.store.sites import save_site_definition, site_definitions_list
 from sitewarden.store.states import load_states, state_rows
+from tests.fixtures.store_reads import count_results, rollup_rows
 
 NOW = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
 

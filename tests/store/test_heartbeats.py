@@ -14,10 +14,10 @@ from sitewarden.store.heartbeats import (
     HeartbeatSpec,
     heartbeat_facts,
     list_heartbeats,
-    recent_pings,
     record_ping,
     sync_heartbeats,
 )
+from tests.fixtures.store_reads import recent_pings
 
 FIXED = "6f1c1f0e-58d9-4e39-9b51-0d8e6c0e2a11"
 

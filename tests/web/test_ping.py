@@ -8,9 +8,10 @@ from starlette.applications import Starlette
 
 from sitewarden.results import utcnow
 from sitewarden.store.database import Database, open_database
-from sitewarden.store.heartbeats import MAX_BODY, HeartbeatSpec, heartbeat_facts, recent_pings, sync_heartbeats
+from sitewarden.store.heartbeats import MAX_BODY, HeartbeatSpec, heartbeat_facts, sync_heartbeats
 from sitewarden.transport.http import HttpClient, HttpRequest
 from sitewarden.web.ping import ping_routes
+from tests.fixtures.store_reads import recent_pings
 from tests.fixtures.web import run_uvicorn
 
 

@@ -13,11 +13,6 @@ Verdicts = dict[str, dict[tuple[str, str], dict[str, Any]]]
 """Stored verdict rows by site, then by item (kind, key): what the tables and JSON look items up in."""
 
 
-def read_inventory(store_url: str, site: str | None = None) -> list[StoredSnapshot]:
-    """The latest snapshots, of one site or all; a named site without any is NotFound."""
-    return read_judged(store_url, site)[0]
-
-
 def read_judged(store_url: str, site: str | None = None) -> tuple[list[StoredSnapshot], Verdicts]:
     """The latest snapshots and the sites' stored verdicts, read in one transaction so they agree."""
     database = open_database(store_url)

@@ -139,18 +139,6 @@ def list_heartbeats(connection: Connection) -> list[HeartbeatFacts]:
     return [_facts(connection, row) for row in rows]
 
 
-def recent_pings(connection: Connection, check_key: str, limit: int = 20) -> list[dict[str, Any]]:
-    """The latest pings of one heartbeat, newest first, for pages and the API."""
-    query = (
-        select(heartbeat_pings)
-        .join(heartbeats, heartbeats.c.id == heartbeat_pings.c.heartbeat_id)
-        .where(heartbeats.c.check_key == check_key)
-        .order_by(heartbeat_pings.c.id.desc())
-        .limit(limit)
-    )
-    return [dict(row._mapping) for row in connection.execute(query)]
-
-
 class HeartbeatReader:
     """What the heartbeat probe gets through `ProbeContext.services["heartbeats"]`: reads off the event loop."""
 

@@ -99,17 +99,6 @@ def latest_snapshots(connection: Connection, site: str | None = None) -> list[St
     return [_stored(row) for row in connection.execute(query)]
 
 
-def snapshot_history(connection: Connection, site: str | None, check: str, limit: int = 50) -> list[StoredSnapshot]:
-    """A site check's snapshots, newest first."""
-    query = (
-        select(inventory_snapshots)
-        .where(_site_is(site), inventory_snapshots.c.check_name == check)
-        .order_by(inventory_snapshots.c.id.desc())
-        .limit(limit)
-    )
-    return [_stored(row) for row in connection.execute(query)]
-
-
 def _site_is(site: str | None) -> Any:
     column = inventory_snapshots.c.site
     return column.is_(None) if site is None else and_(column == site)

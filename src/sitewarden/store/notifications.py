@@ -314,24 +314,6 @@ def group_items(connection: Connection, group_id: int) -> list[tuple[str, Severi
     return [(row.notice, Severity(row.level), row_to_event(row)) for row in connection.execute(query)]
 
 
-def delivery_rows(connection: Connection, target: str | None = None) -> list[dict[str, Any]]:
-    """Deliveries with their state, newest first (for status pages and tests)."""
-    query = select(deliveries).order_by(deliveries.c.id.desc())
-    if target is not None:
-        query = query.where(deliveries.c.target == target)
-    return [dict(row._mapping) for row in connection.execute(query)]
-
-
-def attempt_rows(connection: Connection, delivery_id: int) -> list[dict[str, Any]]:
-    query = select(delivery_attempts).where(delivery_attempts.c.delivery_id == delivery_id)
-    return [dict(row._mapping) for row in connection.execute(query.order_by(delivery_attempts.c.number))]
-
-
-def notification_states(connection: Connection) -> dict[str, int]:
-    query = select(notifications.c.state, func.count()).group_by(notifications.c.state)
-    return {row[0]: int(row[1]) for row in connection.execute(query)}
-
-
 def last_report_run(connection: Connection, name: str) -> datetime | None:
     return connection.scalar(select(report_runs.c.last_run_at).where(report_runs.c.name == name))
 

@@ -51,15 +51,6 @@ def recent_results(connection: Connection, check_id: int, limit: int = 50) -> li
     return [_stored(row) for row in connection.execute(query)]
 
 
-def count_results(connection: Connection, check_id: int | None = None) -> int:
-    from sqlalchemy import func
-
-    query = select(func.count()).select_from(results)
-    if check_id is not None:
-        query = query.where(results.c.check_id == check_id)
-    return int(connection.scalar(query) or 0)
-
-
 def prune_results(connection: Connection, before: datetime) -> int:
     """Delete raw results older than `before`; the hourly rollups keep their history."""
     outcome = connection.execute(delete(results).where(results.c.started_at < before))

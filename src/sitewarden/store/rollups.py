@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, func
 
 from sitewarden.results import Result, Status
 from sitewarden.store.database import upsert_statement
@@ -71,15 +71,6 @@ def _upsert(connection: Connection) -> Any:
             else func.greatest(rollups.c.duration_max, new.duration_max),
         },
     )
-
-
-def rollup_rows(connection: Connection, check_id: int, since: datetime) -> list[dict[str, Any]]:
-    query = (
-        select(rollups)
-        .where(rollups.c.check_id == check_id, rollups.c.period == "hour", rollups.c.bucket >= since)
-        .order_by(rollups.c.bucket)
-    )
-    return [dict(row._mapping) for row in connection.execute(query)]
 
 
 def prune_rollups(connection: Connection, before: datetime) -> int:

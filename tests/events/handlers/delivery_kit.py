@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sitewarden.events.notifier import Notifier
 from sitewarden.store.database import Database, open_database
-from sitewarden.store.notifications import attempt_rows, delivery_rows
 from tests.events.fleet import Clock, config_from, state_event, store_events
+from tests.fixtures.store_reads import attempt_rows, delivery_rows
 
 Deliveries = list[dict[str, object]]
 
