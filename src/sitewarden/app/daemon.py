@@ -84,6 +84,7 @@ def catalog_wanted(config: Config) -> bool:
 
 def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -> list[tuple[CheckSpec, Result]]:
     """Every selected check once, results stored, then every pending notification delivered (unless `notify`)."""
+    from sitewarden.app.reports import report_source
     from sitewarden.events.notifier import flush_notifications
 
     database = open_database(config.store.url)
@@ -92,7 +93,7 @@ def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -
         async def main() -> list[tuple[CheckSpec, Result]]:
             engine = build_engine(config, database, only)
             outcomes = await engine.run_once()
-            await flush_notifications(config, database, deliver=notify)
+            await flush_notifications(config, database, deliver=notify, reports=report_source(config, database))
             return outcomes
 
         return run_async(main)
@@ -136,13 +137,14 @@ def run_daemon(
                 if asyncio.iscoroutine(result):
                     asyncio.ensure_future(result)
             from sitewarden.app.catalog_refresh import refresh_forever
-            from sitewarden.app.reports import ReportScheduler
+            from sitewarden.app.reports import ReportScheduler, report_source
             from sitewarden.events.notifier import run_notifier
 
-            reports = ReportScheduler(config, database).send_due
-            notifier = (
-                asyncio.create_task(run_notifier(config, database, stop, reports), name="notifier") if notify else None
-            )
+            notifier = None
+            if notify:
+                schedule = ReportScheduler(config, database).send_due
+                work = run_notifier(config, database, stop, schedule, report_source(config, database))
+                notifier = asyncio.create_task(work, name="notifier")
             catalog = (
                 asyncio.create_task(refresh_forever(config, database, stop), name="catalog-refresh")
                 if catalog_wanted(config)

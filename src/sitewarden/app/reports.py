@@ -9,14 +9,15 @@ from datetime import datetime
 
 from sitewarden.config.models import Config
 from sitewarden.config.overlay import with_store_sites
-from sitewarden.errors import NotFound, SitewardenError, StoreError
+from sitewarden.errors import DeliveryError, NotFound, SitewardenError, StoreError
+from sitewarden.events.delivery import REPORT_PREFIX, ReportSource
 from sitewarden.events.findings import SiteReport
-from sitewarden.events.handlers.email_handler import build_mail, send_mail
 from sitewarden.events.message import Message
+from sitewarden.events.notifier import Notifier
 from sitewarden.events.reports import SECTIONS, render_admin, render_client
 from sitewarden.results import utcnow
 from sitewarden.store.database import Database, open_database
-from sitewarden.store.notifications import ClaimLost, claim_report_run, last_report_run, lost_race
+from sitewarden.store.notifications import ClaimLost, claim_report_run, last_report_run, lost_race, queue_report
 from sitewarden.store.sites import site_definitions_list
 
 logger = logging.getLogger(__name__)
@@ -47,13 +48,15 @@ def client_report(config: Config, database: Database, names: list[str] | None, *
     """Render (and with `send`, mail to each site's contacts) the client reports; sites without contacts are skipped."""
     now = utcnow()
     messages = []
+    outgoing: dict[str, tuple[list[str], Message]] = {}
     for report in collect(config, database, names):
         if send and (not report.contacts or (config.reports.client.only_problems and not report.findings)):
             continue
         message = render_client(config, report, now)
-        if send:
-            _mail(config, report.contacts, message)
+        outgoing[f"{REPORT_PREFIX}client:{report.name}"] = (list(report.contacts), message)
         messages.append(message)
+    if send:
+        _send(config, database, outgoing)
     return messages
 
 
@@ -63,20 +66,58 @@ def admin_report(config: Config, database: Database, *, send: bool) -> Message:
     if send:
         if not config.reports.admin.to:
             raise SitewardenError("reports.admin.to lists no recipient", hint="add addresses under reports.admin.to")
-        _mail(config, config.reports.admin.to, message)
+        _send(config, database, {f"{REPORT_PREFIX}admin": (list(config.reports.admin.to), message)})
     return message
 
 
-def _mail(config: Config, to: list[str], message: Message) -> None:
+def report_source(config: Config, database: Database) -> ReportSource:
+    """Renders a queued report when the outbox sends it (again, on a retry), from what is stored then."""
+
+    def render(target: str) -> tuple[list[str], Message] | None:
+        kind, _, name = target.removeprefix(REPORT_PREFIX).partition(":")
+        if kind == "admin":
+            return list(config.reports.admin.to), render_admin(config, collect(config, database), utcnow())
+        try:
+            [report] = collect(config, database, [name])
+        except NotFound:
+            return None
+        return list(report.contacts), render_client(config, report, utcnow())
+
+    return render
+
+
+def _send(config: Config, database: Database, outgoing: dict[str, tuple[list[str], Message]]) -> None:
+    """Queue each report in the delivery outbox and make the first attempt now; retries are the notifier's.
+
+    The outbox records every attempt, retries with backoff and stores a `system` event when a report fails for good.
+    """
     if config.smtp is None:
         raise SitewardenError("no smtp server is configured", hint="add an smtp: section to send reports")
-    import socket
+    if not outgoing:
+        return
+    now = utcnow()
+    with database.transaction() as connection:
+        ids = [queue_report(connection, target, now) for target in outgoing]
+    fallback = report_source(config, database)
 
-    send_mail(config.smtp, build_mail(config.smtp, to, [], message, socket.gethostname()))
+    def source(target: str) -> tuple[list[str], Message] | None:
+        return outgoing.get(target) or fallback(target)
+
+    notifier = Notifier(config, database, reports=source)
+    outcomes = asyncio.run(notifier.deliverer.deliver_now(ids))
+    problems = [(state, error) for state, error in outcomes if state != "sent"]
+    if problems:
+        state, error = problems[0]
+        retried = state == "pending"
+        raise DeliveryError(
+            f"{len(problems)} of {len(ids)} report{'s' if len(ids) != 1 else ''} not sent: {error}",
+            permanent=not retried,
+            hint="queued; the running daemon retries it" if retried else "see the system event on the events page",
+        )
 
 
 class ReportScheduler:
-    """Sends the reports whose `every` has come, once per occurrence across workers and restarts."""
+    """Queues the reports whose `every` has come, once per occurrence across workers and restarts."""
 
     def __init__(self, config: Config, database: Database, clock: Callable[[], datetime] = utcnow) -> None:
         self.config = config
@@ -97,8 +138,8 @@ class ReportScheduler:
                     else:
                         await asyncio.to_thread(admin_report, self.config, self.database, send=True)
                     sent.append(name)
-                except SitewardenError as exc:
-                    logger.error("scheduled report not sent report=%s error=%s", name, exc)
+                except SitewardenError as exc:  # queued: the outbox retries it, and reports a final failure
+                    logger.error("scheduled report not sent yet report=%s error=%s", name, exc)
         return sent
 
     def _claim(self, name: str, occurrence: datetime | None) -> bool:

@@ -20,6 +20,7 @@ from sitewarden.durations import format_duration
 from sitewarden.errors import DeliveryError
 from sitewarden.events.handlers import HANDLERS
 from sitewarden.events.handlers.base import HandlerContext, HandlerParams
+from sitewarden.events.handlers.email_handler import EmailParams
 from sitewarden.events.message import Message, MessageItem, render_message
 from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.events.processors import PROCESSORS
@@ -32,6 +33,8 @@ from sitewarden.store.notifications import (
     ClaimLost,
     Delivery,
     claim_delivery,
+    deliveries_by_id,
+    delivery_outcomes,
     due_deliveries,
     fail_stale,
     finish_attempt,
@@ -41,6 +44,10 @@ from sitewarden.store.notifications import (
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=10)
+REPORT_PREFIX = "report:"
+"""Deliveries of reports (`report:client:<site>`, `report:admin`) are emails whose text comes from a ReportSource."""
+ReportSource = Callable[[str], tuple[list[str], Message] | None]
+"""A report delivery's recipients and message, rendered when it is sent; None when there is nothing to send now."""
 
 
 @dataclass(slots=True)
@@ -81,6 +88,7 @@ class Deliverer:
         worker: str,
         clock: Callable[[], datetime],
         concurrency: int = 10,
+        reports: ReportSource | None = None,
     ) -> None:
         self.database = database
         self.targets = targets
@@ -90,11 +98,14 @@ class Deliverer:
         self.worker = worker
         self.clock = clock
         self.slots = asyncio.Semaphore(concurrency)
+        self.reports = reports
 
     async def deliver_due(self, *, everything: bool = False) -> DeliveryStats:
         """Send every delivery whose time has come (or every pending one, retries included, when `everything`)."""
         now = self.clock()
         due = await asyncio.to_thread(self._read, lambda c: due_deliveries(c, None if everything else now, 500))
+        if self.reports is None:  # a report waits for a deliverer that can render it
+            due = [delivery for delivery in due if not delivery.target.startswith(REPORT_PREFIX)]
         stats = DeliveryStats()
         chains: dict[tuple[str, int], list[Delivery]] = {}
         for delivery in due:  # one handler's messages go out in order; different handlers at once
@@ -108,6 +119,16 @@ class Deliverer:
             elif outcome == "pending":
                 stats.retried += 1
         return stats
+
+    async def deliver_now(self, ids: list[int]) -> list[tuple[str, str | None]]:
+        """One attempt for each of these deliveries now (a report just queued); their states and last errors."""
+        due = await asyncio.to_thread(self._read, lambda c: deliveries_by_id(c, ids))
+        for delivery in due:
+            await self._guarded(delivery)
+        outcomes: list[tuple[str, str | None]] = await asyncio.to_thread(
+            self._read, lambda c: delivery_outcomes(c, ids)
+        )
+        return outcomes
 
     async def sweep_stale(self) -> int:
         """Mark deliveries abandoned mid-send as failed, with a system event each."""
@@ -139,21 +160,13 @@ class Deliverer:
         now = self.clock()
         attempt_id, raw = await asyncio.to_thread(self._claim, delivery, now)
         attempt = delivery.attempts + 1
-        params = self._params(delivery)
         started = time.perf_counter()
+        params, message = await self._message(delivery, raw)
         error: str | None = None
         permanent = False
-        if params is None:
+        if params is None or message is None:
             error, permanent = "the target or handler is no longer configured", True
         else:
-            message = build_message(
-                self.environment,
-                self.targets[delivery.target],
-                params,
-                raw,
-                self.processor_ctx,
-                f"sitewarden-{delivery.group_id}-{delivery.handler_index}",
-            )
             error, permanent = await self._send(params, message)
         duration_ms = (time.perf_counter() - started) * 1000
         retries = params.retries if params is not None else 0
@@ -192,6 +205,23 @@ class Deliverer:
             logger.exception("internal error in handler kind=%s", params.kind)
             return f"internal error in handler {params.kind}, details in the log", False
         return None, False
+
+    async def _message(
+        self, delivery: Delivery, raw: list[tuple[str, Severity, Event]]
+    ) -> tuple[HandlerParams | None, Message | None]:
+        """The handler's params and the message: a report rendered by the source, else the group's events."""
+        if delivery.target.startswith(REPORT_PREFIX):
+            report = await asyncio.to_thread(self.reports, delivery.target) if self.reports is not None else None
+            if report is None or not report[0]:
+                return None, None
+            to, message = report
+            return EmailParams(kind="email", to=to), message
+        params = self._params(delivery)
+        if params is None:
+            return None, None
+        message_id = f"sitewarden-{delivery.group_id}-{delivery.handler_index}"
+        target = self.targets[delivery.target]
+        return params, build_message(self.environment, target, params, raw, self.processor_ctx, message_id)
 
     def _params(self, delivery: Delivery) -> HandlerParams | None:
         target = self.targets.get(delivery.target)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection
 
 from sitewarden.errors import StoreError
-from sitewarden.events.delivery import Deliverer, DeliveryStats
+from sitewarden.events.delivery import Deliverer, DeliveryStats, ReportSource
 from sitewarden.events.handlers.base import HandlerContext
 from sitewarden.events.maintenance import Suppressions
 from sitewarden.events.message import template_environment
@@ -79,6 +79,7 @@ class Notifier:
         worker: str | None = None,
         http: HttpClient | None = None,
         deliver: bool = True,
+        reports: ReportSource | None = None,
     ) -> None:
         self.config = config
         self.database = database
@@ -101,6 +102,7 @@ class Notifier:
             HandlerContext(http=http or HttpClient(), smtp=config.smtp),
             worker=self.worker,
             clock=clock,
+            reports=reports,
         )
 
     def suppressions(self, connection: Connection) -> Suppressions:
@@ -271,11 +273,13 @@ def _reminder(alert: Alert, target: TargetConfig, notice: str, now: datetime, de
     )
 
 
-async def flush_notifications(config: Config, database: Database, *, deliver: bool = True) -> None:
+async def flush_notifications(
+    config: Config, database: Database, *, deliver: bool = True, reports: ReportSource | None = None
+) -> None:
     """After a one-shot run: route every new event and deliver it, groups included; `deliver=False` skips sending."""
     if not config.notifications.enabled:
         return
-    notifier = Notifier(config, database, deliver=deliver)
+    notifier = Notifier(config, database, deliver=deliver, reports=reports)
     try:
         await notifier.flush()
     except StoreError as exc:
@@ -283,10 +287,14 @@ async def flush_notifications(config: Config, database: Database, *, deliver: bo
 
 
 async def run_notifier(
-    config: Config, database: Database, stop: asyncio.Event, extra: Callable[[], Awaitable[object]] | None = None
+    config: Config,
+    database: Database,
+    stop: asyncio.Event,
+    extra: Callable[[], Awaitable[object]] | None = None,
+    reports: ReportSource | None = None,
 ) -> None:
-    """The daemon's notifier task: notifications, and `extra` (the reports on their schedules), until `stop`."""
+    """The daemon's notifier task: notifications, `extra` (the report schedule) and report deliveries, until `stop`."""
     if not config.notifications.enabled:
         return
-    notifier = Notifier(config, database)
+    notifier = Notifier(config, database, reports=reports)
     await notifier.run_forever(stop, extra)

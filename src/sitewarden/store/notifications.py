@@ -226,6 +226,36 @@ def insert_deliveries(
         )
 
 
+def queue_report(connection: Connection, target: str, now: datetime) -> int:
+    """One report in the outbox: an empty group and one email delivery under `target`; returns the delivery id."""
+    key = connection.execute(insert(notify_groups).values(target=target, items=0, created_at=now)).inserted_primary_key
+    assert key is not None
+    row = {
+        "group_id": int(key[0]),
+        "target": target,
+        "handler_index": 0,
+        "handler_kind": "email",
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
+    delivery = connection.execute(insert(deliveries).values(**row)).inserted_primary_key
+    assert delivery is not None
+    return int(delivery[0])
+
+
+def deliveries_by_id(connection: Connection, ids: list[int]) -> list[Delivery]:
+    """Pending deliveries among `ids`, in id order (a report's first attempt, made right after queueing it)."""
+    query = select(deliveries).where(deliveries.c.id.in_(ids), deliveries.c.state == "pending")
+    return [_delivery(row) for row in connection.execute(query.order_by(deliveries.c.id))]
+
+
+def delivery_outcomes(connection: Connection, ids: list[int]) -> list[tuple[str, str | None]]:
+    """State and last error of each delivery among `ids`, in id order."""
+    query = select(deliveries.c.state, deliveries.c.last_error).where(deliveries.c.id.in_(ids))
+    return [(row.state, row.last_error) for row in connection.execute(query.order_by(deliveries.c.id))]
+
+
 def due_deliveries(connection: Connection, now: datetime | None, limit: int = 100) -> list[Delivery]:
     query = select(deliveries).where(deliveries.c.state == "pending").order_by(deliveries.c.id).limit(limit)
     if now is not None:

@@ -1,4 +1,4 @@
-"""Client and admin reports from stored states, results and verdicts: printed, and mailed to aiosmtpd with --send."""
+"""Client and admin reports from stored states, results and verdicts: printed, or sent through the outbox."""
 
 from __future__ import annotations
 
@@ -6,27 +6,33 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from sitewarden.app.catalog_writer import run_imports
 from sitewarden.app.recorder import InventoryRecorder
-from sitewarden.app.reports import admin_report, client_report
+from sitewarden.app.reports import admin_report, client_report, report_source
 from sitewarden.catalog.importers.base import ImportContext
 from sitewarden.catalog.importers.packagist import PackagistImporter
 from sitewarden.catalog.importers.ter import TerImporter
 from sitewarden.catalog.importers.typo3 import Typo3Importer
 from sitewarden.cli import app
 from sitewarden.config.plan import CheckSpec
+from sitewarden.errors import DeliveryError
+from sitewarden.events.model import EventType
+from sitewarden.events.notifier import Notifier
 from sitewarden.inventory.model import Component, InventorySnapshot
 from sitewarden.inventory.typo3_client import Typo3ClientParams
 from sitewarden.results import Metric, Result, Status, utcnow
 from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.database import Database, open_database
+from sitewarden.store.events import recent_events
 from sitewarden.store.results import insert_results
 from sitewarden.store.states import save_states
 from tests.events.fleet import config_from
 from tests.fixtures.receivers import SmtpServer
+from tests.fixtures.store_reads import attempt_rows, delivery_rows
 
 SAMPLES = Path(__file__).parent.parent / "data" / "catalog"
 
@@ -198,5 +204,58 @@ def test_store_defined_sites_are_reported_too(sqlite_url: str) -> None:
         reports = {report.name: report for report in collect(config, database)}
         assert {"shop", "blog", "imported"} <= set(reports)
         assert reports["imported"].contacts == ["it@example.org"]
+    finally:
+        database.close()
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_a_report_that_cannot_be_mailed_stays_queued_and_is_sent_by_the_outbox_on_retry(
+    sqlite_url: str, smtp_server: SmtpServer
+) -> None:
+    down = config_from(SITES + f"smtp: {{host: 127.0.0.1, port: {_closed_port()}, security: none}}\n", sqlite_url)
+    up = config_from(SITES + f"smtp: {{host: 127.0.0.1, port: {smtp_server.port}, security: none}}\n", sqlite_url)
+    database = open_database(sqlite_url)
+    try:
+        seed(database)
+        with pytest.raises(DeliveryError) as refused:
+            await asyncio.to_thread(client_report, down, database, ["shop"], send=True)
+        assert not refused.value.permanent and "1 of 1 report not sent" in refused.value.message
+        with database.transaction() as connection:
+            [queued] = delivery_rows(connection, "report:client:shop")
+            [attempt] = attempt_rows(connection, queued["id"])
+        assert (queued["state"], queued["attempts"], attempt["ok"]) == ("pending", 1, False)
+        retry = Notifier(up, database, reports=report_source(up, database))
+        stats = await retry.deliverer.deliver_due(everything=True)
+        assert stats.sent == 1
+        [mail] = smtp_server.mails
+        assert mail["To"] == "owner@example.org" and mail["Subject"].startswith("[sitewarden] Report for shop")
+    finally:
+        database.close()
+
+
+async def test_a_report_that_keeps_failing_becomes_a_system_event(sqlite_url: str) -> None:
+    smtp = f"smtp: {{host: 127.0.0.1, port: {_closed_port()}, security: none}}\n"
+    down = config_from(SITES + smtp + "reports: {admin: {to: [admin@example.org]}}\n", sqlite_url)
+    database = open_database(sqlite_url)
+    try:
+        seed(database)
+        with pytest.raises(DeliveryError):
+            await asyncio.to_thread(admin_report, down, database, send=True)
+        notifier = Notifier(down, database, reports=report_source(down, database))
+        for _ in range(3):  # the email handler's default: three retries after the first attempt
+            await notifier.deliverer.deliver_due(everything=True)
+        with database.transaction() as connection:
+            [delivery] = delivery_rows(connection, "report:admin")
+            events = recent_events(connection, limit=10)
+        assert (delivery["state"], delivery["attempts"]) == ("failed", 4)
+        [failure] = [event for event in events if event.channel == "system.notifications.report:admin"]
+        assert failure.type is EventType.SYSTEM and "failed after 4 attempts" in failure.message
     finally:
         database.close()
