@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from sitewarden.app.database import Session
 from sitewarden.app.verdict import item_for, judge_in
+from sitewarden.app.views import site_inventory
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.errors import SitewardenError
 from sitewarden.store.history import site_row
@@ -23,7 +24,6 @@ from sitewarden.store.verdicts import (
 from sitewarden.verdict import VERDICT_RANKS
 from sitewarden.web.api.common import ApiError, choice, integer, iso, page, text
 from sitewarden.web.context import web
-from sitewarden.web.extras import site_inventory
 
 ITEM_KINDS = ("core", "php", "database", "extension", "plugin", "theme", "module")
 

@@ -14,21 +14,20 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sitewarden.app.database import Session
-from sitewarden.config.kinds import certificate_kinds
+from sitewarden.app.views import overview_page
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, SitewardenError
 from sitewarden.results import utcnow
 from sitewarden.secrets import literal_secrets, redact, reference_values, register_secrets
 from sitewarden.store.commands import request_command
 from sitewarden.store.history import site_checks, site_row
-from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewPage, OverviewQuery, overview
+from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery
 from sitewarden.store.sites import delete_site_definition, save_site_definition, site_definition
 from sitewarden.store.verdicts import CMS_NAMES
 from sitewarden.verdict import VERDICT_RANKS
 from sitewarden.web.api import shapes
 from sitewarden.web.api.common import ApiError, admin, choice, integer, json_object, page, text
 from sitewarden.web.context import web
-from sitewarden.web.extras import overview_extras
 
 
 async def list_sites(request: Request) -> Response:
@@ -46,16 +45,10 @@ async def list_sites(request: Request) -> Response:
     )
     if offset % limit:
         raise ApiError(400, "offset must be a multiple of limit")
-    data = await web(request).read(_overview, query)
+    data = await web(request).read(overview_page, query)
     return JSONResponse(
         {**page([shapes.site_summary(row) for row in data.sites], data.total, limit, offset), "counts": data.counts}
     )
-
-
-def _overview(connection: Session, query: OverviewQuery) -> OverviewPage:
-    found = overview(connection, query, utcnow(), certificate_kinds=certificate_kinds())
-    overview_extras(connection, found.sites)
-    return found
 
 
 def read_site(connection: Session, name: str) -> dict[str, Any] | None:

@@ -6,13 +6,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sitewarden.config.kinds import certificate_kinds
-from sitewarden.results import utcnow
-from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery, overview, site_groups
+from sitewarden.app.views import overview_with_groups
+from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery
 from sitewarden.store.verdicts import CMS_NAMES
 from sitewarden.verdict import VERDICT_RANKS
 from sitewarden.web.context import web
-from sitewarden.web.extras import overview_extras
 
 PER_PAGE = (25, 50, 100, 200)
 
@@ -47,12 +45,7 @@ async def overview_page(request: Request) -> Response:
     context = web(request)
     query = overview_query(request)
 
-    def work(connection):  # type: ignore[no-untyped-def]
-        page = overview(connection, query, utcnow(), certificate_kinds=certificate_kinds())
-        overview_extras(connection, page.sites)
-        return page, site_groups(connection)
-
-    page, groups = await context.read(work)
+    page, groups = await context.read(overview_with_groups, query)
     filters = {
         "status": query.status,
         "group": query.group,

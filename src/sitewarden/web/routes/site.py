@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sitewarden.app.database import Session
-from sitewarden.results import utcnow
-from sitewarden.store.events import recent_events
-from sitewarden.store.history import RANGES, check_history, site_checks, site_row
-from sitewarden.store.maintenance import site_windows
-from sitewarden.store.results import recent_results
+from sitewarden.app.views import site_view
+from sitewarden.store.history import RANGES
 from sitewarden.web.context import web
-from sitewarden.web.extras import site_extras
-
-RECENT = 10
-
-
-def site_view(connection: Session, name: str, span: str) -> dict[str, Any] | None:
-    """Everything the site page shows, read in one transaction."""
-    site = site_row(connection, name)
-    if site is None or not site["active"]:
-        return None
-    now = utcnow()
-    checks = site_checks(connection, site["id"])
-    ids = [check["id"] for check in checks]
-    history = check_history(connection, ids, span, now) if ids else {}
-    for check in checks:
-        check["history"] = history.get(check["id"], [])
-        check["recent"] = recent_results(connection, check["id"], RECENT)
-    return {
-        "site": site,
-        "checks": checks,
-        "events": recent_events(connection, limit=20, site=name),
-        "windows": site_windows(connection, name, now),
-        "extras": site_extras(connection, name),
-        "now": now,
-    }
 
 
 async def site_page(request: Request) -> Response:

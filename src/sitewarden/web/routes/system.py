@@ -16,13 +16,13 @@ from starlette.routing import Route
 
 from sitewarden import __version__
 from sitewarden.app.database import Session
+from sitewarden.app.views import handler_failures
 from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
 from sitewarden.store.check_states import check_state_rows
 from sitewarden.store.overview import latest_certificates
 from sitewarden.store.workers import round_trip_ms, worker_stats
 from sitewarden.web.context import web
-from sitewarden.web.extras import handler_failures
 
 STALE_WORKER = 30.0
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

@@ -1,4 +1,8 @@
-"""Views of what other families store (inventory, verdicts, notifications), shaped for the pages and the API."""
+"""Read views the pages and the API show: the overview, one site, a status page, and what other families store.
+
+Each function runs inside the caller's transaction (`WebContext.read` passes the session), so a page reads one
+consistent state of the store.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,34 @@ from typing import Any
 
 from sitewarden.app.database import Session
 from sitewarden.catalog.verdicts import open_advisories
+from sitewarden.config.kinds import certificate_kinds
+from sitewarden.results import utcnow
 from sitewarden.store.assessments import assessment_rows
 from sitewarden.store.delivery_log import failed_attempts
+from sitewarden.store.events import recent_events
+from sitewarden.store.history import check_history, site_checks, site_row
 from sitewarden.store.inventory import latest_snapshots
-from sitewarden.store.overview import SiteSummary
+from sitewarden.store.maintenance import site_windows
+from sitewarden.store.overview import OverviewPage, OverviewQuery, SiteSummary, overview, site_groups
+from sitewarden.store.results import recent_results
 from sitewarden.store.verdicts import page_verdicts, worst
+from sitewarden.web.settings import StatusPageSettings
 
 FACTS = ("cms", "cms_version", "php_version", "database_kind", "database_version", "web_server")
+RECENT = 10
+MOST_SITES = 2000
+
+
+def overview_page(connection: Session, query: OverviewQuery) -> OverviewPage:
+    """One page of the overview, each shown site with its CMS and verdicts."""
+    found = overview(connection, query, utcnow(), certificate_kinds=certificate_kinds())
+    overview_extras(connection, found.sites)
+    return found
+
+
+def overview_with_groups(connection: Session, query: OverviewQuery) -> tuple[OverviewPage, list[str]]:
+    """The overview page and the site groups its filter offers."""
+    return overview_page(connection, query), site_groups(connection)
 
 
 def overview_extras(connection: Session, rows: list[SiteSummary]) -> None:
@@ -84,3 +109,53 @@ def _kind_order(kind: str) -> int:
 def handler_failures(connection: Session) -> dict[str, int]:
     """Failed notification delivery attempts per handler kind."""
     return failed_attempts(connection)
+
+
+def site_view(connection: Session, name: str, span: str) -> dict[str, Any] | None:
+    """Everything the site page shows, read in one transaction."""
+    site = site_row(connection, name)
+    if site is None or not site["active"]:
+        return None
+    now = utcnow()
+    checks = site_checks(connection, site["id"])
+    ids = [check["id"] for check in checks]
+    history = check_history(connection, ids, span, now) if ids else {}
+    for check in checks:
+        check["history"] = history.get(check["id"], [])
+        check["recent"] = recent_results(connection, check["id"], RECENT)
+    return {
+        "site": site,
+        "checks": checks,
+        "events": recent_events(connection, limit=20, site=name),
+        "windows": site_windows(connection, name, now),
+        "extras": site_extras(connection, name),
+        "now": now,
+    }
+
+
+def status_view(connection: Session, page: StatusPageSettings) -> dict[str, Any]:
+    """Only public fields: name, status, and what the page's settings switch on."""
+    data = overview(
+        connection,
+        OverviewQuery(group=page.group, sort="name", per_page=MOST_SITES),
+        utcnow(),
+        certificate_kinds=certificate_kinds(),
+    )
+    entries = []
+    for row in data.sites:
+        entry: dict[str, Any] = {"name": row.name, "status": row.status}
+        if page.show_urls:
+            entry["url"] = row.url
+        if page.show_uptime:
+            entry["uptime_24h"], entry["uptime_30d"] = row.uptime_24h, row.uptime_30d
+        if page.show_checks:
+            entry["checks"] = [
+                {
+                    "name": check["name"],
+                    "status": check["hard_status"],
+                    "summary": check["last_summary"] if page.show_summaries else None,
+                }
+                for check in site_checks(connection, row.id)
+            ]
+        entries.append(entry)
+    return {"sites": entries, "counts": data.counts}
