@@ -9,7 +9,8 @@
      ├── InventoryError                         an inventory cannot be collected or understood
      ├── DeliveryError(permanent)               a notification could not be delivered
      ├── AuthError                              a login, token or permission was refused
-     └── NotFound                               a named site, check or user does not exist
+     ├── NotFound                               a named site, check or user does not exist
+     └── Conflict                               a change clashes with what is stored (name taken, read-only)
 
 Exit codes: 2 for configuration and usage problems, 3 (unknown) for everything else a command cannot finish.
 """
@@ -96,5 +97,11 @@ class AuthError(SitewardenError):
 
 class NotFound(SitewardenError):
     """A named site, check or user does not exist."""
+
+    exit_code = 2
+
+
+class Conflict(SitewardenError):
+    """A change clashes with what is stored: the name is taken, or the site is the config file's and read-only."""
 
     exit_code = 2

@@ -6,7 +6,6 @@ references) and the engine is asked to reload.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from starlette.requests import Request
@@ -14,15 +13,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sitewarden.app.database import Session
+from sitewarden.app.site_definitions import delete_definition, edit_definition, save_definition
 from sitewarden.app.views import overview_page
 from sitewarden.config.overlay import validate_site_definition
-from sitewarden.errors import ConfigError, SitewardenError
-from sitewarden.results import utcnow
+from sitewarden.errors import ConfigError, Conflict, NotFound
 from sitewarden.secrets import literal_secrets, redact, reference_values, register_secrets
-from sitewarden.store.commands import request_command
 from sitewarden.store.history import site_checks, site_row
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery
-from sitewarden.store.sites import delete_site_definition, save_site_definition, site_definition
+from sitewarden.store.sites import site_definition
 from sitewarden.store.verdicts import CMS_NAMES
 from sitewarden.verdict import VERDICT_RANKS
 from sitewarden.web.api import shapes
@@ -77,7 +75,7 @@ async def get_site(request: Request) -> Response:
 async def create_site(request: Request) -> Response:
     user = admin(request)
     definition = _valid(await json_object(request))
-    new = await web(request).read(_save, definition, user.name, None)
+    new = await _write(request, save_definition, definition, user.name, None)
     if not new:
         raise ApiError(409, f"a site named '{definition['name']}' already exists; use PUT to replace it")
     return JSONResponse(_shown(definition), status_code=201)
@@ -91,22 +89,14 @@ async def replace_site(request: Request) -> Response:
     if body["name"] != name:
         raise ApiError(400, "the name in the body differs from the name in the path")
     definition = _valid(body)
-    new = await web(request).read(_save, definition, user.name, name)
+    new = await _write(request, save_definition, definition, user.name, name)
     return JSONResponse(_shown(definition), status_code=201 if new else 200)
 
 
 async def delete_site(request: Request) -> Response:
     user = admin(request)
     name = request.path_params["name"]
-
-    def work(connection: Session) -> bool:
-        _writable(connection, name)
-        gone = delete_site_definition(connection, name)
-        if gone:
-            request_command(connection, "*", "reload", utcnow(), requested_by=user.name)
-        return gone
-
-    if not await web(request).read(work):
+    if not await _write(request, delete_definition, name, user.name):
         raise ApiError(404, f"no store-defined site named '{name}'")
     return Response(status_code=204)
 
@@ -160,37 +150,22 @@ async def delete_check(request: Request) -> Response:
 
 
 async def _edit(request: Request, name: str, change: Any, user: str) -> dict[str, Any]:
-    def work(connection: Session) -> dict[str, Any]:
-        _writable(connection, name)
-        current = site_definition(connection, name)
-        if current is None:
-            raise ApiError(404, f"no store-defined site named '{name}'")
-        updated = copy.deepcopy(current)
-        change(updated)
-        definition = _valid(updated)
-        _save(connection, definition, user, name)
-        return definition
+    def edit(definition: dict[str, Any]) -> dict[str, Any]:
+        change(definition)
+        return _valid(definition)
 
-    return await web(request).read(work)
+    result: dict[str, Any] = await _write(request, edit_definition, name, edit, user)
+    return result
 
 
-def _save(connection: Session, definition: dict[str, Any], user: str, replacing: str | None) -> bool:
-    if replacing is not None:
-        _writable(connection, replacing)
+async def _write(request: Request, work: Any, *args: Any) -> Any:
+    """Run a site-definition use case in one transaction; its refusals become API errors."""
     try:
-        new = save_site_definition(connection, definition, "api", utcnow())
-    except SitewardenError as exc:
+        return await web(request).read(work, *args)
+    except Conflict as exc:
         raise ApiError(409, exc.message) from None
-    if replacing is None and not new:
-        return False
-    request_command(connection, "*", "reload", utcnow(), requested_by=user)
-    return new
-
-
-def _writable(connection: Session, name: str) -> None:
-    row = site_row(connection, name)
-    if row is not None and row["active"] and row["source"] == "config":
-        raise ApiError(409, f"site '{name}' is defined in the config file and is read-only in the API")
+    except NotFound as exc:
+        raise ApiError(404, exc.message) from None
 
 
 def _valid(definition: dict[str, Any]) -> dict[str, Any]:
