@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sitewarden.app.database import Database
-from sitewarden.errors import NotFound, SitewardenError
+from sitewarden.errors import Conflict, NotFound, SitewardenError
 from sitewarden.results import utcnow
 from sitewarden.store.users import web_key
 from sitewarden.web.api.common import ApiError, error_response
@@ -119,7 +119,8 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 
 async def _sitewarden_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SitewardenError)
-    return _error(request, 404 if isinstance(exc, NotFound) else 400, exc.message)
+    status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
+    return _error(request, status, exc.message)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:

@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sitewarden.app.commands import command_check
 from sitewarden.app.database import Session
 from sitewarden.results import Status, utcnow
-from sitewarden.store.commands import request_command
 from sitewarden.store.history import RANGES, check_history, check_rows, result_rows
 from sitewarden.web.api import shapes
 from sitewarden.web.api.common import ApiError, admin, choice, integer, iso, moment, page, text
@@ -103,11 +103,7 @@ async def check_action(request: Request) -> Response:
     action = ACTIONS[request.url.path.rsplit("/", 1)[1]]
     check_id: int = request.path_params["id"]
 
-    def work(connection: Session) -> int:
-        row = _one(connection, check_id)
-        return request_command(connection, str(row["key"]), action, utcnow(), requested_by=user.name)
-
-    command_id = await web(request).read(work)
+    command_id, _ = await web(request).read(command_check, check_id, action, user.name)
     return JSONResponse({"command_id": command_id, "action": action, "check_id": check_id}, status_code=202)
 
 

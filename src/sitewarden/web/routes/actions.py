@@ -9,26 +9,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sitewarden.app.database import Session
+from sitewarden.app.commands import command_check
 from sitewarden.durations import parse_duration
 from sitewarden.results import utcnow
-from sitewarden.store.checks import check_key_and_site
-from sitewarden.store.commands import request_command
 from sitewarden.store.maintenance import add_window, delete_window
 from sitewarden.web.context import web
 from sitewarden.web.routes.forms import back, checked_form, require_admin
 
 CHECK_ACTIONS = ("run_now", "pause", "resume", "acknowledge")
-
-
-def command_check(connection: Session, check_id: int, action: str, user: str) -> str | None:
-    """Queue a command for a check by id; returns the site name (None for a check outside any site)."""
-    found = check_key_and_site(connection, check_id)
-    if found is None:
-        raise HTTPException(404, f"no check with id {check_id}")
-    key, site = found
-    request_command(connection, key, action, utcnow(), requested_by=user)
-    return site
 
 
 async def check_action(request: Request) -> Response:
@@ -37,7 +25,7 @@ async def check_action(request: Request) -> Response:
     action = request.path_params["action"]
     if action not in CHECK_ACTIONS:
         raise HTTPException(404, f"unknown action '{action}'")
-    site = await web(request).read(command_check, request.path_params["id"], action, user.name)
+    _, site = await web(request).read(command_check, request.path_params["id"], action, user.name)
     return back(request, f"/sites/{site}" if site else "/")
 
 
