@@ -28,6 +28,7 @@ LEAVES = {
     "sitewarden.results",
     "sitewarden.secrets",
     "sitewarden.verdict",
+    "sitewarden.acceptance",
     "sitewarden.durations",
     "sitewarden.logs",
     "sitewarden.passwords",

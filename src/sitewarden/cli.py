@@ -30,6 +30,11 @@ user_app = typer.Typer(help="Local users of the dashboard and API.", no_args_is_
 app.add_typer(user_app, name="user")
 token_app = typer.Typer(help="API tokens, sent as Authorization: Bearer <token>.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+findings_app = typer.Typer(
+    help="Accepted findings: live with a verdict or advisory of a site's item for a while, with a reason.",
+    no_args_is_help=True,
+)
+app.add_typer(findings_app, name="findings")
 report_app = typer.Typer(help="Client and admin reports: print them, or mail them with --send.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
@@ -438,6 +443,68 @@ def token_revoke(
 
     drop_token(_load(config), token_id)
     out.print(f"revoked token {token_id}", markup=False)
+
+
+@findings_app.command("accept")
+def findings_accept(
+    site: Annotated[str, typer.Argument(help="The site.")],
+    product: Annotated[str, typer.Argument(help="The item: catalogue product (ter:news) or key (news).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the finding is acceptable for now.")],
+    until: Annotated[str, typer.Option("--until", help="Last day it holds, YYYY-MM-DD (UTC).")],
+    advisory: Annotated[str | None, typer.Option("--advisory", help="Accept only this advisory id.")] = None,
+    verdict: Annotated[
+        str | None, typer.Option("--verdict", help="Accept this verdict (default: the current one).")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who accepts it (default: the login name).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Accept a finding: it is shown as accepted and stops counting toward verdicts and alerts until the day ends."""
+    import getpass
+
+    from sitewarden.app.findings import AcceptRequest, accept_in_store, parse_until
+
+    request = AcceptRequest(site, product, reason, parse_until(until), advisory, verdict)
+    finding = accept_in_store(_load(config).store.url, request, by or getpass.getuser())
+    out.print(
+        f"accepted {finding.subject} of {finding.product} on {finding.site} until {finding.until} (id {finding.id})",
+        markup=False,
+        highlight=False,
+    )
+
+
+@findings_app.command("list")
+def findings_list(
+    site: Annotated[str | None, typer.Argument(help="Only this site.")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Also revoked and expired acceptances.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List accepted findings in force (all of them with --all)."""
+    from sitewarden.acceptance import utc_today
+    from sitewarden.app.findings import list_in_store
+    from sitewarden.console import acceptances_table
+
+    found = list_in_store(_load(config).store.url, site, everything=everything)
+    today = utc_today()
+    if as_json:
+        out.print_json(json.dumps([finding.as_dict(today) for finding in found]))
+    else:
+        out.print(acceptances_table(found, today) if found else "no accepted findings")
+
+
+@findings_app.command("revoke")
+def findings_revoke(
+    finding_id: Annotated[int, typer.Argument(help="Id from `findings list`.")],
+    by: Annotated[str | None, typer.Option("--by", help="Who revokes it (default: the login name).")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """End an acceptance now: the finding counts again at once."""
+    import getpass
+
+    from sitewarden.app.findings import revoke_in_store
+
+    finding = revoke_in_store(_load(config).store.url, finding_id, by or getpass.getuser())
+    out.print(f"revoked accepted finding {finding.id} ({finding.product} on {finding.site})", markup=False)
 
 
 def main() -> None:

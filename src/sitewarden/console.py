@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from sitewarden.acceptance import AcceptedFinding
 from sitewarden.config.models import Config
 from sitewarden.results import Result, Status
 from sitewarden.verdict import Verdict
@@ -141,3 +142,23 @@ def print_verdict(console: Console, assessment: Any, *, as_json: bool = False) -
     if data["caveat"]:
         console.print(f"note: {data['caveat']}", highlight=False)
     console.print(data["summary"], highlight=False, style="dim")
+
+
+def acceptances_table(findings: list[AcceptedFinding], today: date) -> Table:
+    """Accepted findings: what, on which site, who accepted it, why, and until which day."""
+    table = Table(expand=False)
+    for column in ("id", "site", "product", "accepted", "state", "until", "by", "reason"):
+        table.add_column(column, overflow="fold")
+    for finding in findings:
+        revoked = f" (revoked by {finding.revoked_by})" if finding.revoked_by else ""
+        table.add_row(
+            str(finding.id),
+            finding.site,
+            finding.product,
+            finding.subject,
+            finding.state(today),
+            finding.until.isoformat(),
+            finding.accepted_by + revoked,
+            finding.reason,
+        )
+    return table

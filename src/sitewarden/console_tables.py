@@ -10,12 +10,13 @@ from rich.console import Console, Group
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sitewarden.acceptance import is_accepted, site_worst
 from sitewarden.app.catalog_writer import ImportSummary
 from sitewarden.app.inventory import Verdicts
+from sitewarden.catalog.assess import FINGERPRINT_CAVEAT
 from sitewarden.catalog.summary import SiteVerdict, advisory_ids, update_to
 from sitewarden.catalog.verdicts import snapshot_items
 from sitewarden.console import verdict_text
-from sitewarden.verdict import worst_verdict
 
 if TYPE_CHECKING:  # the snapshot rows app/inventory.py returns; type-only, the CLI never touches the store
     from sitewarden.store.inventory import StoredSnapshot
@@ -75,7 +76,7 @@ def inventory_json(found: list[StoredSnapshot], verdicts: Verdicts | None = None
     for stored in found:
         entry = stored.as_dict()
         own = (verdicts or {}).get(stored.site or "", {})
-        entry["verdict"] = worst_verdict(row["verdict"] for row in own.values())
+        entry["verdict"] = site_worst(own.values())
         entry["assessments"] = [_assessment(row) for row in own.values()]
         entries.append(entry)
     return entries
@@ -93,6 +94,8 @@ def _assessment(row: dict[str, Any]) -> dict[str, Any]:
         "latest": row["latest"],
         "advisories": advisory_ids(row),
         "summary": row["summary"],
+        **{name: row.get(name) for name in ("branch", "support", "branch_latest", "upgrade", "fix_upgrade", "caveat")},
+        "accepted": is_accepted(row),
     }
 
 
@@ -118,7 +121,7 @@ def inventory_tables(found: list[StoredSnapshot], *, components: bool, verdicts:
             database or "-",
             snap.web_server or "-",
             str(len(snap.components)),
-            verdict_text(worst_verdict(row["verdict"] for row in own.values())),
+            verdict_text(site_worst(own.values())),
             stored.last_seen_at.isoformat(timespec="seconds"),
         )
         if components and (snap.components or own):
@@ -130,26 +133,41 @@ def _items_table(stored: StoredSnapshot, own: dict[tuple[str, str], dict[str, An
     """Core, PHP, database and every component with its verdict, what to update to, and the advisories."""
     snap = stored.snapshot
     table = Table(title=f"{stored.site or '-'}/{stored.check}: components", expand=False)
-    for column in ("kind", "key", "version", "active", "verdict", "update to", "advisories", "title", "source"):
+    columns = ("kind", "key", "version", "active", "verdict", "branch", "update to", "upgrade", "advisories", "title")
+    for column in (*columns, "source"):
         table.add_column(column, overflow="fold")
+    noted = False
     components = {component.ident: component for component in snap.items()}
     for item in snapshot_items(snap):
         component = components.get((item.kind, item.key))
         row = own.get((item.kind, item.key))
         active = "" if component is None or component.active is None else ("yes" if component.active else "no")
         source = component.origin.source if component is not None and component.origin else ""
+        caveat = bool(row and row.get("caveat"))
+        noted = noted or caveat
         table.add_row(
             item.kind,
             item.key,
-            item.version or "",
+            (item.version or "") + (" *" if caveat else ""),
             active,
-            verdict_text(row["verdict"] if row else None),
+            verdict_text(row["verdict"] if row else None) + (" (accepted)" if row and is_accepted(row) else ""),
+            _branch(row),
             (update_to(row) or "") if row else "",
+            row["upgrade"] if row and row.get("upgrade") not in (None, "none") else "",
             ", ".join(advisory_ids(row, aliases=True)) if row else "",
             (component.title or "") if component is not None else "",
             source,
         )
+    if noted:
+        table.caption = f"* {FINGERPRINT_CAVEAT}"
     return table
+
+
+def _branch(row: dict[str, Any] | None) -> str:
+    """`12 (elts)`: an item's branch and its support state."""
+    if not row or not row.get("branch"):
+        return ""
+    return f"{row['branch']} ({row['support']})" if row.get("support") else str(row["branch"])
 
 
 @contextmanager

@@ -10,7 +10,8 @@
      ├── DeliveryError(permanent)               a notification could not be delivered
      ├── AuthError                              a login, token or permission was refused
      ├── NotFound                               a named site, check or user does not exist
-     └── Conflict                               a change clashes with what is stored (name taken, read-only)
+     ├── Conflict                               a change clashes with what is stored (name taken, read-only)
+     └── UsageError                             a command or request asks for something that cannot be done
 
 Exit codes: 2 for configuration and usage problems, 3 (unknown) for everything else a command cannot finish.
 """
@@ -103,5 +104,11 @@ class NotFound(SitewardenError):
 
 class Conflict(SitewardenError):
     """A change clashes with what is stored: the name is taken, or the site is the config file's and read-only."""
+
+    exit_code = 2
+
+
+class UsageError(SitewardenError):
+    """A command or API request asks for something that cannot be done as asked (a past date, a missing reason)."""
 
     exit_code = 2

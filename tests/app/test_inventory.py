@@ -23,6 +23,7 @@ async def test_inventory_shows_verdicts_update_targets_and_advisories(serve: Ser
         "12.4.22",
         "12.4.22",
     )
+    assert (core["branch"], core["support"], core["upgrade"], core["fix_upgrade"]) == ("12", "elts", "major", False)
     news = items[("extension", "news")]
     assert (news["verdict"], news["update_to"]) == ("insecure", "11.4.1")
     powermail = items[("extension", "powermail")]
@@ -34,6 +35,7 @@ async def test_inventory_shows_verdicts_update_targets_and_advisories(serve: Ser
     lines = out.splitlines()
     core_line = next(line for line in lines if "│ core " in line)
     assert "12.4.10" in core_line and "insecure" in core_line and "12.4.22" in core_line
+    assert "12 (elts)" in core_line and "major" in core_line
     powermail_line = next(line for line in lines if "powermail" in line and "extension" in line)
     assert "outdated" in powermail_line and "12.3.5" in powermail_line
 

@@ -187,7 +187,7 @@ async def test_admin_report_counts_insecure_and_outdated_sites_per_severity(sqli
         "error: TYPO3 core 11.5.19 is insecure" in report.text
         and "[TYPO3-CORE-SA-2022-017 (CVE-2022-23499" in report.text
     )
-    assert "warning: extension powermail 12.1.4 is outdated in its branch (update to 12.3.5)" in report.html
+    assert "warning: extension powermail 12.1.4 is outdated in its branch - branch 12 (update to 12.3.5)" in report.html
 
 
 def test_store_defined_sites_are_reported_too(sqlite_url: str) -> None:

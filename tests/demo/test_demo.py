@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from sitewarden.acceptance import is_accepted
 from sitewarden.app.daemon import build_engine
 from sitewarden.config.loader import load_config
+from sitewarden.demo.findings import accept_demo_finding
 from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
 from sitewarden.demo.run import import_demo_catalog
 from sitewarden.results import Status
@@ -59,13 +61,26 @@ async def test_demo_fleet_shows_the_status_each_site_is_there_for(tmp_path: Path
             "fingerprint",
             "cms_health",
         }
+        assert accept_demo_finding(database) and accept_demo_finding(database)
         with database.transaction() as connection:
-            typo3 = {
-                (row["item_kind"], row["item_key"]): row["verdict"] for row in assessment_rows(connection, "typo3")
-            }
-        assert typo3[("core", "typo3")] == "insecure"
+            rows = {(row["site"], row["item_key"]): row for row in assessment_rows(connection)}
+        core = rows[("typo3", "typo3")]
+        assert (core["verdict"], core["fixed_version"], core["branch"], core["fix_upgrade"]) == (
+            "insecure", "12.4.22", "12", False,
+        )  # fmt: skip
+        powermail = rows[("typo3", "powermail")]
+        assert (powermail["verdict"], powermail["branch_latest"]) == ("outdated", "12.3.5")
+        assert (rows[("cms-health", "php")]["verdict"], rows[("cms-health", "php")]["support"]) == ("eol", "eol")
+        assert "cannot show security fixes a distribution backported" in rows[("wordpress", "wordpress")]["caveat"]
+        news = rows[("typo3", "news")]
+        assert news["verdict"] == "insecure" and is_accepted(news)
         response = await HttpClient().request(HttpRequest(url=f"http://127.0.0.1:{port}/", read_body=True))
         assert response.status == 200 and "healthy" in response.text()
+        page = await HttpClient().request(HttpRequest(url=f"http://127.0.0.1:{port}/sites/typo3", read_body=True))
+        assert "accepted by demo until" in page.text() and 'data-state="accepted"' in page.text()
+        assert '<td data-role="branch">12 <span class="support elts">elts</span>' in page.text()
+        blog = await HttpClient().request(HttpRequest(url=f"http://127.0.0.1:{port}/sites/wordpress", read_body=True))
+        assert 'data-role="caveat">version seen from outside' in blog.text()
     finally:
         pinger.cancel()
         stop.set()

@@ -261,9 +261,9 @@ def test_openapi_document_validates_and_covers_every_api_route(live_web: LiveWeb
     document = call(live_web, "GET", "/openapi.json").json()
     validate(document)
     documented = set(document["paths"])
-    from sitewarden.web.api import checks, feed, inventory, sites
+    from sitewarden.web.api import checks, feed, findings, inventory, sites
 
-    modules = (checks, feed, sites, inventory)
+    modules = (checks, feed, sites, inventory, findings)
     served = {route.path.replace("{id:int}", "{id}") for module in modules for route in module.routes}
     assert served == documented
 

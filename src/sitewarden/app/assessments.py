@@ -9,6 +9,8 @@ from datetime import date
 
 from sqlalchemy import Connection
 
+from sitewarden.acceptance import utc_today
+from sitewarden.app.findings import apply_acceptances
 from sitewarden.catalog.assess import Assessment, Item, assess_item
 from sitewarden.catalog.identity import TER, guessed_packages, linked_products
 from sitewarden.catalog.verdicts import Judging, snapshot_items, verdict_event
@@ -56,6 +58,12 @@ def assess_site(
     judged = judge_items(connection, snapshot_items(snapshot), judging, today)
     first = not assessment_rows(connection, site)
     changed = save_assessments(connection, site, judged)
+    covered = apply_acceptances(connection, site, today or utc_today())
+    changed = [
+        (judged_item, old)
+        for judged_item, old in changed
+        if (judged_item.item.kind, judged_item.item.key) not in covered
+    ]
     events = [] if first else [verdict_event(site, assessment, old) for assessment, old in changed]
     if first:
         events = [

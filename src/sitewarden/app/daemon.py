@@ -91,8 +91,11 @@ def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -
     try:
 
         async def main() -> list[tuple[CheckSpec, Result]]:
+            from sitewarden.app.findings import expire_once
+
             engine = build_engine(config, database, only)
             outcomes = await engine.run_once()
+            await asyncio.to_thread(expire_once, database)
             await flush_notifications(config, database, deliver=notify, reports=report_source(config, database))
             return outcomes
 
@@ -137,6 +140,7 @@ def run_daemon(
                 if asyncio.iscoroutine(result):
                     asyncio.ensure_future(result)
             from sitewarden.app.catalog_refresh import refresh_forever
+            from sitewarden.app.findings import expire_forever
             from sitewarden.app.reports import ReportScheduler, report_source
             from sitewarden.events.notifier import run_notifier
 
@@ -150,10 +154,12 @@ def run_daemon(
                 if catalog_wanted(config)
                 else None
             )
+            expiry = asyncio.create_task(expire_forever(database, stop), name="findings-expiry")
             try:
                 await engine.run_forever(stop)
             finally:
                 stop.set()
+                await expiry
                 if notifier is not None:
                     await notifier
                 if catalog is not None:

@@ -6,12 +6,15 @@ consistent state of the store.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from sitewarden.acceptance import AcceptedFinding, is_accepted, site_worst, utc_today
 from sitewarden.app.database import Session
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
+from sitewarden.store.acceptances import acceptances
 from sitewarden.store.assessments import assessment_rows
 from sitewarden.store.delivery_log import failed_attempts
 from sitewarden.store.events import recent_events
@@ -20,9 +23,10 @@ from sitewarden.store.inventory import latest_snapshots
 from sitewarden.store.maintenance import site_windows
 from sitewarden.store.overview import OverviewPage, OverviewQuery, SiteSummary, overview, site_groups
 from sitewarden.store.results import recent_results
-from sitewarden.store.verdicts import page_verdicts, worst
+from sitewarden.store.verdicts import page_verdicts
 from sitewarden.web.settings import StatusPageSettings
 
+BRANCH_FACTS = ("branch", "support", "branch_latest", "upgrade", "fix_upgrade", "caveat")
 FACTS = ("cms", "cms_version", "php_version", "database_kind", "database_version", "web_server")
 RECENT = 10
 MOST_SITES = 2000
@@ -59,6 +63,8 @@ def site_inventory(connection: Session, site: str) -> dict[str, Any] | None:
     verdicts = assessment_rows(connection, site)
     if not snapshots and not verdicts:
         return None
+    today = utc_today()
+    accepted = {finding.id: finding for finding in acceptances(connection, site)}
     facts: dict[str, Any] = dict.fromkeys(FACTS)
     items: dict[tuple[str, str], dict[str, Any]] = {}
     for stored in snapshots:
@@ -91,14 +97,27 @@ def site_inventory(connection: Session, site: str) -> dict[str, Any] | None:
             latest=row["latest"],
             summary=row["summary"],
             advisories=[advisory.get("id") for advisory in row["advisories"] or []],
+            **branch_facts(row),
+            accepted=_accepted(accepted.get(row["accepted_id"]) if is_accepted(row, today) else None, today),
         )
     listed = sorted(items.values(), key=lambda item: (_kind_order(item["kind"]), item["key"]))
     return {
         "facts": facts,
         "items": listed,
-        "verdict": worst([item["verdict"] for item in listed if item.get("verdict")]),
+        "verdict": site_worst(verdicts),
         "open_advisories": open_advisories(verdicts),
+        "acceptances": [finding.as_dict(today) for finding in accepted.values()],
     }
+
+
+def branch_facts(row: dict[str, Any]) -> dict[str, Any]:
+    """Branch, its support state, newest release of the branch, upgrade hint and caveat of a stored verdict."""
+    return {name: row.get(name) for name in BRANCH_FACTS}
+
+
+def _accepted(finding: AcceptedFinding | None, today: date) -> dict[str, Any] | None:
+    """Who accepted an item's finding, why and until when: shown beside the verdict."""
+    return None if finding is None else finding.as_dict(today)
 
 
 def _kind_order(kind: str) -> int:

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sitewarden.acceptance import counted, site_worst
 from sitewarden.catalog.records import SEVERITIES
-from sitewarden.verdict import OUTDATED, VERDICT_RANKS, worst_verdict
+from sitewarden.verdict import OUTDATED, VERDICT_RANKS
 
 RANK = VERDICT_RANKS
 UNRATED = "unrated"
@@ -28,6 +29,8 @@ class SiteVerdict:
     counts: dict[str, int] = field(default_factory=dict)
     advisories: list[str] = field(default_factory=list)
     severity: str | None = None
+    accepted: int = 0
+    """Items whose finding an admin accepted: shown, but not counted in the verdict, counts or advisories."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +40,7 @@ class SiteVerdict:
             "counts": dict(self.counts),
             "advisories": list(self.advisories),
             "severity": self.severity,
+            "accepted": self.accepted,
         }
 
 
@@ -70,14 +74,15 @@ def advisory_severity(row: dict[str, Any]) -> str | None:
 
 
 def site_verdicts(rows: Iterable[dict[str, Any]]) -> dict[str, SiteVerdict]:
-    """One summary per site that has stored verdicts, keyed and ordered by site name."""
+    """One summary per site that has stored verdicts, keyed and ordered by site name; accepted items do not count."""
     by_site: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_site.setdefault(row["site"], []).append(row)
     summaries = {}
     for site in sorted(by_site):
-        own = by_site[site]
-        verdict = worst_verdict(row["verdict"] for row in own) or "unknown"
+        every = by_site[site]
+        own = counted(every)
+        verdict = site_worst(every) or "unknown"
         counts: dict[str, int] = {}
         for row in own:
             counts[row["verdict"]] = counts.get(row["verdict"], 0) + 1
@@ -85,5 +90,6 @@ def site_verdicts(rows: Iterable[dict[str, Any]]) -> dict[str, SiteVerdict]:
         ids = list(dict.fromkeys(ident for row in insecure for ident in advisory_ids(row)))
         severities = [found for row in insecure if (found := advisory_severity(row)) is not None]
         severity = max(severities, key=SEVERITIES.index) if severities else (UNRATED if insecure else None)
-        summaries[site] = SiteVerdict(site, verdict, counts[verdict], counts, ids, severity)
+        accepted = len(every) - len(own)
+        summaries[site] = SiteVerdict(site, verdict, counts.get(verdict, 0), counts, ids, severity, accepted)
     return summaries

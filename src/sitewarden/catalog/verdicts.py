@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from sitewarden.acceptance import counted
 from sitewarden.catalog.assess import Assessment, Item, Policy, product_for
 from sitewarden.catalog.records import SEVERITIES
 from sitewarden.catalog.settings import CatalogSettings
@@ -92,9 +93,9 @@ def verdict_event(site: str, assessment: Assessment, old: str | None) -> Event:
 
 
 def open_advisories(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One line per (advisory or insecure mark, site item), most severe first, for `sitewarden advisories`."""
+    """One line per (advisory or insecure mark, site item) not accepted, most severe first (`sitewarden advisories`)."""
     lines: list[dict[str, Any]] = []
-    for row in rows:
+    for row in counted(rows):
         if row["verdict"] != "insecure":
             continue
         advisories = row["advisories"] or [{"id": "-", "title": row["summary"], "severity": None, "aliases": []}]

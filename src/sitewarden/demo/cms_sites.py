@@ -79,8 +79,11 @@ def wordpress_app(*, version: str = "6.4.3") -> web.Application:
     return app
 
 
-def cms_health_app(token: str, *, core: str = "6.4.3") -> web.Application:
-    """A CMS Health Check endpoint (spec flavour): Bearer token, `names[]` filter, one warning check."""
+def cms_health_app(token: str, *, core: str = "6.4.3", php: str = "7.4.33") -> web.Application:
+    """A CMS Health Check endpoint (spec flavour): Bearer token, `names[]` filter, one warning check.
+
+    Its PHP 7.4 is past end of life, so the demo shows an `eol` verdict.
+    """
 
     async def health(request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {token}":
@@ -89,9 +92,7 @@ def cms_health_app(token: str, *, core: str = "6.4.3") -> web.Application:
             "WordPress:Version": [
                 {"componentId": "core", "componentType": "system", "observedValue": core, "status": "info"}
             ],
-            "PHP:Version": [
-                {"componentId": "php", "componentType": "system", "observedValue": "8.2.15", "status": "info"}
-            ],
+            "PHP:Version": [{"componentId": "php", "componentType": "system", "observedValue": php, "status": "info"}],
             "WordPress:DirectorySize": [
                 {
                     "componentId": "disk",

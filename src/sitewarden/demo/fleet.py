@@ -134,14 +134,17 @@ class DemoFleet:
 
         secret, secret_ref = demo_secret_file(self.directory, "typo3-client.secret")
         token, token_ref = demo_secret_file(self.directory, "cms-health.token")
-        typo3 = DemoSite("typo3", "TYPO3 inventory by the t3monitoring client protocol", extra={"secret": secret_ref})
+        shows = "TYPO3 inventory (client protocol): insecure core with a fix in its branch, an accepted finding"
+        typo3 = DemoSite("typo3", shows, extra={"secret": secret_ref})
         typo3.checks = [{"name": "inventory", "kind": "typo3_client"}]
         await self._serve(typo3, typo3_client_app(secret))
-        wordpress = DemoSite("wordpress", "WordPress recognised from its public pages")
+        wordpress = DemoSite("wordpress", "WordPress recognised from its public pages (version cannot show backports)")
         wordpress.checks = [{"name": "fingerprint", "kind": "fingerprint"}]
         await self._serve(wordpress, wordpress_app())
         health = {"name": "health", "kind": "cms_health", "flavour": "spec", "token": token_ref, "allow_http": True}
-        health_site = DemoSite("cms-health", "CMS Health Check API with a warning", checks=[health])
+        health_site = DemoSite(
+            "cms-health", "CMS Health Check API with a warning, PHP past end of life", checks=[health]
+        )
         await self._serve(health_site, cms_health_app(token))
 
     async def _serve(self, site: DemoSite, app: web.Application, tls: ssl.SSLContext | None = None) -> None:

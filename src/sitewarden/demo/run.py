@@ -17,6 +17,7 @@ from sitewarden.app.database import Database, open_store
 from sitewarden.config.loader import load_config
 from sitewarden.config.models import Config
 from sitewarden.console import status_text
+from sitewarden.demo.findings import accept_when_judged
 from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
 from sitewarden.engine.service import Engine
 from sitewarden.web.server import ensure_port_free, serve_beside
@@ -51,6 +52,7 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
         runner = asyncio.create_task(engine.run_forever(stop))
         dashboard = asyncio.create_task(serve_beside(database, config, port, stop, demo=True))
         pinger = asyncio.create_task(heartbeat_pinger(f"http://127.0.0.1:{port}"), name="demo-heartbeat")
+        accepted = asyncio.create_task(accept_when_judged(database, stop), name="demo-accepted-finding")
         descriptions = {site.name: site.description for site in sites}
         with Live(_table(engine, descriptions), console=console, refresh_per_second=2, transient=False) as live:
             while not stop.is_set():
@@ -63,6 +65,7 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
             await pinger
         await runner
         await dashboard
+        await accepted
         await fleet.stop()
         database.close()
         console.print(f"\ndemo stopped; results are kept in {directory / 'demo.db'}")

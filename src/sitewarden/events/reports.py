@@ -77,7 +77,7 @@ def render_admin(config: Config, reports: list[SiteReport], now: datetime) -> Me
     totals = {
         "sites": len(reports),
         "checks": sum(report.checks for report in reports),
-        "with_problems": sum(1 for report in reports if report.findings),
+        "with_problems": sum(1 for report in reports if report.status is not Status.OK),  # accepted ones are ok
         **{status.label: sum(1 for item in reports if item.findings and item.status is status) for status in Status},
         **security_totals(reports),
     }

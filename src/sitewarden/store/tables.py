@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -305,9 +306,29 @@ assessments = Table(
     Column("caveat", Text, nullable=True),
     Column("assessed_at", UtcDateTime, nullable=False),
     Column("changed_at", UtcDateTime, nullable=False),
+    Column("accepted_id", Id, nullable=True),
+    Column("accepted_until", Date, nullable=True),
     UniqueConstraint("site", "item_kind", "item_key", name="uq_assessments_item"),
     Index("ix_assessments_verdict", "verdict"),
     Index("ix_assessments_fleet_item", "item_kind", "item_key", "product", "verdict"),
+)
+
+accepted_findings = Table(
+    "accepted_findings",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site", String(200), nullable=False),
+    Column("product", String(300), nullable=False),
+    Column("advisory", String(200), nullable=True),
+    Column("verdict", String(20), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("until", Date, nullable=False),
+    Column("accepted_by", String(200), nullable=False),
+    Column("accepted_at", UtcDateTime, nullable=False),
+    Column("revoked_by", String(200), nullable=True),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("expired_at", UtcDateTime, nullable=True),
+    Index("ix_accepted_findings_site", "site"),
 )
 
 users = Table(

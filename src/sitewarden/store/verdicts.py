@@ -7,11 +7,13 @@ stays a single indexed pass over the sites; everything else reads only the rows 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, get_args
 
 from sqlalchemy import Connection, case, exists, func, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
+from sitewarden.acceptance import ACCEPTED_AS, counted, is_accepted, site_worst, utc_today
 from sitewarden.inventory.model import CmsName
 from sitewarden.store.tables import assessments, inventory_snapshots
 from sitewarden.verdict import OUTDATED as VERDICT_OUTDATED
@@ -38,14 +40,20 @@ def cms_condition(site_name: Any, cms: str) -> ColumnElement[bool]:
     return exists().where(a.c.site == site_name, a.c.item_kind == "core", a.c.item_key == cms)
 
 
-def verdict_condition(site_name: Any, verdict: str) -> ColumnElement[bool]:
+def verdict_condition(site_name: Any, verdict: str, today: date | None = None) -> ColumnElement[bool]:
     """Sites whose worst verdict is this one: the highest rank of their items, probed by the site-first key.
 
-    No condition on the verdict column inside the probe: with one, SQLite picks the verdict index and scans every
-    site's rows per site (minutes at 10,000 sites) instead of the few rows of one site.
+    An item whose finding is accepted ranks as `up_to_date`. No condition on the verdict column inside the probe:
+    with one, SQLite picks the verdict index and scans every site's rows per site (minutes at 10,000 sites)
+    instead of the few rows of one site.
     """
     a = assessments.alias("verdict_probe")
-    rank = case(*((a.c.verdict == name, value) for name, value in VERDICT_RANKS.items()), else_=0)
+    accepted = a.c.accepted_until >= (today or utc_today())
+    rank = case(
+        (accepted, VERDICT_RANKS[ACCEPTED_AS]),
+        *((a.c.verdict == name, value) for name, value in VERDICT_RANKS.items()),
+        else_=0,
+    )
     highest = select(func.max(rank)).where(a.c.site == site_name).scalar_subquery()
     return highest == VERDICT_RANKS[verdict]
 
@@ -54,16 +62,19 @@ def page_verdicts(connection: Connection, names: list[str]) -> dict[str, dict[st
     """CMS, version, core verdict and worst verdict of the shown sites (the inventory fills in unjudged ones)."""
     found: dict[str, dict[str, Any]] = {}
     a = assessments.c
-    query = select(a.site, a.item_kind, a.item_key, a.version, a.verdict).where(a.site.in_(names))
-    for site, kind, key, version, verdict in connection.execute(query):
-        entry = found.setdefault(site, {"verdicts": []})
-        entry["verdicts"].append(verdict)
-        if kind == "core":
-            entry.update(cms=key, version=version, core_verdict=verdict)
+    query = select(a.site, a.item_kind, a.item_key, a.version, a.verdict, a.accepted_until).where(a.site.in_(names))
+    for row in connection.execute(query):
+        entry = found.setdefault(row.site, {"rows": []})
+        entry["rows"].append(dict(row._mapping))
+        if row.item_kind == "core":
+            entry.update(cms=row.item_key, version=row.version, core_verdict=row.verdict)
+            entry["core_accepted"] = is_accepted(dict(row._mapping))
     for entry in found.values():
-        verdicts = entry.pop("verdicts")
-        entry["verdict"] = worst(verdicts)
-        entry["insecure"] = verdicts.count("insecure")
+        rows = entry.pop("rows")
+        open_rows = counted(rows)
+        entry["verdict"] = site_worst(rows)
+        entry["insecure"] = sum(1 for row in open_rows if row["verdict"] == "insecure")
+        entry["accepted"] = len(rows) - len(open_rows)
     missing = [name for name in names if "cms" not in found.get(name, {})]
     for site, snapshot in newest_snapshots(connection, missing).items():
         if snapshot.get("cms"):
@@ -201,6 +212,8 @@ def _add_usage(connection: Connection, items: list[dict[str, Any]]) -> None:
             item["versions"][version or "?"] = int(number)
     numbered = (
         select(*ident, assessments.c.site, assessments.c.version, assessments.c.verdict, assessments.c.fixed_version,
+               assessments.c.accepted_until, assessments.c.branch, assessments.c.support, assessments.c.upgrade,
+               assessments.c.caveat,
                func.row_number().over(partition_by=ident, order_by=assessments.c.site).label("n"))
         .where(on_page)
         .subquery()
@@ -210,8 +223,27 @@ def _add_usage(connection: Connection, items: list[dict[str, Any]]) -> None:
         item = by_key.get((row.item_kind, row.item_key, row.product))
         if item is not None:
             item["sites"].append(
-                {"site": row.site, "version": row.version, "verdict": row.verdict, "fixed_version": row.fixed_version}
-            )
+                {"site": row.site, "version": row.version, "verdict": row.verdict, "fixed_version": row.fixed_version,
+                 "branch": row.branch, "support": row.support, "upgrade": row.upgrade, "caveat": row.caveat,
+                 "accepted": is_accepted({"accepted_until": row.accepted_until})}
+            )  # fmt: skip
     for item in items:
         item["versions"] = dict(sorted(item["versions"].items(), key=lambda pair: (-pair[1], pair[0])))
         item["verdicts"] = dict(sorted(item["verdicts"].items(), key=lambda pair: -VERDICT_RANKS.get(pair[0], 0)))
+
+
+def verdict_tally(connection: Connection, today: date | None = None) -> list[tuple[str, str, bool, int]]:
+    """Items per (site, verdict, accepted today), counted in SQL: what /metrics sums up without reading every row."""
+    accepted = case((assessments.c.accepted_until >= (today or utc_today()), 1), else_=0).label("accepted")
+    query = select(assessments.c.site, assessments.c.verdict, accepted, func.count()).group_by(
+        assessments.c.site, assessments.c.verdict, accepted
+    )
+    return [(site, verdict, bool(flag), int(number)) for site, verdict, flag, number in connection.execute(query)]
+
+
+def branch_tally(connection: Connection) -> list[tuple[str | None, str | None, int]]:
+    """Judged items per (branch support state, upgrade hint), counted in SQL for /metrics."""
+    query = select(assessments.c.support, assessments.c.upgrade, func.count()).group_by(
+        assessments.c.support, assessments.c.upgrade
+    )
+    return [(support, upgrade, int(number)) for support, upgrade, number in connection.execute(query)]

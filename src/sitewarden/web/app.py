@@ -24,7 +24,18 @@ from sitewarden.web.auth.middleware import AuthMiddleware
 from sitewarden.web.auth.sessions import SessionCodec
 from sitewarden.web.context import WebContext
 from sitewarden.web.render import STATIC, make_templates
-from sitewarden.web.routes import actions, events, extensions, heartbeats, login, overview, site, status_page, system
+from sitewarden.web.routes import (
+    actions,
+    events,
+    extensions,
+    findings,
+    heartbeats,
+    login,
+    overview,
+    site,
+    status_page,
+    system,
+)
 from sitewarden.web.routes import tokens as token_pages
 from sitewarden.web.settings import WebSettings
 
@@ -64,6 +75,7 @@ def create_app(
         *overview.routes,
         *site.routes,
         *actions.routes,
+        *findings.routes,
         *events.routes,
         *extensions.routes,
         *heartbeats.routes,

@@ -8,9 +8,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from sitewarden.acceptance import is_accepted
 from sitewarden.app.database import Session
 from sitewarden.app.verdict import item_for, judge_in
-from sitewarden.app.views import site_inventory
+from sitewarden.app.views import branch_facts, site_inventory
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.errors import SitewardenError
 from sitewarden.store.history import site_row
@@ -43,7 +44,9 @@ async def get_inventory(request: Request) -> Response:
 
     found = await web(request).read(work)
     if found is None:
-        return JSONResponse({"site": name, "facts": None, "items": [], "verdict": None, "advisories": []})
+        return JSONResponse(
+            {"site": name, "facts": None, "items": [], "verdict": None, "advisories": [], "acceptances": []}
+        )
     facts = dict(found["facts"])
     for moment in ("collected_at", "last_seen_at"):
         facts[moment] = iso(facts.get(moment))
@@ -54,6 +57,7 @@ async def get_inventory(request: Request) -> Response:
             "items": found["items"],
             "verdict": found["verdict"],
             "advisories": [_advisory(line) for line in found["open_advisories"]],
+            "acceptances": found["acceptances"],
         }
     )
 
@@ -108,6 +112,8 @@ def _verdict(row: dict[str, Any]) -> dict[str, Any]:
         "advisories": [advisory.get("id") for advisory in row["advisories"] or []],
         "assessed_at": iso(row["assessed_at"]),
         "changed_at": iso(row["changed_at"]),
+        **branch_facts(row),
+        "accepted": is_accepted(row),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sitewarden import __version__
+from sitewarden.acceptance import ACCEPTABLE
 from sitewarden.names import NAME_PATTERN
 from sitewarden.verdict import SUPPORT_STATES, UPGRADES
 from sitewarden.verdict import VERDICTS as _VERDICT_NAMES
@@ -78,6 +79,13 @@ def _stream(item: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
+BRANCH_FIELDS: dict[str, Any] = {
+    "branch": _nullable("string"), "support": {"enum": [*SUPPORT_STATES, None]},
+    "branch_latest": _nullable("string"), "upgrade": {"enum": [*UPGRADES, None]},
+    "fix_upgrade": _nullable("boolean"), "caveat": _nullable("string"),
+}  # fmt: skip
+"""Branch, its support state, newest release of the branch, upgrade hint and caveat of a stored verdict."""
+
 SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error", "status"],
               "properties": {"error": {"type": "string"}, "status": {"type": "integer"}}},
@@ -143,17 +151,20 @@ SCHEMAS: dict[str, Any] = {
         "kind": {"type": "string"}, "key": {"type": "string"}, "title": _nullable("string"),
         "version": _nullable("string"), "active": _nullable("boolean"), "product": {"type": "string"},
         "verdict": {"enum": VERDICTS}, "fixed_version": _nullable("string"), "latest": _nullable("string"),
-        "summary": {"type": "string"}, "advisories": {"type": "array", "items": {"type": ["string", "null"]}}}},
+        "summary": {"type": "string"}, "advisories": {"type": "array", "items": {"type": ["string", "null"]}},
+        **BRANCH_FIELDS, "accepted": {"oneOf": [_ref("AcceptedFinding"), {"type": "null"}]}}},
     "Inventory": {"type": "object", "required": ["site", "facts", "items", "verdict", "advisories"], "properties": {
         "site": {"type": "string"}, "facts": _nullable("object"), "verdict": {"enum": [*VERDICTS, None]},
         "items": {"type": "array", "items": _ref("InventoryItem")},
-        "advisories": {"type": "array", "items": _ref("Advisory")}}},
+        "advisories": {"type": "array", "items": _ref("Advisory")},
+        "acceptances": {"type": "array", "items": _ref("AcceptedFinding")}}},
     "Verdict": {"type": "object", "required": ["site", "kind", "key", "verdict"], "properties": {
         "site": {"type": "string"}, "kind": {"type": "string"}, "key": {"type": "string"},
         "product": {"type": "string"}, "version": _nullable("string"), "verdict": {"enum": VERDICTS},
         "summary": {"type": "string"}, "fixed_version": _nullable("string"), "latest": _nullable("string"),
         "advisories": {"type": "array", "items": {"type": ["string", "null"]}}, "assessed_at": {"type": "string"},
-        "changed_at": {"type": "string"}}},
+        "changed_at": {"type": "string"}, **BRANCH_FIELDS, "accepted": {"type": "boolean",
+                                                      "description": "An admin accepted this finding for now."}}},
     "Judgement": {"type": "object", "required": ["product", "version", "verdict", "upgrade"], "properties": {
         "product": {"type": "string"}, "version": {"type": "string"}, "verdict": {"enum": VERDICTS},
         "branch": _nullable("string"), "support": {"enum": [*SUPPORT_STATES, None]},
@@ -175,6 +186,21 @@ SCHEMAS: dict[str, Any] = {
                      "description": "Versions in use, each with its number of sites."},
         "verdicts": {"type": "object", "additionalProperties": {"type": "integer"}},
         "sites": {"type": "array", "description": "The first sites running it.", "items": {"type": "object"}}}},
+    "AcceptedFinding": {"type": "object", "required": ["id", "site", "product", "reason", "until", "state"],
+                        "properties": {
+        "id": {"type": "integer"}, "site": {"type": "string"}, "product": {"type": "string"},
+        "advisory": _nullable("string"), "verdict": {"enum": [*ACCEPTABLE, None]}, "reason": {"type": "string"},
+        "until": {"type": "string", "format": "date", "description": "The last day it holds (UTC)."},
+        "state": {"enum": ["accepted", "revoked", "expired"]}, "accepted_by": {"type": "string"},
+        "accepted_at": {"type": "string"}, "revoked_by": _nullable("string"), "revoked_at": _nullable("string")}},
+    "AcceptRequest": {
+        "type": "object", "required": ["site", "product", "reason", "until"], "additionalProperties": False,
+        "description": "Accept a judged item's finding: one advisory, one verdict, or (neither) its current verdict.",
+        "properties": {"site": {"type": "string", "maxLength": 200},
+                       "product": {"type": "string", "maxLength": 300,
+                                   "description": "Catalogue product (ter:news) or item key (news)."},
+                       "reason": {"type": "string", "maxLength": 500}, "until": {"type": "string", "format": "date"},
+                       "advisory": _nullable("string", maxLength=200), "verdict": {"enum": [*ACCEPTABLE, None]}}},
     "Me": {"type": "object", "required": ["name", "role"],
            "properties": {"name": {"type": "string"}, "role": {"enum": ["viewer", "admin"]}}},
 }  # fmt: skip
@@ -279,6 +305,16 @@ def _paths() -> dict[str, Any]:
         "/advisories": {"get": _op("Open advisories: one per advisory and insecure site item, most severe first",
                                    {"200": _json(_page("Advisory"))}, params=[
             _query("site", {"type": "string", "maxLength": 200}, "Only this site."), LIMIT, OFFSET])},
+        "/findings": {
+            "get": _op("Accepted findings in force (all of them with all=true), newest first",
+                       {"200": _json(_page("AcceptedFinding"))}, params=[
+                _query("site", {"type": "string", "maxLength": 200}, "Only this site."),
+                _query("all", {"enum": ["true", "false"]}, "Also revoked and expired ones."), LIMIT, OFFSET]),
+            "post": _op("Accept a finding until a day, with a reason (audited)",
+                        {"201": _json(_ref("AcceptedFinding"))}, body="AcceptRequest", admin=True),
+        },
+        "/findings/{id}/revoke": {"post": _op("End an acceptance now", {"200": _json(_ref("AcceptedFinding"))},
+                                              params=[CHECK_ID], admin=True)},
         "/extensions": {"get": _op("Extensions and plugins across the fleet, worst and most used first",
                                    {"200": _json(_page("Extension"))}, params=[
             _query("only", {"enum": ["insecure", "outdated"]}, "Only those insecure (or outdated) somewhere."),

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from sitewarden.web.api import checks, feed, inventory, sites
+from sitewarden.web.api import checks, feed, findings, inventory, sites
 from sitewarden.web.api.openapi import openapi_document
 
 
@@ -23,5 +23,6 @@ def api_mount() -> Mount:
             *checks.routes,
             *feed.routes,
             *inventory.routes,
+            *findings.routes,
         ],
     )

@@ -15,13 +15,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sitewarden import __version__
+from sitewarden.acceptance import ACCEPTED_AS
 from sitewarden.app.database import Session
 from sitewarden.app.views import handler_failures
 from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
 from sitewarden.store.check_states import check_state_rows
 from sitewarden.store.overview import latest_certificates
+from sitewarden.store.verdicts import branch_tally, verdict_tally
 from sitewarden.store.workers import round_trip_ms, worker_stats
+from sitewarden.verdict import SUPPORT_STATES, UPGRADES, VERDICTS, Upgrade, worst_verdict
 from sitewarden.web.context import web
 
 STALE_WORKER = 30.0
@@ -54,7 +57,57 @@ def metric_families(connection: Session) -> list[Metric]:
     for check_id, _, days in latest_certificates(connection, certificate_kinds()):
         if check_id in names:
             certificate.add_metric(list(names[check_id]), days)
-    return [status, duration, paused, certificate, *_engine_families(connection)]
+    return [status, duration, paused, certificate, *verdict_families(connection), *_engine_families(connection)]
+
+
+def verdict_families(connection: Session) -> list[Metric]:
+    """Sites by worst verdict, items by verdict and accepted findings, on the one verdict scale."""
+    per_site = GaugeMetricFamily(
+        "sitewarden_site_verdict", "1 for the worst verdict of a site's items (accepted findings excluded).",
+        labels=["site", "verdict"],
+    )  # fmt: skip
+    sites_by = GaugeMetricFamily("sitewarden_sites_by_verdict", "Sites by their worst verdict.", labels=["verdict"])
+    items_by = GaugeMetricFamily(
+        "sitewarden_items_by_verdict", "Judged items by verdict, accepted findings excluded.", labels=["verdict"]
+    )
+    accepted = GaugeMetricFamily(
+        "sitewarden_accepted_findings", "Items whose finding an admin accepted, by verdict.", labels=["verdict"]
+    )
+    items = dict.fromkeys(VERDICTS, 0)
+    taken = dict.fromkeys(VERDICTS, 0)
+    by_site: dict[str, list[str]] = {}
+    for site, verdict, is_accepted, number in verdict_tally(connection):
+        (taken if is_accepted else items)[verdict] = (taken if is_accepted else items).get(verdict, 0) + number
+        by_site.setdefault(site, []).append(ACCEPTED_AS if is_accepted else verdict)
+    worst_of = {site: worst_verdict(verdicts) or "unknown" for site, verdicts in sorted(by_site.items())}
+    for site, verdict in worst_of.items():
+        per_site.add_metric([site, verdict], 1)
+    for verdict in VERDICTS:
+        sites_by.add_metric([verdict], sum(1 for found in worst_of.values() if found == verdict))
+        items_by.add_metric([verdict], items.get(verdict, 0))
+        accepted.add_metric([verdict], taken.get(verdict, 0))
+    return [per_site, sites_by, items_by, accepted, *branch_families(connection)]
+
+
+def branch_families(connection: Session) -> list[Metric]:
+    """Judged items by their branch's support state, and by the upgrade hint (a newer minor or major branch)."""
+    support = GaugeMetricFamily(
+        "sitewarden_items_by_support", "Judged items by the support state of their branch.", labels=["support"]
+    )
+    upgrade = GaugeMetricFamily(
+        "sitewarden_items_by_upgrade", "Judged items by the newest branch above theirs: none, minor, major.",
+        labels=["upgrade"],
+    )  # fmt: skip
+    by_support = dict.fromkeys([*SUPPORT_STATES, "unknown"], 0)
+    by_upgrade = dict.fromkeys(UPGRADES, 0)
+    for state, hint, number in branch_tally(connection):
+        by_support[state or "unknown"] = by_support.get(state or "unknown", 0) + number
+        by_upgrade[hint or Upgrade.NONE.value] = by_upgrade.get(hint or Upgrade.NONE.value, 0) + number
+    for name, number in by_support.items():
+        support.add_metric([name], number)
+    for name, number in by_upgrade.items():
+        upgrade.add_metric([name], number)
+    return [support, upgrade]
 
 
 def _engine_families(connection: Session) -> list[Metric]:
