@@ -117,7 +117,8 @@ class ResponseReader:
                 body = self.decoder.decompress(body, self.max_body - self.size + 1)
             except zlib.error as exc:
                 encoding = next((v for k, v in self.headers if k == "content-encoding"), "compressed")
-                raise self.fail(FailureClass.INVALID_RESPONSE, f"invalid HTTP response: broken {encoding} body: {exc}") from None
+                message = f"invalid HTTP response: broken {encoding} body: {exc}"
+                raise self.fail(FailureClass.INVALID_RESPONSE, message) from None
         self.size += len(body)
         if self.size > self.max_body:
             raise self.too_large(" after decompression" if self.decoder is not None else "")
