@@ -60,6 +60,7 @@ class ResponseReader:
         self.complete = False
         self.failure: TransportFailure | None = None
         self.decoder: Any = None
+        self.gzip = False
 
     def fail(self, kind: FailureClass, message: str) -> _Stop:
         self.failure = TransportFailure(kind, message, phase="body" if self.headers_done else "headers")
@@ -101,6 +102,7 @@ class ResponseReader:
             self.complete = True
             raise _Stop()
         if encoding in ("gzip", "x-gzip"):
+            self.gzip = True
             self.decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
             self.decoder = zlib.decompressobj()
@@ -114,7 +116,7 @@ class ResponseReader:
         self.wire_bytes += len(body)
         if self.decoder is not None:
             try:
-                body = self.decoder.decompress(body, self.max_body - self.size + 1)
+                body = self._inflate(body)
             except zlib.error as exc:
                 encoding = next((v for k, v in self.headers if k == "content-encoding"), "compressed")
                 message = f"invalid HTTP response: broken {encoding} body: {exc}"
@@ -124,6 +126,16 @@ class ResponseReader:
             raise self.too_large(" after decompression" if self.decoder is not None else "")
         if self.keep_body:
             self.chunks.append(body)
+
+    def _inflate(self, data: bytes) -> bytes:
+        """Decompressed bytes, at most one past the cap; a gzip body may be several members (RFC 1952 §2.2)."""
+        room = self.max_body - self.size + 1
+        out = self.decoder.decompress(data, room)
+        while self.gzip and self.decoder.eof and self.decoder.unused_data and room - len(out) > 0:
+            rest = self.decoder.unused_data
+            self.decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out += self.decoder.decompress(rest, room - len(out))
+        return bytes(out)
 
     def on_message_complete(self) -> None:
         if self.in_interim:
