@@ -21,7 +21,7 @@ from sitewarden.results import FailureClass, Result, Status
 from sitewarden.transport.http import HttpClient
 from sitewarden.transport.resolver import StaticResolver
 from tests.fixtures import hostile as hostile_module
-from tests.fixtures.hostile import HostileServer, hostile  # noqa: F401
+from tests.fixtures.hostile import HostileServer
 
 DEADLINE = 1.0
 
