@@ -235,6 +235,37 @@ async def test_expired_certificate_is_a_tls_error(serve: Serve, tls_ca: trustme.
     url = await serve(_site(), server_context(tls_ca, "127.0.0.1", not_after=expired))
     result = await run({}, url, ca_file=ca_file)
     assert (result.status, result.summary) == (Status.ERROR, "TLS error: certificate has expired")
+    assert result.failure is FailureClass.TLS_EXPIRY
+
+
+@pytest.mark.parametrize(
+    ("days", "status", "summary"),
+    [
+        ({"cert_warning_days": 14, "cert_critical_days": 7}, Status.OK, "status 200 in "),
+        ({"cert_warning_days": 30}, Status.WARNING, "certificate expires in 19 days (warning below 30)"),
+        (
+            {"cert_warning_days": 30, "cert_critical_days": 25},
+            Status.ERROR,
+            "certificate expires in 19 days (critical below 25)",
+        ),
+        ({}, Status.OK, "status 200 in "),
+    ],
+)
+async def test_certificate_days_left_are_judged_in_the_http_check(
+    serve: Serve, tls_ca: trustme.CA, ca_file: Path, days: dict[str, int], status: Status, summary: str
+) -> None:
+    import datetime
+
+    ends = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=19, hours=12)
+    url = await serve(_site(), server_context(tls_ca, "127.0.0.1", not_after=ends))
+    result = await run(days, url, ca_file=ca_file)
+    assert (result.status, result.failure) == (status, None if status is Status.OK else FailureClass.TLS_EXPIRY)
+    assert result.summary.startswith(summary)
+
+
+def test_certificate_critical_days_above_warning_days_are_refused() -> None:
+    with pytest.raises(ValidationError, match="cert_critical_days must not be larger"):
+        HttpParams.model_validate({"kind": "http", "cert_warning_days": 7, "cert_critical_days": 30})
 
 
 async def test_wrong_host_certificate_is_a_tls_error(serve: Serve, tls_ca: trustme.CA, ca_file: Path) -> None:

@@ -149,8 +149,8 @@ class ResponseReader:
             raise self.fail(FailureClass.INVALID_RESPONSE, "truncated: the compressed body ends early")
         self.complete = True
 
-    def at_eof(self) -> TransportFailure | None:
-        """The connection ended after the headers: complete when close-delimited, truncated otherwise."""
+    def at_eof(self, reset: bool) -> TransportFailure | None:
+        """The connection ended after the headers: complete when close-delimited and closed cleanly, else truncated."""
         if self.complete:
             return self.failure
         if self.chunked:
@@ -162,6 +162,12 @@ class ResponseReader:
         if self.expected is not None:
             return TransportFailure(
                 FailureClass.INVALID_RESPONSE, f"truncated: {self.wire_bytes} of {self.expected} bytes", phase="body"
+            )
+        if reset:
+            return TransportFailure(
+                FailureClass.INVALID_RESPONSE,
+                f"truncated: the connection was reset after {self.wire_bytes} bytes of the body",
+                phase="body",
             )
         try:
             self.finish()
@@ -245,14 +251,14 @@ class Connection(asyncio.Protocol):
         reader, done = self.reader, self.done
         if reader is None or done is None or done.done():
             return
+        reset = exc is not None
         if reader.headers_done:
-            failure = reader.at_eof()
+            failure = reader.at_eof(reset)
             if failure is None:
                 done.set_result(None)
             else:
                 done.set_exception(failure)
             return
-        reset = isinstance(exc, ConnectionResetError | BrokenPipeError)
         if self.first_byte_at is None:
             how = "reset" if reset else "closed"
             done.set_exception(

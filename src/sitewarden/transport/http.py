@@ -38,6 +38,7 @@ from sitewarden.transport.tls import TlsContexts
 USER_AGENT = f"sitewarden/{__version__} (+https://github.com/sitewarden/sitewarden)"
 DEFAULT_MAX_BODY = 1024 * 1024
 _REDIRECTS = {301, 302, 303, 307, 308}
+CERT_HAS_EXPIRED = 10  # X509_V_ERR_CERT_HAS_EXPIRED: an expired certificate is a `tls_expiry` failure
 
 HttpFailure = TransportFailure
 """A request that did not produce a response: the transport's failure, so callers catch one class."""
@@ -247,7 +248,8 @@ class HttpClient:
             await connection.start_tls(context, hostname)
         except ssl.SSLCertVerificationError as exc:
             context.forget(hostname)
-            raise HttpFailure(FailureClass.TLS, f"TLS error: {describe_verify_error(exc)}", phase="tls") from None
+            kind = FailureClass.TLS_EXPIRY if exc.verify_code == CERT_HAS_EXPIRED else FailureClass.TLS
+            raise HttpFailure(kind, f"TLS error: {describe_verify_error(exc)}", phase="tls") from None
         except ssl.SSLError as exc:
             context.forget(hostname)
             reason = f"TLS error: {exc.reason or exc.strerror or exc}".lower()
