@@ -276,7 +276,7 @@ _PHASE_WORDS = {
     "request": "while sending the request",
     "response": "waiting for the response",
     "headers": "while reading the headers",
-    "interim": "waiting for a final response after interim (1xx) responses",
+    "interim": "waiting for the final response (only interim 1xx responses came)",
     "body": "while reading the body",
     "redirect": "while following redirects",
 }
