@@ -114,7 +114,7 @@ async def test_a_chunked_body_without_its_last_chunk_is_truncated(hostile: Hosti
 async def test_endless_100_continue_times_out(hostile: HostileServer) -> None:
     result = await check(hostile, "/endless-continue", expect_status="100-599")
     assert_failed(result, FailureClass.TIMEOUT)
-    assert "interim (1xx)" in result.summary
+    assert result.summary == "timed out waiting for the final response (only interim 1xx responses came) after 1 s"
 
 
 async def test_103_early_hints_are_skipped_and_the_final_200_judged(hostile: HostileServer) -> None:
