@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from sitewarden.transport.dialing import TransportFailure, is_ip_literal, open_stream, resolve_addresses
+from sitewarden.transport.dialing import TransportFailure, interleave, is_ip_literal, open_stream, resolve_addresses
 from sitewarden.transport.http import HttpFailure
 from sitewarden.transport.resolver import StaticResolver
 
@@ -72,3 +72,10 @@ def test_the_first_address_that_answers_is_used() -> None:
         return line
 
     assert asyncio.run(main()) == b"hello\n"
+
+
+def test_addresses_are_tried_ipv6_first_then_alternating_families() -> None:
+    six, four = socket.AF_INET6, socket.AF_INET
+    found = [(four, "192.0.2.1", 80), (four, "192.0.2.2", 80), (six, "2001:db8::1", 80), (six, "2001:db8::2", 80)]
+    assert [address for _, address, _ in interleave(found)] == ["2001:db8::1", "192.0.2.1", "2001:db8::2", "192.0.2.2"]
+    assert interleave(found[:2]) == found[:2]
