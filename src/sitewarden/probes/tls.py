@@ -198,7 +198,10 @@ def judge_certificate(
     first = next(text for problem, text in problems if problem is status)
     more = len(problems) - 1
     summary = first + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
-    return Result(status, summary, metrics, details, attachments=attachments)
+    result = Result(status, summary, metrics, details, attachments=attachments)
+    if first.startswith(("certificate expire", "certificate not valid before")):
+        result.classify(FailureClass.TLS_EXPIRY)  # the worst problem is the validity period
+    return result
 
 
 def _unverified() -> ssl.SSLContext:
