@@ -142,9 +142,10 @@ class HttpProbe(Probe[HttpParams]):
             response = await send_request(request, ctx)
             fallback = True
         if isinstance(response, Result):
-            return response
-        ctx.debug(f"status {response.status}, {response.body_bytes} bytes, redirects {response.redirects}")
-        result = judge_response(params, response)
+            result = response
+        else:
+            ctx.debug(f"status {response.status}, {response.body_bytes} bytes, redirects {response.redirects}")
+            result = judge_response(params, response)
         if fallback:
             result.details["head_fallback"] = True
             result.summary += " (HEAD refused, GET used)"
