@@ -125,6 +125,8 @@ async def first_answer(
     if len(addresses) == 1:
         family, address, _ = addresses[0]
         try:
+            if timeout is None:  # the caller's deadline bounds it; no second timer on the hot path
+                return await dial(family, address), address
             async with asyncio.timeout(timeout):
                 return await dial(family, address), address
         except TimeoutError:
