@@ -7,8 +7,10 @@ response below, so a parser that searched the bytes instead of a complete body w
 
 from __future__ import annotations
 
+import json
 import socket
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -244,3 +246,41 @@ async def test_every_failed_address_is_named(hostile: HostileServer) -> None:
         f"127.0.0.3:{hostile.port}": "timed out after 0.3 s",
         f"127.0.0.2:{hostile.port}": "connection refused",
     }
+
+
+async def test_run_once_and_status_json_classify_a_hostile_fleet(hostile: HostileServer, tmp_path: Path) -> None:
+    from tests.test_cli import sitewarden
+
+    expected = {
+        "truncated": ("error", "invalid_response", "truncated: 13 of 100000 bytes"),
+        "drip": ("error", "timeout", "timed out while reading the body after 1 s"),
+        "no-last-chunk": ("error", "invalid_response", None),
+        "silent": ("error", "connection", "connection closed by the server before any response"),
+        "head": ("ok", None, None),
+        "nan": ("error", "content", "body is not JSON: NaN is not JSON (RFC 8259)"),
+    }
+    config = tmp_path / "sitewarden.yaml"
+    config.write_text(
+        f"""
+defaults: {{timeout: 1s, failure_threshold: 1}}
+store: {{url: "sqlite:///{tmp_path / "sw.db"}"}}
+sites:
+  - name: hostile
+    url: {hostile.url("/")}
+    checks:
+      - {{name: truncated, kind: http, url: /truncated, keyword: "Add to cart"}}
+      - {{name: drip, kind: http, url: /drip-body}}
+      - {{name: no-last-chunk, kind: http, url: /chunked-without-last, keyword: "Add to cart"}}
+      - {{name: silent, kind: http, url: /close-at-once}}
+      - {{name: head, kind: http, url: /head-405, method: HEAD}}
+      - {{name: nan, kind: json, url: /json-nan, rules: {{ok: ["status: ^pass$"]}}}}
+"""
+    )
+    code, _, err = await sitewarden("run", "--once", "-c", str(config))
+    assert code == 2, err
+    code, out, _ = await sitewarden("status", "--json", "-c", str(config))
+    found = {row["check"]: (row["status"], row["class"], row["summary"]) for row in json.loads(out)}
+    assert found.keys() == expected.keys()
+    for name, (status, failure, summary) in expected.items():
+        assert found[name][:2] == (status, failure), found[name]
+        assert summary is None or found[name][2] == summary
