@@ -284,3 +284,9 @@ sites:
     for name, (status, failure, summary) in expected.items():
         assert found[name][:2] == (status, failure), found[name]
         assert summary is None or found[name][2] == summary
+
+
+async def test_a_single_refused_address_is_named(hostile: HostileServer) -> None:
+    result = await _resolved_check(hostile, ["127.0.0.2"])
+    assert_failed(result, FailureClass.CONNECTION, f"connection refused by shop.test:{hostile.port}")
+    assert result.details["attempts"] == [{"address": f"127.0.0.2:{hostile.port}", "error": "connection refused"}]

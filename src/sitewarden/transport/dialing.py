@@ -129,12 +129,16 @@ async def first_answer(
                 return await dial(family, address), address
             async with asyncio.timeout(timeout):
                 return await dial(family, address), address
-        except TimeoutError:
-            raise TransportFailure(
+        except TimeoutError as exc:
+            failure = TransportFailure(
                 FailureClass.TIMEOUT, f"timed out while connecting after {seconds(timeout or 0)}", phase="connect"
-            ) from None
+            )
+            failure.attempts = [(show_address(address, port), _why(exc, timeout))]
+            raise failure from None
         except OSError as exc:
-            raise _connect_failure(host, port, exc) from None
+            failure = _connect_failure(host, port, exc)
+            failure.attempts = [(show_address(address, port), _why(exc, timeout))]
+            raise failure from None
 
     async def attempt(family: int, address: str) -> T:
         async with asyncio.timeout(timeout):
@@ -169,6 +173,15 @@ async def first_answer(
     raise _all_failed(host, port, timeout, failures)
 
 
+def _why(error: BaseException, timeout: float | None) -> str:
+    """Why one address failed, in the words a failure names it with."""
+    if isinstance(error, TimeoutError):
+        return f"timed out after {seconds(timeout or 0)}"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    return (getattr(error, "strerror", None) or str(error)).lower()
+
+
 def _connect_failure(host: str, port: int, exc: OSError) -> TransportFailure:
     where = f"{host}:{port}"
     if isinstance(exc, ConnectionRefusedError):
@@ -181,21 +194,12 @@ def _all_failed(
     host: str, port: int, timeout: float | None, failures: list[tuple[str, BaseException]]
 ) -> TransportFailure:
     """One failure naming each address tried and why it failed; a timeout only when every attempt timed out."""
-
-    def why(error: BaseException) -> str:
-        if isinstance(error, TimeoutError):
-            return f"timed out after {seconds(timeout or 0)}"
-        if isinstance(error, ConnectionRefusedError):
-            return "connection refused"
-        assert isinstance(error, OSError)
-        return (error.strerror or str(error)).lower()
-
-    named = "; ".join(f"{show_address(address, port)} {why(error)}" for address, error in failures)
+    named = "; ".join(f"{show_address(address, port)} {_why(error, timeout)}" for address, error in failures)
     timed_out = all(isinstance(error, TimeoutError) for _, error in failures)
     kind = FailureClass.TIMEOUT if timed_out else FailureClass.CONNECTION
     words = "timed out while connecting to" if timed_out else "cannot connect to"
     failure = TransportFailure(kind, f"{words} any address of {host}:{port} ({named})", phase="connect")
-    failure.attempts = [(show_address(address, port), why(error)) for address, error in failures]
+    failure.attempts = [(show_address(address, port), _why(error, timeout)) for address, error in failures]
     return failure
 
 
