@@ -1,9 +1,10 @@
 """A lean HTTP/1.1 client for checks: one fresh connection per request, each phase timed, the body capped.
 
 Checks need what general clients hide: DNS, TCP, TLS and first-byte times apart, the phase a timeout hit, the TLS
-reason of a failed handshake, and a body read only up to a cap. An asyncio Protocol feeding the httptools parser
-(the pair uvicorn uses) gives all of it at a fraction of the CPU of a full client. Reaching the host (names,
-addresses, connect failures) is `dialing.py`'s, shared with the probes that speak other protocols.
+reason of a failed handshake, and a body read to its end under a cap. An asyncio Protocol feeding the httptools
+parser (the pair uvicorn uses) gives all of it at a fraction of the CPU of a full client. Reaching the host (names,
+addresses, connect failures) is `dialing.py`'s, shared with the probes that speak other protocols; reading one
+complete, well-framed response off the connection is `framing.py`'s.
 """
 
 from __future__ import annotations
