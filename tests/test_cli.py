@@ -91,7 +91,10 @@ async def test_status_exits_with_the_worst_hard_status(tmp_path: Path, fake_site
     code, out, _ = await sitewarden("status", "shop/web", "--json", "-c", str(config))
     assert code == 0
     rows = json.loads(out)
-    assert [(row["key"], row["status"]) for row in rows] == [("shop/web", "ok")]
+    assert [(row["key"], row["status"], row["class"]) for row in rows] == [("shop/web", "ok", None)]
+    code, out, _ = await sitewarden("status", "shop/health", "--json", "-c", str(config))
+    row = json.loads(out)[0]
+    assert (row["class"], row["summary"]) == ("http_status", "status 500, expected 200-299")
     code, _, err = await sitewarden("status", "nothing", "-c", str(config))
     assert code == 2 and "no site or check named 'nothing'" in err
 
@@ -102,6 +105,7 @@ async def test_check_prints_the_full_result_without_storing(tmp_path: Path, fake
     code, out, _ = await sitewarden("check", "health", "-c", str(config))
     assert code == 2
     assert "shop/health: error - status 503, expected 200-299" in out
+    assert "class: http_status" in out
     assert "status_code" in out and "GET " in out
     database = tmp_path / "sw.db"
     if database.exists():  # the store may be read (stored memory, heartbeats) but gets no result or state

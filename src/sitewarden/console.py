@@ -39,7 +39,7 @@ def verdict_text(verdict: str | None) -> Text:
 
 def states_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
     table = Table(title=title, expand=False)
-    for column in ("site", "check", "kind", "status", "since", "last result", "ms"):
+    for column in ("site", "check", "kind", "status", "since", "class", "last result", "ms"):
         table.add_column(column, overflow="fold")
     for row in rows:
         hard = Status(row["hard_status"]) if row.get("hard_status") is not None else None
@@ -54,6 +54,7 @@ def states_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
             row["kind"],
             label,
             _ago(row.get("hard_since")) if hard is not None else "",
+            row.get("class") or "",
             row.get("last_summary") or "",
             f"{duration:.0f}" if duration is not None else "",
         )
@@ -71,6 +72,9 @@ def results_table(outcomes: list[tuple[Any, Result]]) -> Table:
 
 def print_result(console: Console, key: str, result: Result, log: list[str]) -> None:
     console.print(Text.assemble((f"{key}: ", "bold"), status_text(result.status), f" - {result.summary}"))
+    if result.failure is not None:
+        phase = result.details.get("phase")
+        console.print(f"class: {result.failure.value}" + (f" (phase {phase})" if phase else ""))
     console.print(f"started {result.started_at.isoformat(timespec='seconds')}, took {result.duration_ms:.1f} ms")
     if result.metrics:
         table = Table("metric", "value", "unit", "warn", "crit", title="metrics")

@@ -1,4 +1,4 @@
-"""Status, Metric and Result: the shared vocabulary of probes, engine, store and web."""
+"""Status, FailureClass, Metric and Result: the shared vocabulary of probes, engine, store and web."""
 
 from __future__ import annotations
 
@@ -61,6 +61,29 @@ def worst(statuses: Any) -> Status:
     return result
 
 
+class FailureClass(enum.StrEnum):
+    """Why a result is not ok: one vocabulary for the CLI, `status --json`, the API, the dashboard and /metrics."""
+
+    HTTP_STATUS = "http_status"
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    DNS = "dns"
+    TLS = "tls"
+    TLS_EXPIRY = "tls_expiry"
+    BODY_TOO_LARGE = "body_too_large"
+    REDIRECTS = "redirects"
+    INVALID_RESPONSE = "invalid_response"
+    CONTENT = "content"
+    SLOW = "slow"
+    CHECK = "check"
+    CONFIG = "config"
+    INTERNAL = "internal"
+
+
+FAILURE_KEY = "failure"
+"""The details key a result's failure class is kept under (stored with the result, no column of its own)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Metric:
     """One measured value of a result, with optional thresholds as Nagios perfdata has them."""
@@ -103,6 +126,25 @@ class Result:
     attachments: dict[str, Any] = field(default_factory=dict)
     """Data for result listeners (an inventory snapshot, a certificate), not stored with the result itself."""
 
+    @property
+    def failure(self) -> FailureClass | None:
+        """The failure class of a non-ok result (None for ok, or for one stored before classes existed)."""
+        if self.status is Status.OK:
+            return None
+        value = self.details.get(FAILURE_KEY)
+        try:
+            return FailureClass(value) if value is not None else None
+        except ValueError:
+            return None
+
+    def classify(self, failure: FailureClass, phase: str | None = None) -> Result:
+        """Give a non-ok result its failure class (and phase) unless it has one; returns self for chaining."""
+        if self.status is not Status.OK and FAILURE_KEY not in self.details:
+            self.details[FAILURE_KEY] = failure.value
+            if phase is not None:
+                self.details.setdefault("phase", phase)
+        return self
+
     def metric(self, name: str) -> float | None:
         for metric in self.metrics:
             if metric.name == name:
@@ -115,6 +157,7 @@ class Result:
             "summary": self.summary,
             "started_at": self.started_at.isoformat(),
             "duration_ms": round(self.duration_ms, 3),
+            "class": failure.value if (failure := self.failure) is not None else None,
             "metrics": [metric.as_dict() for metric in self.metrics],
             "details": self.details,
         }

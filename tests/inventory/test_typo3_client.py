@@ -14,7 +14,7 @@ from sitewarden.errors import ConfigErrors
 from sitewarden.inventory.model import InventorySnapshot
 from sitewarden.inventory.typo3_client import Typo3ClientCollector, Typo3ClientParams
 from sitewarden.probes.base import ProbeContext, SiteInfo
-from sitewarden.results import Status
+from sitewarden.results import FailureClass, Status
 from sitewarden.transport.http import HttpClient
 from sitewarden.transport.options import BasicAuth, HttpOptions
 from tests.fixtures.servers import FakeSite
@@ -131,14 +131,28 @@ async def test_redirect_to_a_login_page_is_error(fake_site: FakeSite) -> None:
         ('{"core": {"typo3Version": "12.4', "malformed JSON"),
         ("[1, 2]", "malformed data: no core.typo3Version"),
         ("[" * 100_000 + "]" * 100_000, "malformed JSON (nested too deeply)"),
+        ('{"core": {"typo3Version": "12.4.2", "load": NaN}}', "malformed JSON (NaN is not JSON (RFC 8259))"),
+        ('{"core": {"typo3Version": "12.4.2"}, "core": {}}', "malformed JSON (duplicate key 'core')"),
+        ('{"core": {"typo3Version": "12.4.2"}} <!-- cached -->', "malformed JSON (trailing data after the JSON value"),
     ],
-    ids=["no-version", "client-error", "truncated", "not-an-object", "nested-too-deeply"],
+    ids=[
+        "no-version",
+        "client-error",
+        "truncated",
+        "not-an-object",
+        "nested-too-deeply",
+        "nan",
+        "duplicate",
+        "trailing",
+    ],
 )
 async def test_malformed_data_is_error(fake_site: FakeSite, body: str, expected: str) -> None:
     fake_site.set("/index.php", body=body, content_type="application/json")
     result = await run(context(fake_site))
     assert result.status is Status.ERROR
     assert result.summary.startswith(expected)
+    if expected.startswith("malformed JSON"):
+        assert result.failure is FailureClass.CONTENT
 
 
 async def test_malformed_extension_entries_are_skipped_not_fatal(fake_site: FakeSite) -> None:

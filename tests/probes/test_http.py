@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from sitewarden.probes.base import ProbeContext, SiteInfo
 from sitewarden.probes.http import HttpParams, HttpProbe
-from sitewarden.results import Result, Status
+from sitewarden.results import FailureClass, Result, Status
 from sitewarden.transport.http import HttpClient
 from sitewarden.transport.options import HttpOptions
 from sitewarden.transport.resolver import StaticResolver
@@ -94,14 +94,15 @@ async def test_redirects_are_followed_up_to_the_limit(fake_site: FakeSite) -> No
 async def test_body_over_the_cap_is_error(fake_site: FakeSite) -> None:
     fake_site.set("/", body="x" * 5000)
     result = await run({"keyword": "y", "max_body": 1024}, fake_site.url)
-    assert (result.status, result.summary) == (Status.ERROR, "body larger than the 1 KiB cap")
+    assert (result.status, result.summary) == (Status.ERROR, "body larger than the 1 KiB cap (Content-Length 5000)")
+    assert result.failure is FailureClass.BODY_TOO_LARGE
 
 
 async def test_gzip_bodies_are_decoded_and_capped(fake_site: FakeSite) -> None:
     fake_site.set("/", body=gzip.compress(b"Add to cart" + b" " * 200_000), headers={"Content-Encoding": "gzip"})
     assert (await run({"keyword": "Add to cart"}, fake_site.url)).status is Status.OK
     bomb = await run({"keyword": "nothing", "max_body": 4096}, fake_site.url)
-    assert bomb.summary == "body larger than the 4 KiB cap"
+    assert bomb.summary == "body larger than the 4 KiB cap after decompression"
 
 
 async def test_site_options_are_sent(fake_site: FakeSite) -> None:
@@ -191,7 +192,8 @@ async def test_empty_reply_is_error(serve: Serve) -> None:
     app = web.Application()
     app.router.add_get("/", hang_up)
     result = await run({}, await serve(app))
-    assert (result.status, result.summary) == (Status.ERROR, "connection closed before a response arrived")
+    assert (result.status, result.summary) == (Status.ERROR, "connection closed by the server before any response")
+    assert result.failure is FailureClass.CONNECTION
 
 
 @pytest.fixture
@@ -233,6 +235,37 @@ async def test_expired_certificate_is_a_tls_error(serve: Serve, tls_ca: trustme.
     url = await serve(_site(), server_context(tls_ca, "127.0.0.1", not_after=expired))
     result = await run({}, url, ca_file=ca_file)
     assert (result.status, result.summary) == (Status.ERROR, "TLS error: certificate has expired")
+    assert result.failure is FailureClass.TLS_EXPIRY
+
+
+@pytest.mark.parametrize(
+    ("days", "status", "summary"),
+    [
+        ({"cert_warning_days": 14, "cert_critical_days": 7}, Status.OK, "status 200 in "),
+        ({"cert_warning_days": 30}, Status.WARNING, "certificate expires in 19 days (warning below 30)"),
+        (
+            {"cert_warning_days": 30, "cert_critical_days": 25},
+            Status.ERROR,
+            "certificate expires in 19 days (critical below 25)",
+        ),
+        ({}, Status.OK, "status 200 in "),
+    ],
+)
+async def test_certificate_days_left_are_judged_in_the_http_check(
+    serve: Serve, tls_ca: trustme.CA, ca_file: Path, days: dict[str, int], status: Status, summary: str
+) -> None:
+    import datetime
+
+    ends = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=19, hours=12)
+    url = await serve(_site(), server_context(tls_ca, "127.0.0.1", not_after=ends))
+    result = await run(days, url, ca_file=ca_file)
+    assert (result.status, result.failure) == (status, None if status is Status.OK else FailureClass.TLS_EXPIRY)
+    assert result.summary.startswith(summary)
+
+
+def test_certificate_critical_days_above_warning_days_are_refused() -> None:
+    with pytest.raises(ValidationError, match="cert_critical_days must not be larger"):
+        HttpParams.model_validate({"kind": "http", "cert_warning_days": 7, "cert_critical_days": 30})
 
 
 async def test_wrong_host_certificate_is_a_tls_error(serve: Serve, tls_ca: trustme.CA, ca_file: Path) -> None:

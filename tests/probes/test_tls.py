@@ -6,7 +6,7 @@ from pathlib import Path
 import trustme
 
 from sitewarden.probes.tls import TlsParams, TlsProbe
-from sitewarden.results import Status
+from sitewarden.results import FailureClass, Status
 from tests.fixtures.certs import ServeTls, make_certificate, weak_server_context
 from tests.fixtures.servers import free_port, server_context
 from tests.probes.conftest import MakeContext, config_errors, load_check
@@ -54,6 +54,7 @@ async def test_certificate_close_to_expiry_warns_then_errs(
     sooner = make_certificate(tmp_path / "sooner", days=3.5)
     result = await TlsProbe().run(_params(await tls_port(weak_server_context(sooner)), sooner.ca), probe_context())
     assert (result.status, result.summary) == (Status.ERROR, "certificate expires in 3 days (critical below 7)")
+    assert result.failure is FailureClass.TLS_EXPIRY
 
 
 async def test_expired_certificate_is_error(tmp_path: Path, tls_port: ServeTls, probe_context: MakeContext) -> None:
@@ -61,6 +62,7 @@ async def test_expired_certificate_is_error(tmp_path: Path, tls_port: ServeTls, 
     port = await tls_port(weak_server_context(issued))
     result = await TlsProbe().run(_params(port, issued.ca), probe_context())
     assert (result.status, result.summary) == (Status.ERROR, "certificate expired 3 days ago")
+    assert result.failure is FailureClass.TLS_EXPIRY
     assert (result.metric("days_left") or 0) < -3
 
 

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from sitewarden.transport.dialing import TransportFailure, is_ip_literal, open_stream, resolve_addresses
+from sitewarden.transport.dialing import TransportFailure, interleave, is_ip_literal, open_stream, resolve_addresses
 from sitewarden.transport.http import HttpFailure
 from sitewarden.transport.resolver import StaticResolver
 
@@ -51,7 +51,7 @@ def test_a_refused_port_reads_the_same_for_every_check() -> None:
         addresses = [(socket.AF_INET, "127.0.0.1", port)]
         with pytest.raises(HttpFailure) as caught:
             asyncio.run(open_stream(addresses, "127.0.0.1", port, 0.5))
-    assert (caught.value.kind, caught.value.message) == ("refused", f"connection refused by 127.0.0.1:{port}")
+    assert (caught.value.kind, caught.value.message) == ("connection", f"connection refused by 127.0.0.1:{port}")
 
 
 def test_the_first_address_that_answers_is_used() -> None:
@@ -72,3 +72,10 @@ def test_the_first_address_that_answers_is_used() -> None:
         return line
 
     assert asyncio.run(main()) == b"hello\n"
+
+
+def test_addresses_are_tried_ipv6_first_then_alternating_families() -> None:
+    six, four = socket.AF_INET6, socket.AF_INET
+    found = [(four, "192.0.2.1", 80), (four, "192.0.2.2", 80), (six, "2001:db8::1", 80), (six, "2001:db8::2", 80)]
+    assert [address for _, address, _ in interleave(found)] == ["2001:db8::1", "192.0.2.1", "2001:db8::2", "192.0.2.2"]
+    assert interleave(found[:2]) == found[:2]

@@ -204,11 +204,14 @@ def test_checks_states_results_and_history_are_paged_and_filtered(live_web: Live
     check_id = live_web.check_ids["down-api/web"]
     checks = call(live_web, "GET", "/checks", params={"status": "error"}).json()
     assert [item["key"] for item in checks["items"]] == ["down-api/web"] and checks["total"] == 1
+    assert checks["items"][0]["state"]["class"] == "http_status"
     states = call(live_web, "GET", "/states", params={"site": "shop"}).json()
     assert states["items"][0]["key"] == "shop/web" and states["items"][0]["status"] == "ok"
+    assert states["items"][0]["class"] is None
     first = call(live_web, "GET", f"/checks/{check_id}/results", params={"limit": 10}).json()
     assert len(first["items"]) == 10 and first["next_before_id"] == first["items"][-1]["id"]
     assert first["items"][0]["status"] == "error" and first["items"][0]["metrics"][0]["name"] == "days_left"
+    assert first["items"][0]["class"] == "http_status"
     rest = call(live_web, "GET", f"/checks/{check_id}/results", params={"before_id": first["next_before_id"]}).json()
     assert len(rest["items"]) == 14 and rest["next_before_id"] is None
     since = first["items"][2]["started_at"]

@@ -41,6 +41,7 @@ def test_overview_fragment_is_only_the_table_for_auto_refresh(live_web: LiveWeb)
 def test_site_page_shows_checks_history_results_and_unknown_sites_are_404(live_web: LiveWeb) -> None:
     html = get(live_web, "/sites/down-api", range="7d").text
     assert 'data-status="error"' in html and "status 503" in html
+    assert '<span class="badge" data-role="class">http_status</span>' in html
     assert 4 <= html.count('class="band error"') <= 5
     assert "Recent results (10)" in html and "days_left = 32.0" in html
     assert get(live_web, "/sites/nothing").status_code == 404
@@ -73,6 +74,9 @@ def test_metrics_are_prometheus_text_with_check_and_engine_figures(live_web: Liv
         for sample in family.samples
     }
     assert samples[("sitewarden_check_status", (("check", "web"), ("kind", "http"), ("site", "down-api")))] == 2
+    failing = (("check", "web"), ("class", "http_status"), ("kind", "http"), ("site", "down-api"))
+    assert samples[("sitewarden_check_failure", failing)] == 1
+    assert not any(name == "sitewarden_check_failure" and ("site", "shop") in labels for name, labels in samples)
     assert samples[("sitewarden_certificate_days_left", (("check", "cert"), ("site", "down-api")))] == 32
     assert not any(
         name == "sitewarden_certificate_days_left" and ("check", "web") in labels for name, labels in samples

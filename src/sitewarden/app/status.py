@@ -10,6 +10,7 @@ from sitewarden.errors import NotFound
 from sitewarden.results import Status, utcnow, worst
 from sitewarden.store.database import open_database
 from sitewarden.store.heartbeats import heartbeat_lines as stored_heartbeat_lines
+from sitewarden.store.results import last_failure_classes
 from sitewarden.store.states import state_rows
 
 
@@ -19,12 +20,15 @@ def read_states(config: Config, name: str | None = None) -> list[dict[str, Any]]
     try:
         with database.transaction() as connection:
             rows = state_rows(connection, name)
+            classes = last_failure_classes(connection, [row["id"] for row in rows])
     finally:
         database.close()
     if name and not rows:
         raise NotFound(f"no site or check named '{name}' has been run yet", hint="see `sitewarden status`")
     for row in rows:
         row["status"] = Status(row["hard_status"]).label if row["hard_status"] is not None else "pending"
+        row["class"] = classes.get(row["id"])
+        row["summary"] = row["last_summary"]
     return rows
 
 

@@ -22,7 +22,7 @@ from sitewarden.store.history import check_history, site_checks, site_row
 from sitewarden.store.inventory import latest_snapshots
 from sitewarden.store.maintenance import site_windows
 from sitewarden.store.overview import OverviewPage, OverviewQuery, SiteSummary, overview, site_groups
-from sitewarden.store.results import recent_results
+from sitewarden.store.results import add_failure_classes, recent_results
 from sitewarden.store.verdicts import page_verdicts
 from sitewarden.web.settings import StatusPageSettings
 
@@ -136,7 +136,7 @@ def site_view(connection: Session, name: str, span: str) -> dict[str, Any] | Non
     if site is None or not site["active"]:
         return None
     now = utcnow()
-    checks = site_checks(connection, site["id"])
+    checks = add_failure_classes(connection, site_checks(connection, site["id"]))
     ids = [check["id"] for check in checks]
     history = check_history(connection, ids, span, now) if ids else {}
     for check in checks:

@@ -11,7 +11,7 @@ from sitewarden.clock import SYSTEM_CLOCK, Clock
 from sitewarden.durations import format_duration
 from sitewarden.engine.pools import Pools
 from sitewarden.probes.base import Probe, ProbeContext
-from sitewarden.results import Result, Status
+from sitewarden.results import FailureClass, Result, Status
 from sitewarden.secrets import redact, redact_result
 
 logger = logging.getLogger(__name__)
@@ -41,11 +41,14 @@ async def _timed(probe: Probe[Any], params: Any, ctx: ProbeContext, key: str, cl
             result = await probe.run(params, ctx)
     except TimeoutError:
         result = Result(Status.UNKNOWN, f"timed out after {format_duration(ctx.timeout)}", details={"phase": "probe"})
+        result.classify(FailureClass.TIMEOUT)
     except asyncio.CancelledError:
         raise
     except Exception:
         logger.exception("internal error in probe check=%s kind=%s", key, probe.kind)
         result = Result(Status.UNKNOWN, f"internal error in probe {probe.kind}, details in the log")
+        result.classify(FailureClass.INTERNAL)
+    result.classify(probe.failure_class)
     result.started_at = started_at
     result.duration_ms = (time.perf_counter() - started) * 1000
     return result

@@ -7,7 +7,6 @@ recorder, which stores it and turns differences into events.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from sitewarden.inventory.model import InventorySnapshot
 from sitewarden.probes.base import ProbeContext, ProbeParams
 from sitewarden.results import Metric, Result, Status
 from sitewarden.secrets import forms, redact
+from sitewarden.strict_json import JsonRejected, loads_strict
 from sitewarden.transport.http import HttpFailure, HttpRequest, HttpResponse
 from sitewarden.transport.options import HttpOptions
 
@@ -63,7 +63,7 @@ async def fetch(ctx: ProbeContext, request: HttpRequest, redactor: Redactor) -> 
             Status.ERROR,
             redactor.text(failure.message),
             metrics=timing_metrics(failure),
-            details={"url": redactor.url(request.url), "failure": failure.kind, "phase": failure.phase},
+            details={"url": redactor.url(request.url), "failure": failure.kind.value, "phase": failure.phase},
         )
     ctx.debug(f"status {response.status}, {response.body_bytes} bytes, redirects {len(response.redirects)}")
     return response
@@ -83,18 +83,14 @@ def looks_like_html(response: HttpResponse) -> bool:
 
 def read_json(response: HttpResponse) -> tuple[Any, str | None]:
     """The decoded JSON body, or None and the reason it is not JSON (one line, for a summary)."""
-    if response.body_truncated:
-        return None, "response larger than the size cap"
     if not response.body.strip():
         return None, "empty response"
     if looks_like_html(response):
         return None, "HTML page instead of JSON" + (f" ({_title(response)})" if _title(response) else "")
     try:
-        return json.loads(response.text()), None
-    except RecursionError:
-        return None, "malformed JSON (nested too deeply)"
-    except ValueError as exc:
-        return None, f"malformed JSON ({str(exc).split(':')[0].lower()})"
+        return loads_strict(response.text()), None
+    except JsonRejected as exc:
+        return None, f"malformed JSON ({str(exc).split(':')[0]})"
 
 
 def _title(response: HttpResponse) -> str:

@@ -24,7 +24,7 @@ from pydantic import ConfigDict, Field, model_validator
 from sitewarden.inventory.base import CollectorParams, Redactor, fetch, read_json, snapshot_result, timing_metrics
 from sitewarden.inventory.health_document import HealthDocument, parse_document, snapshot_from_document
 from sitewarden.probes.base import Probe, ProbeContext, merged_http_options, resolve_url
-from sitewarden.results import Result, Status, worst
+from sitewarden.results import FailureClass, Result, Status, worst
 from sitewarden.secrets import Secret
 from sitewarden.transport.http import HttpRequest, HttpResponse
 
@@ -182,7 +182,7 @@ def judge(
     if problem is not None:
         after = f" after a redirect to {redactor.url(response.url)}" if response.redirects else ""
         prefix = f"status {code}, " if code >= 400 else ""
-        return failed(f"{prefix}{problem}{after}")
+        return failed(f"{prefix}{problem}{after}").classify(FailureClass.CONTENT)
     validate = params.flavour != "ietf"
     document = parse_document(data, schema_violations(data) if validate else [])
     if isinstance(document, str):

@@ -136,7 +136,7 @@ class _Session:
         if not self.has_budget():
             return []
         response = await self.get(path)
-        if isinstance(response, Result) or response.status >= 404 or response.body_truncated:
+        if isinstance(response, Result) or response.status >= 404:
             return []
         return reader(response.text(), path, response.status)
 

@@ -28,7 +28,7 @@ from sitewarden.inventory.base import (
 )
 from sitewarden.inventory.model import Component, InventorySnapshot, Origin
 from sitewarden.probes.base import Probe, ProbeContext, merged_http_options
-from sitewarden.results import Metric, Result, Status
+from sitewarden.results import FailureClass, Metric, Result, Status
 from sitewarden.transport.http import HttpRequest, HttpResponse
 
 SOURCE = "typo3_client"
@@ -102,7 +102,9 @@ def judge(response: HttpResponse, params: Typo3ClientParams, redactor: Redactor,
     data, problem = read_json(response)
     if problem is not None:
         where = f" after a redirect to {redactor.url(response.url)}" if response.redirects else ""
-        return failed(f"{problem}{where}: is t3monitoring_client installed and the URL right?")
+        return failed(f"{problem}{where}: is t3monitoring_client installed and the URL right?").classify(
+            FailureClass.CONTENT
+        )
     if isinstance(data, dict) and isinstance(data.get("error"), str) and "core" not in data:
         return failed(f"the TYPO3 client reports an error: {data['error'][:200]}")
     core = data.get("core") if isinstance(data, dict) else None

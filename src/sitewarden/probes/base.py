@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
-from sitewarden.results import Result, utcnow
+from sitewarden.results import FailureClass, Result, utcnow
 from sitewarden.transport.http import HttpClient
 from sitewarden.transport.options import HttpOptions
 
@@ -95,6 +95,8 @@ class Probe(Generic[P]):
     """The check name a site import gives it when the row names none (default: the kind)."""
     import_columns: ClassVar[tuple[str, ...]] = ()
     """Columns of a CSV site import that are copied into its params when set."""
+    failure_class: ClassVar[FailureClass] = FailureClass.CHECK
+    """The failure class of a non-ok result that names none (the runner fills it in)."""
 
     async def run(self, params: P, ctx: ProbeContext) -> Result:
         raise NotImplementedError(f"{type(self).__name__}.run")

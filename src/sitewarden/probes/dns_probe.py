@@ -15,7 +15,7 @@ import dns.resolver
 from pydantic import Field, field_validator
 
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
-from sitewarden.results import Metric, Result, Status
+from sitewarden.results import FailureClass, Metric, Result, Status
 
 
 class DnsParams(ProbeParams):
@@ -61,6 +61,7 @@ class DnsProbe(Probe[DnsParams]):
     kind = "dns"
     params = DnsParams
     pool = "network"
+    failure_class = FailureClass.DNS
 
     async def run(self, params: DnsParams, ctx: ProbeContext) -> Result:
         name = params.query or (urlsplit(ctx.site.url).hostname if ctx.site else None)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, BeforeValidator, Field, PlainSerializer, model_validator
 
 from sitewarden.durations import Duration, Size
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, merged_http_options, resolve_url
-from sitewarden.results import Metric, Result, Status
+from sitewarden.probes.tls_certificates import certificate_facts
+from sitewarden.results import FAILURE_KEY, FailureClass, Metric, Result, Status, utcnow
 from sitewarden.transport.dialing import Timings
 from sitewarden.transport.http import DEFAULT_MAX_BODY, HttpFailure, HttpRequest, HttpResponse
 from sitewarden.transport.options import HttpOptions
 
 StatusRange = tuple[int, int]
+HEAD_REFUSED = (405, 501)  # servers that do not implement HEAD; the check falls back to GET once
 
 
 def parse_status_ranges(value: Any) -> list[StatusRange]:
@@ -80,11 +83,25 @@ class HttpParams(ProbeParams):
     headers: dict[str, str] = Field(default_factory=dict, description="Extra request headers for this check.")
     body: str | None = Field(default=None, description="Request body (for POST and PUT).")
     http: HttpOptions | None = Field(default=None, description="HTTP options for this check over the site's.")
+    cert_warning_days: float | None = Field(
+        default=None, ge=0, description="Over HTTPS: warning when the certificate has fewer days left."
+    )
+    cert_critical_days: float | None = Field(
+        default=None, ge=0, description="Over HTTPS: error when the certificate has fewer days left."
+    )
 
     @model_validator(mode="after")
     def _thresholds_in_order(self) -> HttpParams:
         if self.warning_ms is not None and self.critical_ms is not None and self.warning_ms > self.critical_ms:
             raise ValueError("warning_ms must not be larger than critical_ms")
+        if (
+            self.cert_warning_days is not None
+            and self.cert_critical_days is not None
+            and self.cert_critical_days > self.cert_warning_days
+        ):
+            raise ValueError("cert_critical_days must not be larger than cert_warning_days")
+        if self.method == "HEAD" and self.needs_body:
+            raise ValueError("a keyword or regex rule needs a body, and a HEAD request has none: use method GET")
         return self
 
     @property
@@ -102,6 +119,7 @@ class HttpProbe(Probe[HttpParams]):
     import_name = "web"
 
     async def run(self, params: HttpParams, ctx: ProbeContext) -> Result:
+        started = time.monotonic()
         request = HttpRequest(
             url=resolve_url(params.url, ctx.site),
             method=params.method,
@@ -116,10 +134,22 @@ class HttpProbe(Probe[HttpParams]):
             read_body=params.needs_body,
         )
         response = await send_request(request, ctx)
+        fallback = False
+        if params.method == "HEAD" and not isinstance(response, Result) and response.status in HEAD_REFUSED:
+            ctx.debug(f"HEAD answered {response.status}: trying GET once")
+            request.method = "GET"
+            request.timeout = max(ctx.timeout - (time.monotonic() - started), 0.001)
+            response = await send_request(request, ctx)
+            fallback = True
         if isinstance(response, Result):
-            return response
-        ctx.debug(f"status {response.status}, {response.body_bytes} bytes, redirects {response.redirects}")
-        return judge_response(params, response)
+            result = response
+        else:
+            ctx.debug(f"status {response.status}, {response.body_bytes} bytes, redirects {response.redirects}")
+            result = judge_response(params, response)
+        if fallback:
+            result.details["head_fallback"] = True
+            result.summary += " (HEAD refused, GET used)"
+        return result
 
 
 async def send_request(request: HttpRequest, ctx: ProbeContext) -> HttpResponse | Result:
@@ -129,12 +159,12 @@ async def send_request(request: HttpRequest, ctx: ProbeContext) -> HttpResponse 
         return await ctx.http.request(request)
     except HttpFailure as failure:
         ctx.debug(f"failed in phase {failure.phase}: {failure.message}")
-        return Result(
-            Status.ERROR,
-            failure.message,
-            metrics=timing_metrics(failure.timings),
-            details={"url": request.url, "failure": failure.kind, "phase": failure.phase},
-        )
+        details: dict[str, Any] = {"url": request.url, FAILURE_KEY: failure.kind.value, "phase": failure.phase}
+        if failure.address:
+            details["address"] = failure.address
+        if failure.attempts:
+            details["attempts"] = [{"address": address, "error": why} for address, why in failure.attempts]
+        return Result(Status.ERROR, failure.message, metrics=timing_metrics(failure.timings), details=details)
 
 
 def timing_metrics(timings: Timings) -> list[Metric]:
@@ -152,8 +182,7 @@ def judge_response(params: HttpParams, response: HttpResponse) -> Result:
     metrics = timing_metrics(response.timings)
     metrics[-1] = Metric("total_ms", round(total, 3), "ms", params.warning_ms, params.critical_ms)
     metrics.append(Metric("status_code", response.status))
-    size = response.body_bytes if params.needs_body else int(response.header("content-length") or 0)
-    metrics.append(Metric("bytes", size, "B"))
+    metrics.append(Metric("bytes", response.body_bytes, "B"))
     details: dict[str, Any] = {"url": response.url, "status_code": response.status}
     if response.redirects:
         details["redirects"] = response.redirects
@@ -164,36 +193,56 @@ def judge_response(params: HttpParams, response: HttpResponse) -> Result:
             "resumed": response.tls.resumed,
         }
 
-    def result(status: Status, summary: str) -> Result:
-        return Result(status, summary, metrics=metrics, details=details)
+    if response.address:
+        details["address"] = response.address
+    if response.interim:
+        details["interim_responses"] = response.interim
+
+    def result(status: Status, summary: str, failure: FailureClass | None = None) -> Result:
+        outcome = Result(status, summary, metrics=metrics, details=details)
+        return outcome.classify(failure) if failure is not None else outcome
 
     if not any(low <= response.status <= high for low, high in params.expect_status):
         expected = ", ".join(str(x) for x in format_status_ranges(params.expect_status))
-        return result(Status.ERROR, f"status {response.status}, expected {expected}")
+        return result(Status.ERROR, f"status {response.status}, expected {expected}", FailureClass.HTTP_STATUS)
     if params.needs_body:
-        if response.body_truncated:
-            return result(Status.ERROR, f"body larger than the {_size(params.max_body)} cap")
         text = response.text()
         if params.keyword is not None and params.keyword not in text:
-            return result(Status.ERROR, f"keyword '{params.keyword}' not found")
+            return result(Status.ERROR, f"keyword '{params.keyword}' not found", FailureClass.CONTENT)
         if params.keyword_absent is not None and params.keyword_absent in text:
-            return result(Status.ERROR, f"keyword '{params.keyword_absent}' found")
+            return result(Status.ERROR, f"keyword '{params.keyword_absent}' found", FailureClass.CONTENT)
         if params.regex is not None and not params.regex.search(text):
-            return result(Status.ERROR, f"no match for regex '{params.regex.pattern}'")
+            return result(Status.ERROR, f"no match for regex '{params.regex.pattern}'", FailureClass.CONTENT)
+    certificate = judge_expiry(params, response)
+    if certificate is not None and certificate[0] is Status.ERROR:
+        return result(Status.ERROR, certificate[1], FailureClass.TLS_EXPIRY)
     took = f"{total:.0f} ms"
     if params.critical_ms is not None and total > params.critical_ms:
-        return result(
-            Status.ERROR, f"status {response.status} but slow: {took} (critical above {params.critical_ms:g} ms)"
-        )
+        summary = f"status {response.status} but slow: {took} (critical above {params.critical_ms:g} ms)"
+        return result(Status.ERROR, summary, FailureClass.SLOW)
+    if certificate is not None and certificate[0] is Status.WARNING:
+        return result(Status.WARNING, certificate[1], FailureClass.TLS_EXPIRY)
     if params.warning_ms is not None and total > params.warning_ms:
-        return result(
-            Status.WARNING, f"status {response.status} but slow: {took} (warning above {params.warning_ms:g} ms)"
-        )
+        summary = f"status {response.status} but slow: {took} (warning above {params.warning_ms:g} ms)"
+        return result(Status.WARNING, summary, FailureClass.SLOW)
     return result(Status.OK, f"status {response.status} in {took}")
 
 
-def _size(count: int) -> str:
-    for unit, size in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if count >= size and count % size == 0:
-            return f"{count // size} {unit}"
-    return f"{count} bytes"
+def judge_expiry(params: HttpParams, response: HttpResponse) -> tuple[Status, str] | None:
+    """Over HTTPS with cert_*_days set: (status, summary) when the server's certificate is close to its end."""
+    if params.cert_warning_days is None and params.cert_critical_days is None:
+        return None
+    if response.tls is None or response.tls.peer_der is None:
+        return None
+    try:
+        days = certificate_facts(response.tls.peer_der).days_left(utcnow())
+    except ValueError:
+        return None
+    words = f"{int(days)} day{'s' if int(days) != 1 else ''}"
+    if days < 0:
+        return Status.ERROR, f"certificate expired {int(-days)} day{'s' if int(-days) != 1 else ''} ago"
+    if params.cert_critical_days is not None and days < params.cert_critical_days:
+        return Status.ERROR, f"certificate expires in {words} (critical below {params.cert_critical_days:g})"
+    if params.cert_warning_days is not None and days < params.cert_warning_days:
+        return Status.WARNING, f"certificate expires in {words} (warning below {params.cert_warning_days:g})"
+    return None

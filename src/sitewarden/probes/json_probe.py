@@ -11,7 +11,8 @@ from sitewarden.durations import Size
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, merged_http_options, resolve_url
 from sitewarden.probes.http import StatusRanges, format_status_ranges, send_request, timing_metrics
 from sitewarden.probes.json_rules import RuleSets, Verdict, as_number, format_path
-from sitewarden.results import Metric, Result, Status
+from sitewarden.results import FAILURE_KEY, FailureClass, Metric, Result, Status
+from sitewarden.strict_json import JsonRejected, loads_strict
 from sitewarden.transport.http import DEFAULT_MAX_BODY, HttpRequest
 from sitewarden.transport.options import HttpOptions
 
@@ -64,14 +65,14 @@ class JsonProbe(Probe[JsonParams]):
         details: dict[str, Any] = {"url": response.url, "status_code": response.status}
         if not any(low <= response.status <= high for low, high in params.expect_status):
             expected = ", ".join(str(x) for x in format_status_ranges(params.expect_status))
+            details[FAILURE_KEY] = FailureClass.HTTP_STATUS.value
             return Result(Status.ERROR, f"status {response.status}, expected {expected}", metrics, details)
-        if response.body_truncated:
-            return Result(Status.ERROR, f"body larger than the {params.max_body} bytes cap", metrics, details)
         try:
-            document = json.loads(response.text())
-        except (ValueError, RecursionError) as exc:  # RecursionError: nesting deeper than Python parses
+            document = loads_strict(response.text())
+        except JsonRejected as exc:
             ctx.debug(f"body starts with {response.body[:80]!r}")
-            return Result(Status.ERROR, f"body is not JSON: {_first_line(str(exc))}", metrics, details)
+            details[FAILURE_KEY] = FailureClass.CONTENT.value
+            return Result(Status.ERROR, f"body is not JSON: {exc}", metrics, details)
         verdict = params.rules.judge(document)
         metrics.extend(rule_metrics(verdict))
         details["rules"] = [
@@ -79,7 +80,7 @@ class JsonProbe(Probe[JsonParams]):
             | ({"value": outcome.value} if outcome.found and _small(outcome.value) else {})
             for name, outcome in verdict.outcomes[:MAX_RULES_IN_DETAILS]
         ]
-        return Result(verdict.status, verdict.summary(), metrics, details)
+        return Result(verdict.status, verdict.summary(), metrics, details).classify(FailureClass.CONTENT)
 
 
 def rule_metrics(verdict: Verdict) -> list[Metric]:
@@ -97,7 +98,3 @@ def rule_metrics(verdict: Verdict) -> list[Metric]:
 
 def _small(value: Any) -> bool:
     return not isinstance(value, dict | list) or len(json.dumps(value)) <= 200
-
-
-def _first_line(text: str) -> str:
-    return text.splitlines()[0] if text else "unreadable"

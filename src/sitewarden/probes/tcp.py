@@ -12,7 +12,7 @@ from pydantic import Field
 
 from sitewarden.durations import Size
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
-from sitewarden.results import Metric, Result, Status
+from sitewarden.results import FailureClass, Metric, Result, Status
 from sitewarden.transport.dialing import TransportFailure, open_stream, resolve_addresses
 
 BANNER_IDLE = 1.0  # seconds of silence after the first bytes that end a banner
@@ -40,6 +40,7 @@ class TcpProbe(Probe[TcpParams]):
     kind = "tcp"
     params = TcpParams
     pool = "network"
+    failure_class = FailureClass.CONNECTION
 
     async def run(self, params: TcpParams, ctx: ProbeContext) -> Result:
         host = params.host or (urlsplit(ctx.site.url).hostname if ctx.site else None)
@@ -54,9 +55,13 @@ class TcpProbe(Probe[TcpParams]):
                 ctx.debug("addresses: " + ", ".join(str(address[1]) for address in addresses))
                 reader, writer = await open_stream(addresses, host, params.port, None)
         except TransportFailure as failure:
-            return Result(Status.ERROR, failure.message, details=details | {"phase": failure.phase})
+            return Result(
+                Status.ERROR, failure.message, details=details | {"phase": failure.phase, "failure": failure.kind.value}
+            )
         except TimeoutError:
-            return Result(Status.ERROR, f"timed out while connecting after {ctx.timeout:g} s", details=details)
+            return Result(
+                Status.ERROR, f"timed out while connecting after {ctx.timeout:g} s", details=details
+            ).classify(FailureClass.TIMEOUT)
         connect_ms = (time.perf_counter() - started) * 1000
         peer = writer.get_extra_info("peername")
         details["address"] = str(peer[0]) if peer else None

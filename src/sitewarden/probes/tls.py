@@ -14,7 +14,7 @@ from pydantic import Field, model_validator
 
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, resolve_url
 from sitewarden.probes.tls_certificates import WEAK_HASHES, CertificateFacts, certificate_facts, matches_host
-from sitewarden.results import Metric, Result, Status, worst
+from sitewarden.results import FailureClass, Metric, Result, Status, worst
 from sitewarden.transport.dialing import (
     TransportFailure,
     describe_verify_error,
@@ -68,6 +68,7 @@ class TlsProbe(Probe[TlsParams]):
     kind = "tls"
     params = TlsParams
     pool = "network"
+    failure_class = FailureClass.TLS
     yields_certificate = True
     site_relative_url = True
 
@@ -94,9 +95,13 @@ class TlsProbe(Probe[TlsParams]):
                     shake = await self._handshake(parts.hostname, port, server_name, family, ctx, _unverified())
                     shake.verify_error = error
         except TransportFailure as failure:
-            return Result(Status.ERROR, failure.message, details=details | {"phase": failure.phase})
+            return Result(
+                Status.ERROR, failure.message, details=details | {"phase": failure.phase, "failure": failure.kind.value}
+            )
         except TimeoutError:
-            return Result(Status.ERROR, f"timed out during the TLS handshake after {ctx.timeout:g} s", details=details)
+            return Result(
+                Status.ERROR, f"timed out during the TLS handshake after {ctx.timeout:g} s", details=details
+            ).classify(FailureClass.TIMEOUT)
         if shake.leaf is None:
             return Result(Status.ERROR, "the server sent no certificate", details=details)
         try:
@@ -127,9 +132,11 @@ class TlsProbe(Probe[TlsParams]):
                 return Handshake(None, "", "", describe_verify_error(exc))
             except ssl.SSLError as exc:
                 reason = (exc.reason or exc.strerror or str(exc)).lower().replace("_", " ")
-                raise TransportFailure("tls", f"TLS handshake failed: {reason}", phase="tls") from None
+                raise TransportFailure(FailureClass.TLS, f"TLS handshake failed: {reason}", phase="tls") from None
             except (ConnectionError, OSError) as exc:
-                raise TransportFailure("tls", f"TLS handshake failed: {_os_reason(exc)}", phase="tls") from None
+                raise TransportFailure(
+                    FailureClass.TLS, f"TLS handshake failed: {_os_reason(exc)}", phase="tls"
+                ) from None
             ssl_object: ssl.SSLObject = writer.get_extra_info("ssl_object")
             cipher = ssl_object.cipher()
             return Handshake(
@@ -191,7 +198,10 @@ def judge_certificate(
     first = next(text for problem, text in problems if problem is status)
     more = len(problems) - 1
     summary = first + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
-    return Result(status, summary, metrics, details, attachments=attachments)
+    result = Result(status, summary, metrics, details, attachments=attachments)
+    if first.startswith(("certificate expire", "certificate not valid before")):
+        result.classify(FailureClass.TLS_EXPIRY)  # the worst problem is the validity period
+    return result
 
 
 def _unverified() -> ssl.SSLContext:

@@ -14,7 +14,7 @@ from OpenSSL import SSL
 from pydantic import Field
 
 from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, resolve_url
-from sitewarden.results import Result, Status
+from sitewarden.results import FailureClass, Result, Status
 from sitewarden.transport.dialing import TransportFailure, is_ip_literal, open_stream, resolve_addresses
 
 
@@ -38,6 +38,7 @@ class TlsClientCaProbe(Probe[TlsClientCaParams]):
     kind = "tls_client_ca"
     params = TlsClientCaParams
     pool = "network"
+    failure_class = FailureClass.TLS
     yields_certificate = True
     site_relative_url = True
 

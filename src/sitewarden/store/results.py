@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from sitewarden.results import Metric, Result, Status
+from sitewarden.results import FAILURE_KEY, Metric, Result, Status
 from sitewarden.store.tables import results
 
 
@@ -49,6 +49,38 @@ def recent_results(connection: Connection, check_id: int, limit: int = 50) -> li
         .limit(limit)
     )
     return [_stored(row) for row in connection.execute(query)]
+
+
+def last_failure_classes(connection: Connection, check_ids: list[int]) -> dict[int, str]:
+    """The failure class of each check's last result, when it was not ok (the state keeps no column for it)."""
+    from sitewarden.store.tables import states
+
+    if not check_ids:
+        return {}
+    query = (
+        select(results.c.check_id, results.c.details)
+        .select_from(
+            states.join(
+                results,
+                (results.c.check_id == states.c.check_id) & (results.c.started_at == states.c.last_result_at),
+            )
+        )
+        .where(states.c.check_id.in_(check_ids), states.c.last_status != int(Status.OK))
+    )
+    found: dict[int, str] = {}
+    for check_id, details in connection.execute(query):
+        failure = (details or {}).get(FAILURE_KEY)
+        if isinstance(failure, str):
+            found[check_id] = failure
+    return found
+
+
+def add_failure_classes(connection: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Set `failure` (the last result's failure class, or None) on check rows keyed by `id`; returns the rows."""
+    classes = last_failure_classes(connection, [row["id"] for row in rows])
+    for row in rows:
+        row["failure"] = classes.get(row["id"])
+    return rows
 
 
 def prune_results(connection: Connection, before: datetime) -> int:

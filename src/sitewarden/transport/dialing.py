@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sitewarden.results import FailureClass
 from sitewarden.transport.resolver import Resolver
 from sitewarden.transport.tls import ResumingContext
 
@@ -24,12 +25,16 @@ T = TypeVar("T")
 class TransportFailure(Exception):
     """A target that did not answer as asked; `kind` names the failure class, `phase` where it happened."""
 
-    def __init__(self, kind: str, message: str, *, phase: str, timings: Timings | None = None) -> None:
+    def __init__(self, kind: FailureClass, message: str, *, phase: str, timings: Timings | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.phase = phase
         self.timings = timings or Timings()
+        self.address = ""
+        """The address that answered, when the failure came after connecting."""
+        self.attempts: list[tuple[str, str]] = []
+        """(address, why) for each address tried, when there were several."""
 
 
 @dataclass(slots=True)
@@ -70,16 +75,38 @@ async def resolve_addresses(resolver: Resolver, host: str, port: int, family: in
     if literal is not None:
         found, address = literal
         if want not in (socket.AF_UNSPEC, found):
-            raise TransportFailure("dns", f"{host} is not an IPv{family} address", phase="dns")
+            raise TransportFailure(FailureClass.DNS, f"{host} is not an IPv{family} address", phase="dns")
         return [(found, address, port)]
     try:
         infos = await resolver.resolve(host, port, want)
     except socket.gaierror as exc:
         reason = (exc.strerror or str(exc)).rstrip(".")
-        raise TransportFailure("dns", f"DNS failure: cannot resolve {host} ({reason})", phase="dns") from None
+        raise TransportFailure(
+            FailureClass.DNS, f"DNS failure: cannot resolve {host} ({reason})", phase="dns"
+        ) from None
     if not infos:
-        raise TransportFailure("dns", f"DNS failure: no address for {host}", phase="dns")
+        raise TransportFailure(FailureClass.DNS, f"DNS failure: no address for {host}", phase="dns")
     return [(found_family, address, port) for found_family, address in infos]
+
+
+HAPPY_EYEBALLS_DELAY = 0.25  # RFC 8305 §5: the next address is tried this long after the previous one started
+
+
+def interleave(addresses: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """RFC 8305 §4 order: IPv6 first, then alternate families, each family in the resolver's order."""
+    six = [item for item in addresses if item[0] == socket.AF_INET6]
+    four = [item for item in addresses if item[0] != socket.AF_INET6]
+    if not six or not four:
+        return addresses
+    ordered: list[tuple[Any, ...]] = []
+    for index in range(max(len(six), len(four))):
+        ordered.extend(family[index] for family in (six, four) if index < len(family))
+    return ordered
+
+
+def show_address(address: str, port: int) -> str:
+    """`127.0.0.1:443` or `[::1]:443`, as a failure or a result names the address."""
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
 
 async def first_answer(
@@ -88,25 +115,92 @@ async def first_answer(
     port: int,
     timeout: float | None,
     dial: Callable[[int, str], Awaitable[T]],
-) -> T:
-    """Try each address in turn; map the last failure to the summaries every check uses."""
-    last: OSError | None = None
-    for family, address, _ in addresses:
+    discard: Callable[[T], None] = lambda _: None,
+) -> tuple[T, str]:
+    """Happy Eyeballs (RFC 8305): start each address 250 ms after the previous one or at once when it fails.
+
+    `timeout` bounds each attempt; the first connection wins, the others are cancelled (or `discard`ed when they
+    connected too). Returns the connection and the address that answered; every failure is named when all fail.
+    """
+    if len(addresses) == 1:
+        family, address, _ = addresses[0]
         try:
+            if timeout is None:  # the caller's deadline bounds it; no second timer on the hot path
+                return await dial(family, address), address
             async with asyncio.timeout(timeout):
-                return await dial(family, address)
-        except TimeoutError:
-            raise TransportFailure(
-                "timeout", f"timed out while connecting after {seconds(timeout or 0)}", phase="connect"
-            ) from None
+                return await dial(family, address), address
+        except TimeoutError as exc:
+            failure = TransportFailure(
+                FailureClass.TIMEOUT, f"timed out while connecting after {seconds(timeout or 0)}", phase="connect"
+            )
+            failure.attempts = [(show_address(address, port), _why(exc, timeout))]
+            raise failure from None
         except OSError as exc:
-            last = exc
-    assert last is not None
+            failure = _connect_failure(host, port, exc)
+            failure.attempts = [(show_address(address, port), _why(exc, timeout))]
+            raise failure from None
+
+    async def attempt(family: int, address: str) -> T:
+        async with asyncio.timeout(timeout):
+            return await dial(family, address)
+
+    ordered = interleave(addresses)
+    running: dict[asyncio.Task[T], str] = {}
+    failures: list[tuple[str, BaseException]] = []
+    started = 0
+    try:
+        while started < len(ordered) or running:
+            if started < len(ordered):
+                family, address, _ = ordered[started]
+                started += 1
+                running[asyncio.ensure_future(attempt(family, address))] = address
+            delay = HAPPY_EYEBALLS_DELAY if started < len(ordered) else None
+            done, _ = await asyncio.wait(running, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                address = running.pop(task)
+                error = task.exception()
+                if error is None:
+                    return task.result(), address
+                if not isinstance(error, OSError | TimeoutError):
+                    raise error
+                failures.append((address, error))
+    finally:
+        for task in running:
+            if task.done() and not task.cancelled() and task.exception() is None:
+                discard(task.result())
+            else:
+                task.cancel()
+    raise _all_failed(host, port, timeout, failures)
+
+
+def _why(error: BaseException, timeout: float | None) -> str:
+    """Why one address failed, in the words a failure names it with."""
+    if isinstance(error, TimeoutError):
+        return f"timed out after {seconds(timeout or 0)}"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    return (getattr(error, "strerror", None) or str(error)).lower()
+
+
+def _connect_failure(host: str, port: int, exc: OSError) -> TransportFailure:
     where = f"{host}:{port}"
-    if isinstance(last, ConnectionRefusedError):
-        raise TransportFailure("refused", f"connection refused by {where}", phase="connect")
-    reason = (last.strerror or str(last)).lower()
-    raise TransportFailure("connect", f"cannot connect to {where}: {reason}", phase="connect")
+    if isinstance(exc, ConnectionRefusedError):
+        return TransportFailure(FailureClass.CONNECTION, f"connection refused by {where}", phase="connect")
+    reason = (exc.strerror or str(exc)).lower()
+    return TransportFailure(FailureClass.CONNECTION, f"cannot connect to {where}: {reason}", phase="connect")
+
+
+def _all_failed(
+    host: str, port: int, timeout: float | None, failures: list[tuple[str, BaseException]]
+) -> TransportFailure:
+    """One failure naming each address tried and why it failed; a timeout only when every attempt timed out."""
+    named = "; ".join(f"{show_address(address, port)} {_why(error, timeout)}" for address, error in failures)
+    timed_out = all(isinstance(error, TimeoutError) for _, error in failures)
+    kind = FailureClass.TIMEOUT if timed_out else FailureClass.CONNECTION
+    words = "timed out while connecting to" if timed_out else "cannot connect to"
+    failure = TransportFailure(kind, f"{words} any address of {host}:{port} ({named})", phase="connect")
+    failure.attempts = [(show_address(address, port), _why(error, timeout)) for address, error in failures]
+    return failure
 
 
 P = TypeVar("P", bound=asyncio.BaseProtocol)
@@ -114,7 +208,7 @@ P = TypeVar("P", bound=asyncio.BaseProtocol)
 
 async def open_protocol(
     addresses: list[tuple[Any, ...]], host: str, port: int, timeout: float | None, factory: Callable[[], P]
-) -> P:
+) -> tuple[P, str]:
     """A protocol connected to the first address that answers (the HTTP client feeds its parser from one)."""
     loop = asyncio.get_running_loop()
 
@@ -122,7 +216,12 @@ async def open_protocol(
         _, protocol = await loop.create_connection(factory, address, port, family=family)
         return protocol
 
-    return await first_answer(addresses, host, port, timeout, dial)
+    def discard(protocol: P) -> None:
+        transport = getattr(protocol, "transport", None)
+        if transport is not None:
+            transport.abort()
+
+    return await first_answer(addresses, host, port, timeout, dial, discard)
 
 
 async def open_stream(
@@ -133,7 +232,11 @@ async def open_stream(
     async def dial(family: int, address: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         return await asyncio.open_connection(address, port, family=family, limit=65536)
 
-    return await first_answer(addresses, host, port, timeout, dial)
+    def discard(stream: tuple[asyncio.StreamReader, asyncio.StreamWriter]) -> None:
+        stream[1].transport.abort()
+
+    connection, _ = await first_answer(addresses, host, port, timeout, dial, discard)
+    return connection
 
 
 def remember_session(ssl_object: ssl.SSLObject | None) -> None:

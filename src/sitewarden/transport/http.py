@@ -1,9 +1,10 @@
 """A lean HTTP/1.1 client for checks: one fresh connection per request, each phase timed, the body capped.
 
 Checks need what general clients hide: DNS, TCP, TLS and first-byte times apart, the phase a timeout hit, the TLS
-reason of a failed handshake, and a body read only up to a cap. An asyncio Protocol feeding the httptools parser
-(the pair uvicorn uses) gives all of it at a fraction of the CPU of a full client. Reaching the host (names,
-addresses, connect failures) is `dialing.py`'s, shared with the probes that speak other protocols.
+reason of a failed handshake, and a body read to its end under a cap. An asyncio Protocol feeding the httptools
+parser (the pair uvicorn uses) gives all of it at a fraction of the CPU of a full client. Reaching the host (names,
+addresses, connect failures) is `dialing.py`'s, shared with the probes that speak other protocols; reading one
+complete, well-framed response off the connection is `framing.py`'s.
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ import base64
 import functools
 import ssl
 import time
-import typing
-import zlib
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import httptools
-
 from sitewarden import __version__
+from sitewarden.results import FailureClass
 from sitewarden.transport.dialing import (
     Timings,
     TransportFailure,
@@ -31,16 +29,17 @@ from sitewarden.transport.dialing import (
     remember_session,
     resolve_addresses,
     seconds,
+    show_address,
 )
+from sitewarden.transport.framing import Connection, ResponseReader
 from sitewarden.transport.options import HttpOptions
 from sitewarden.transport.resolver import Resolver, SystemResolver
 from sitewarden.transport.tls import TlsContexts
 
 USER_AGENT = f"sitewarden/{__version__} (+https://github.com/sitewarden/sitewarden)"
 DEFAULT_MAX_BODY = 1024 * 1024
-MAX_HEADER_BYTES = 64 * 1024  # a hostile server must not grow memory through endless headers
-MAX_HEADERS = 500
 _REDIRECTS = {301, 302, 303, 307, 308}
+CERT_HAS_EXPIRED = 10  # X509_V_ERR_CERT_HAS_EXPIRED: an expired certificate is a `tls_expiry` failure
 
 HttpFailure = TransportFailure
 """A request that did not produce a response: the transport's failure, so callers catch one class."""
@@ -72,11 +71,12 @@ class HttpRequest:
     timeout: float = 10.0
     connect_timeout: float | None = None
     read_body: bool = True
+    """Keep the body for rules to read; it is read to its end and counted against `max_body` either way."""
 
 
 @dataclass(slots=True)
 class HttpResponse:
-    """A response as a check sees it: status, headers (lower-case names), capped body, timings, TLS facts."""
+    """A complete, well-framed response: status, headers (lower-case names), the body if kept, timings, TLS facts."""
 
     url: str
     status: int
@@ -84,11 +84,14 @@ class HttpResponse:
     headers: list[tuple[str, str]]
     body: bytes
     body_bytes: int
-    body_truncated: bool
     timings: Timings
     http_version: str = "1.1"
     tls: TlsInfo | None = None
     redirects: list[str] = field(default_factory=list)
+    address: str = ""
+    """The address (`127.0.0.1:443`, `[::1]:443`) that answered the last request."""
+    interim: int = 0
+    """Interim (1xx) responses skipped before the final one."""
 
     def header(self, name: str) -> str | None:
         wanted = name.lower()
@@ -115,67 +118,6 @@ class HttpResponse:
             return self.body.decode(charset, errors="replace")
         except LookupError:
             return self.body.decode("utf-8", errors="replace")
-
-
-class _ResponseParser:
-    """httptools callbacks collecting one response, with streaming decompression and a size cap."""
-
-    def __init__(self, max_body: int, read_body: bool, head: bool) -> None:
-        self.parser = httptools.HttpResponseParser(self)
-        self.max_body = max_body
-        self.read_body = read_body
-        self.head = head
-        self.headers: list[tuple[str, str]] = []
-        self.header_bytes = 0
-        self.chunks: list[bytes] = []
-        self.size = 0
-        self.wire_bytes = 0
-        self.truncated = False
-        self.headers_done = False
-        self.complete = False
-        self.decoder: Any = None
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self.header_bytes += len(name) + len(value)
-        if self.header_bytes > MAX_HEADER_BYTES or len(self.headers) >= MAX_HEADERS:
-            limit = f"{MAX_HEADER_BYTES // 1024} KiB or {MAX_HEADERS} lines"
-            raise httptools.HttpParserError(f"headers larger than {limit}")
-        self.headers.append((name.decode("latin-1").lower(), value.decode("latin-1")))
-
-    def on_headers_complete(self) -> None:
-        self.headers_done = True
-        encoding = next((v.strip().lower() for k, v in self.headers if k == "content-encoding"), "")
-        if encoding in ("gzip", "x-gzip"):
-            self.decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self.decoder = zlib.decompressobj()
-        if self.head or not self.read_body:
-            self.complete = True
-
-    def on_body(self, body: bytes) -> None:
-        self.wire_bytes += len(body)
-        if self.truncated:
-            return
-        if self.decoder is not None:
-            try:
-                body = self.decoder.decompress(body, self.max_body - self.size + 1)
-            except zlib.error as exc:
-                raise httptools.HttpParserError(f"broken {self._encoding()} body: {exc}") from None
-        self.size += len(body)
-        if self.size > self.max_body:
-            keep = len(body) - (self.size - self.max_body)
-            self.chunks.append(body[:keep])
-            self.size = self.max_body
-            self.truncated = True
-            self.complete = True
-        else:
-            self.chunks.append(body)
-
-    def on_message_complete(self) -> None:
-        self.complete = True
-
-    def _encoding(self) -> str:
-        return next((v for k, v in self.headers if k == "content-encoding"), "compressed")
 
 
 class HttpClient:
@@ -205,7 +147,7 @@ class HttpClient:
                         break
                     if len(redirects) >= request.max_redirects:
                         raise HttpFailure(
-                            "redirects",
+                            FailureClass.REDIRECTS,
                             f"more than {request.max_redirects} redirects (last to {location})",
                             phase="redirect",
                             timings=timings,
@@ -221,7 +163,7 @@ class HttpClient:
         except TimeoutError:
             timings.total_ms = (time.perf_counter() - started) * 1000
             raise HttpFailure(
-                "timeout",
+                FailureClass.TIMEOUT,
                 f"timed out {_PHASE_WORDS[phase[0]]} after {seconds(request.timeout)}",
                 phase=phase[0],
                 timings=timings,
@@ -242,13 +184,13 @@ class HttpClient:
     ) -> HttpResponse:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise HttpFailure("invalid_url", f"cannot request '{url}': not an http(s) URL", phase="dns")
+            raise HttpFailure(FailureClass.CONFIG, f"cannot request '{url}': not an http(s) URL", phase="dns")
         secure = parts.scheme == "https"
         host = parts.hostname
         try:
             port = parts.port or (443 if secure else 80)
         except ValueError:
-            raise HttpFailure("invalid_url", f"cannot request '{url}': bad port", phase="dns") from None
+            raise HttpFailure(FailureClass.CONFIG, f"cannot request '{url}': bad port", phase="dns") from None
         options = request.options
         phase[0] = "dns"
         mark = time.perf_counter()
@@ -257,7 +199,7 @@ class HttpClient:
 
         phase[0] = "connect"
         mark = time.perf_counter()
-        connection = await open_protocol(addresses, host, port, request.connect_timeout, _Connection)
+        connection, address = await open_protocol(addresses, host, port, request.connect_timeout, Connection)
         timings.connect_ms = (time.perf_counter() - mark) * 1000
         try:
             tls_info = None
@@ -268,8 +210,8 @@ class HttpClient:
                 tls_info = await self._handshake(connection, options, server_name)
                 timings.tls_ms = (time.perf_counter() - mark) * 1000
             phase[0] = "response"
-            parser = _ResponseParser(request.max_body, request.read_body, method == "HEAD")
-            done = connection.expect(parser)
+            reader = ResponseReader(request.max_body, request.read_body, method == "HEAD", _asks_upgrade(request))
+            done = connection.expect(reader)
             mark = time.perf_counter()
             connection.write(_request_bytes(method, parts, body, request, send_auth))
             await done
@@ -279,25 +221,27 @@ class HttpClient:
                 remember_session(connection.extra("ssl_object"))
             return HttpResponse(
                 url=url,
-                status=parser.parser.get_status_code(),
+                status=reader.status,
                 reason="",
-                headers=parser.headers,
-                body=b"".join(parser.chunks),
-                body_bytes=parser.size,
-                body_truncated=parser.truncated,
+                headers=reader.headers,
+                body=b"".join(reader.chunks),
+                body_bytes=reader.size,
                 timings=timings,
-                http_version=parser.parser.get_http_version(),
+                http_version=reader.http_version,
                 tls=tls_info,
+                address=show_address(address, port),
+                interim=reader.interim,
             )
         except HttpFailure as failure:
             failure.timings = timings
+            failure.address = show_address(address, port)
             raise
         finally:
-            if connection.first_byte_at is not None and phase[0] == "response":
-                phase[0] = "body"
+            if phase[0] == "response":
+                phase[0] = connection.phase
             connection.close()
 
-    async def _handshake(self, connection: _Connection, options: HttpOptions, server_name: str) -> TlsInfo:
+    async def _handshake(self, connection: Connection, options: HttpOptions, server_name: str) -> TlsInfo:
         context = self.tls.client_context(options.verify_tls, options.ca_file)
         sni = None if is_ip_literal(server_name) else server_name
         hostname = server_name if context.check_hostname else sni
@@ -305,12 +249,16 @@ class HttpClient:
             await connection.start_tls(context, hostname)
         except ssl.SSLCertVerificationError as exc:
             context.forget(hostname)
-            raise HttpFailure("tls", f"TLS error: {describe_verify_error(exc)}", phase="tls") from None
+            kind = FailureClass.TLS_EXPIRY if exc.verify_code == CERT_HAS_EXPIRED else FailureClass.TLS
+            raise HttpFailure(kind, f"TLS error: {describe_verify_error(exc)}", phase="tls") from None
         except ssl.SSLError as exc:
             context.forget(hostname)
-            raise HttpFailure("tls", f"TLS error: {exc.reason or exc.strerror or exc}".lower(), phase="tls") from None
+            reason = f"TLS error: {exc.reason or exc.strerror or exc}".lower()
+            raise HttpFailure(FailureClass.TLS, reason, phase="tls") from None
         except (ConnectionResetError, BrokenPipeError):
-            raise HttpFailure("tls", "TLS error: connection reset during the handshake", phase="tls") from None
+            raise HttpFailure(
+                FailureClass.TLS, "TLS error: connection reset during the handshake", phase="tls"
+            ) from None
         ssl_object: ssl.SSLObject = connection.extra("ssl_object")
         cipher = ssl_object.cipher()
         return TlsInfo(
@@ -328,6 +276,8 @@ _PHASE_WORDS = {
     "tls": "during the TLS handshake",
     "request": "while sending the request",
     "response": "waiting for the response",
+    "headers": "while reading the headers",
+    "interim": "waiting for the final response (only interim 1xx responses came)",
     "body": "while reading the body",
     "redirect": "while following redirects",
 }
@@ -343,79 +293,10 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, parts.hostname or "", port
 
 
-class _Connection(asyncio.Protocol):
-    """One HTTP exchange on one connection: the parser is fed straight from the event loop's callbacks."""
-
-    def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
-        self.parser: _ResponseParser | None = None
-        self.done: asyncio.Future[None] | None = None
-        self.first_byte_at: float | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = typing.cast(asyncio.Transport, transport)  # uvloop's transports are not subclasses
-
-    async def start_tls(self, context: ssl.SSLContext, server_hostname: str | None) -> None:
-        assert self.transport is not None
-        loop = asyncio.get_running_loop()
-        upgraded = await loop.start_tls(self.transport, self, context, server_hostname=server_hostname)
-        assert upgraded is not None
-        self.transport = upgraded
-
-    def extra(self, name: str) -> Any:
-        return self.transport.get_extra_info(name) if self.transport is not None else None
-
-    def expect(self, parser: _ResponseParser) -> asyncio.Future[None]:
-        self.parser = parser
-        self.done = asyncio.get_running_loop().create_future()
-        return self.done
-
-    def write(self, data: bytes) -> None:
-        assert self.transport is not None
-        self.transport.write(data)
-
-    def data_received(self, data: bytes) -> None:
-        if self.first_byte_at is None:
-            self.first_byte_at = time.perf_counter()
-        parser, done = self.parser, self.done
-        if parser is None or done is None or done.done():
-            return
-        try:
-            parser.parser.feed_data(data)
-        except httptools.HttpParserUpgrade:
-            parser.complete = True
-        except httptools.HttpParserError as exc:
-            inner = exc.__context__  # a callback's own error (size limits, broken gzip) says more than the wrapper
-            detail = str(inner if isinstance(inner, httptools.HttpParserError) else exc) or "unparsable data"
-            done.set_exception(HttpFailure("invalid_response", f"invalid HTTP response: {detail}", phase="response"))
-            return
-        if parser.complete:
-            done.set_result(None)
-
-    def eof_received(self) -> bool | None:
-        self._end(None)
-        return None
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._end(exc)
-
-    def _end(self, exc: Exception | None) -> None:
-        parser, done = self.parser, self.done
-        if parser is None or done is None or done.done():
-            return
-        if parser.headers_done and exc is None:
-            done.set_result(None)  # a body delimited by the end of the connection
-        elif isinstance(exc, ConnectionResetError | BrokenPipeError):
-            reason = exc.strerror or "reset"
-            done.set_exception(HttpFailure("reset", f"connection reset by the server ({reason})", phase="response"))
-        else:
-            done.set_exception(
-                HttpFailure("invalid_response", "connection closed before a response arrived", phase="response")
-            )
-
-    def close(self) -> None:
-        if self.transport is not None:
-            self.transport.abort()
+def _asks_upgrade(request: HttpRequest) -> bool:
+    """True when the request asks for a protocol upgrade, the only case where a 101 is a final answer."""
+    names = (*request.options.headers, *request.headers)
+    return any(name.lower() == "upgrade" for name in names)
 
 
 def _request_bytes(method: str, parts: Any, body: bytes | None, request: HttpRequest, send_auth: bool) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -10,6 +12,7 @@ from sitewarden.app.commands import command_check
 from sitewarden.app.database import Session
 from sitewarden.results import Status, utcnow
 from sitewarden.store.history import RANGES, check_history, check_rows, result_rows
+from sitewarden.store.results import add_failure_classes
 from sitewarden.web.api import shapes
 from sitewarden.web.api.common import ApiError, admin, choice, integer, iso, moment, page, text
 from sitewarden.web.context import web
@@ -28,7 +31,9 @@ async def list_checks(request: Request) -> Response:
     offset = integer(request, "offset", 0, 0)
     site, kind, status = text(request, "site"), text(request, "kind", 50), _status(request)
     rows, total = await web(request).read(
-        lambda connection: check_rows(connection, site=site, kind=kind, status=status, limit=limit, offset=offset)
+        lambda connection: _classified(
+            connection, check_rows(connection, site=site, kind=kind, status=status, limit=limit, offset=offset)
+        )
     )
     return JSONResponse(page([shapes.check(row) for row in rows], total, limit, offset))
 
@@ -38,14 +43,20 @@ async def list_states(request: Request) -> Response:
     offset = integer(request, "offset", 0, 0)
     site, status = text(request, "site"), _status(request)
     rows, total = await web(request).read(
-        lambda connection: check_rows(connection, site=site, status=status, limit=limit, offset=offset)
+        lambda connection: _classified(
+            connection, check_rows(connection, site=site, status=status, limit=limit, offset=offset)
+        )
     )
     items = [{"check_id": row["id"], "key": row["key"], **shapes.state(row)} for row in rows]
     return JSONResponse(page(items, total, limit, offset))
 
 
-def _one(connection: Session, check_id: int) -> dict[str, object]:
-    rows, _ = check_rows(connection, check_id=check_id, limit=1)
+def _classified(connection: Session, found: tuple[list[dict[str, Any]], int]) -> tuple[list[dict[str, Any]], int]:
+    return add_failure_classes(connection, found[0]), found[1]
+
+
+def _one(connection: Session, check_id: int) -> dict[str, Any]:
+    rows, _ = _classified(connection, check_rows(connection, check_id=check_id, limit=1))
     if not rows:
         raise ApiError(404, f"no check with id {check_id}")
     return rows[0]

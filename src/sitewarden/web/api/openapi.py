@@ -118,6 +118,7 @@ SCHEMAS: dict[str, Any] = {
     "State": {"type": "object", "required": ["status", "paused"], "properties": {
         "status": {"enum": SITE_STATUSES}, "since": _nullable("string"), "soft_status": _nullable("string"),
         "attempts": {"type": "integer"}, "last_status": _nullable("string"), "last_summary": _nullable("string"),
+        "class": _nullable("string"),
         "last_result_at": _nullable("string"), "last_duration_ms": _nullable("number"), "paused": {"type": "boolean"}}},
     "StateRow": {"allOf": [_ref("State"), {"type": "object", "required": ["check_id", "key"], "properties": {
         "check_id": {"type": "integer"}, "key": {"type": "string"}}}]},
@@ -138,6 +139,7 @@ SCHEMAS: dict[str, Any] = {
     "Heartbeat": {"type": "object", "required": ["check_id", "key", "status"], "properties": {
         "check_id": {"type": "integer"}, "key": {"type": "string"}, "site": _nullable("string"),
         "name": {"type": "string"}, "status": {"type": "string"}, "last_summary": _nullable("string"),
+        "class": _nullable("string"),
         "last_result_at": _nullable("string"), "paused": {"type": "boolean"}}},
     "MaintenanceWindow": {"type": "object", "required": ["id", "site", "starts_at", "ends_at"], "properties": {
         "id": {"type": "integer"}, "site": {"type": "string"}, "starts_at": {"type": "string"},

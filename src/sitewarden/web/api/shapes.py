@@ -60,6 +60,7 @@ def state(row: dict[str, Any]) -> dict[str, Any]:
         "attempts": row.get("attempts") or 0,
         "last_status": label(row.get("last_status")),
         "last_summary": row.get("last_summary"),
+        "class": row.get("failure"),
         "last_result_at": iso(row.get("last_result_at")),
         "last_duration_ms": row.get("last_duration_ms"),
         "paused": bool(row.get("paused")),

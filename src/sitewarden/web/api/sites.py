@@ -20,6 +20,7 @@ from sitewarden.errors import ConfigError, Conflict, NotFound
 from sitewarden.secrets import literal_secrets, redact, reference_values, register_secrets
 from sitewarden.store.history import site_checks, site_row
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery
+from sitewarden.store.results import add_failure_classes
 from sitewarden.store.sites import site_definition
 from sitewarden.store.verdicts import CMS_NAMES
 from sitewarden.verdict import VERDICT_RANKS
@@ -57,7 +58,8 @@ def read_site(connection: Session, name: str) -> dict[str, Any] | None:
     out: dict[str, Any] = {"name": name, "pending": row is None or not row["active"]}
     if row is not None and row["active"]:
         out.update(url=row["url"], groups=row["groups"], contacts=row["contacts"], source=row["source"])
-        out["checks"] = [shapes.check(item, name) for item in site_checks(connection, row["id"])]
+        items = add_failure_classes(connection, site_checks(connection, row["id"]))
+        out["checks"] = [shapes.check(item, name) for item in items]
     if definition is not None:
         out["definition"] = _shown(definition)
         out.setdefault("source", "api")

@@ -22,6 +22,7 @@ from sitewarden.config.kinds import certificate_kinds
 from sitewarden.results import utcnow
 from sitewarden.store.check_states import check_state_rows
 from sitewarden.store.overview import latest_certificates
+from sitewarden.store.results import last_failure_classes
 from sitewarden.store.verdicts import branch_tally, verdict_tally
 from sitewarden.store.workers import round_trip_ms, worker_stats
 from sitewarden.verdict import SUPPORT_STATES, UPGRADES, VERDICTS, Upgrade, worst_verdict
@@ -38,15 +39,23 @@ def metric_families(connection: Session) -> list[Metric]:
         "Confirmed status: 0 ok, 1 warning, 2 error, 3 unknown.",
         labels=["site", "check", "kind"],
     )
+    failure = GaugeMetricFamily(
+        "sitewarden_check_failure",
+        "1 for a check whose last result was not ok, labelled with its failure class.",
+        labels=["site", "check", "kind", "class"],
+    )
     duration = GaugeMetricFamily(
         "sitewarden_check_last_duration_seconds", "Duration of the last run.", labels=["site", "check", "kind"]
     )
     paused = GaugeMetricFamily("sitewarden_check_paused", "1 while a check is paused.", labels=["site", "check"])
     rows = check_state_rows(connection)
+    classes = last_failure_classes(connection, [row["id"] for row in rows])
     for row in rows:
         site, name, kind = row["site"] or "", row["name"], row["kind"]
         if row["hard_status"] is not None:
             status.add_metric([site, name, kind], row["hard_status"])
+        if row["id"] in classes:
+            failure.add_metric([site, name, kind, classes[row["id"]]], 1)
         if row["last_duration_ms"] is not None:
             duration.add_metric([site, name, kind], row["last_duration_ms"] / 1000)
         paused.add_metric([site, name], 1 if row["paused"] else 0)
@@ -57,7 +66,15 @@ def metric_families(connection: Session) -> list[Metric]:
     for check_id, _, days in latest_certificates(connection, certificate_kinds()):
         if check_id in names:
             certificate.add_metric(list(names[check_id]), days)
-    return [status, duration, paused, certificate, *verdict_families(connection), *_engine_families(connection)]
+    return [
+        status,
+        failure,
+        duration,
+        paused,
+        certificate,
+        *verdict_families(connection),
+        *_engine_families(connection),
+    ]
 
 
 def verdict_families(connection: Session) -> list[Metric]:
