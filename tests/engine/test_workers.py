@@ -84,15 +84,15 @@ sites:
         for _ in range(2)
     ]  # fmt: skip
     try:
-        await _until(lambda: len(_holders(url)) == 2 and sum(_holders(url).values()) == 512, 40, "a two-way split")
+        await _until(lambda: len(_holders(url)) == 2 and sum(_holders(url).values()) == 512, 90, "a two-way split")
         split = _holders(url)
         assert all(count >= 200 for count in split.values()), split
         os.kill(workers[0].pid, signal.SIGKILL)
         await workers[0].wait()
         # The survivor takes the dead worker's shards once their 3 s leases expire.
-        await _until(lambda: list(_holders(url).values()) == [512], 30, "the takeover")
+        await _until(lambda: list(_holders(url).values()) == [512], 60, "the takeover")
         before = _result_count(url)
-        await _until(lambda: _result_count(url) >= before + 40, 20, "checks running on the survivor")
+        await _until(lambda: _result_count(url) >= before + 40, 45, "checks running on the survivor")
     finally:
         for process in workers:
             if process.returncode is None:
