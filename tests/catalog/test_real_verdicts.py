@@ -28,6 +28,7 @@ REAL = Path(__file__).parent.parent / "data" / "catalog" / "real"
 DAY = date(2026, 8, 20)
 SA019, SA020 = "TYPO3-CORE-SA-2026-019", "TYPO3-CORE-SA-2026-020"
 NEWS = "TYPO3-EXT-SA-2026-010"
+KE_SEARCH = "TYPO3-EXT-SA-2026-011"
 
 # (product, version) → (verdict, support, fixing version, fix is an upgrade, advisory ids, upgrade)
 ROWS = [
@@ -53,6 +54,8 @@ ROWS = [
     ("typo3", "10.4.57", "eol", "eol", None, False, [], "major"),
     ("typo3", "9.5.40", "insecure", "eol", "13.4.31", True, [SA019], "major"),
     ("typo3/cms-core", "14.3.3", "insecure", "supported", "14.3.5", False, [SA020], "none"),
+    ("composer:typo3/cms-form", "14.3.4", "insecure", "supported", "14.3.5", False, [SA020], "none"),
+    ("typo3", "v14.3.3", "insecure", "supported", "14.3.5", False, [SA020], "none"),
     # news: FriendsOfPHP files it for georgringer/news; a site reports the key `news`
     ("composer:georgringer/news", "12.3.1", "insecure", None, "12.3.2", False, [NEWS], "major"),
     ("composer:georgringer/news", "12.3.2", "up_to_date", None, None, False, [], "major"),
@@ -60,6 +63,11 @@ ROWS = [
     ("ter:news", "12.3.2", "up_to_date", None, None, False, [], "major"),
     ("ter:news", "11.4.3", "insecure", None, "11.4.4", False, [NEWS], "major"),
     ("ter:news", "9.4.0", "insecure", None, "10.0.4", True, [NEWS], "major"),
+    # ke_search: TYPO3-EXT-SA-2026-011 is three FriendsOfPHP files (one per CVE) with different ranges; only
+    # CVE-2026-46723 (`<5.6.2` on its 5.x line) covers 4.6.7, and no 4.x release fixes it
+    ("ter:ke_search", "4.6.7", "insecure", None, "5.6.2", True, [KE_SEARCH], "major"),
+    ("ter:ke_search", "5.6.1", "insecure", None, "5.6.2", False, [KE_SEARCH], "major"),
+    ("ter:ke_search", "6.6.1", "up_to_date", None, None, False, [], "major"),
     # Drupal 7 (eol 2025-01-05): only `affected_versions` 7.x ranges count, never drupal/core's `introduced: 0`
     ("drupal", "7.95", "insecure", "eol", "7.102", False, ["DRUPAL-CORE-2023-005", "DRUPAL-CORE-2024-008"], "major"),
     ("drupal", "7.96", "insecure", "eol", "7.102", False, ["DRUPAL-CORE-2024-008"], "major"),
@@ -118,6 +126,13 @@ def test_recorded_data_gives_the_hand_computed_verdict(
 def test_advisories_carry_their_cve_aliases(catalog: Database) -> None:
     judged = judge(catalog, "typo3", "14.3.3")
     assert judged.advisories[0]["aliases"] == ["CVE-2026-15305"]
+
+
+def test_one_vendor_advisory_filed_as_several_cves_is_listed_once_with_all(catalog: Database) -> None:
+    judged = judge(catalog, "ter:ke_search", "5.6.1")
+    assert [(a["id"], a["aliases"]) for a in judged.advisories] == [
+        (KE_SEARCH, ["CVE-2026-46722", "CVE-2026-46723", "CVE-2026-46724"])
+    ]
 
 
 def test_elts_counts_as_supported_when_the_config_says_so(catalog: Database) -> None:

@@ -38,6 +38,8 @@ def item_for(product: str, version: str) -> Item:
         raise SitewardenError("no version given", hint="e.g. sitewarden verdict typo3 12.4.10")
     if "/" in name and ":" not in name:
         name = composer_product(name)
+    elif name.startswith("composer:") and "/" in name:
+        name = composer_product(name.removeprefix("composer:"))  # composer:typo3/cms-form is the TYPO3 core
     for prefix, kind in PREFIX_KINDS.items():
         if name.startswith(prefix) and len(name) > len(prefix):
             return Item(kind, name[len(prefix) :], name, version.strip(), source="manual")

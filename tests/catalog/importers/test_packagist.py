@@ -42,8 +42,8 @@ def test_friendsofphp_system_package_advisory_is_the_cores() -> None:
     records = parse(Importer(), sample("real/packagist/typo3/cms-form/CVE-2026-15305.yaml"), "CVE-2026-15305")
     assert len(records) == 1 and isinstance(records[0], AdvisoryRecord)
     advisory = records[0]
-    assert (advisory.id, advisory.product, advisory.affected) == ("TYPO3-CORE-SA-2026-020", "typo3", ">=14.2.0,<14.3.5")
-    assert advisory.aliases == ("CVE-2026-15305",) and advisory.fixed == ("14.3.5",)
+    assert (advisory.id, advisory.product, advisory.affected) == ("CVE-2026-15305", "typo3", ">=14.2.0,<14.3.5")
+    assert advisory.aliases == ("TYPO3-CORE-SA-2026-020",) and advisory.fixed == ("14.3.5",)
 
 
 def test_friendsofphp_drupal_core_keeps_its_7x_branch_and_cuts_open_ranges_to_8() -> None:

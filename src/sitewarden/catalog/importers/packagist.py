@@ -83,14 +83,17 @@ def friendsofphp_advisory(text: bytes, name: str) -> AdvisoryRecord | None:
     title = text_of(document.get("title"))
     cve = text_of(document.get("cve"))
     found = _VENDOR_ID.search(title) or _VENDOR_ID.search(text_of(document.get("link")).rsplit("/", 1)[-1])
-    ident = found.group(1).upper() if found else (cve or name.rsplit("/", 1)[-1])
+    vendor = found.group(1).upper() if found else ""
+    # One vendor advisory (TYPO3-EXT-SA-2026-011) can be filed as one file per CVE with different ranges: the CVE
+    # keeps each file its own record, the vendor id (an alias) lists them as one advisory.
+    ident = cve or vendor or name.rsplit("/", 1)[-1]
     fixed = [str(interval.high) for interval in affected.intervals if interval.high and not interval.high_inclusive]
     return AdvisoryRecord(
         id=ident,
         product=composer_product(package),
         affected=str(affected),
         title=title,
-        aliases=tuple(alias for alias in (cve,) if alias and alias != ident),
+        aliases=tuple(alias for alias in (vendor, cve) if alias and alias != ident),
         fixed=tuple(fixed),
         link=text_of(document.get("link")) or None,
         published=_first_time(document.get("branches") or {}),
