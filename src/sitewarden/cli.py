@@ -262,14 +262,22 @@ def verdict(
     product: Annotated[str, typer.Argument(help="typo3, drupal, wordpress, php, ter:KEY, composer:VENDOR/NAME ...")],
     version: Annotated[str, typer.Argument(help="The version to judge, e.g. 12.4.10.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="Judge as of this day (YYYY-MM-DD): its branch support, and only releases and advisories "
+            "published by then. Default: today.",
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Judge any version against the catalogue (exit 2 insecure, 1 eol or outdated, 0 up to date, 3 unknown)."""
-    from sitewarden.app.verdict import judge_version
+    from sitewarden.app.verdict import judge_version, parse_day
     from sitewarden.console import print_verdict
     from sitewarden.verdict import Verdict
 
-    assessment = judge_version(_load(config), product, version)
+    assessment = judge_version(_load(config), product, version, parse_day(on))
     print_verdict(out, assessment, as_json=as_json)
     raise typer.Exit(Verdict(assessment.verdict).exit_code)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -190,3 +191,18 @@ def test_monitored_site_takes_the_same_path(catalog: Database) -> None:
     )
     assert (news["verdict"], news["fixed_version"], news["upgrade"]) == ("insecure", "12.3.2", "major")
     assert [advisory["id"] for advisory in news["advisories"]] == [NEWS]
+
+
+def test_judged_as_of_an_earlier_day_only_what_was_published_by_then_counts(catalog: Database) -> None:
+    """Frozen data judged on another day: 13.4.34 came out on 2026-08-11, SA-2026-020 on 2026-07-14."""
+    with database_day(catalog, "typo3", "13.4.33", date(2026, 8, 10)) as judged:
+        assert (judged.verdict, judged.branch_latest, judged.as_of) == ("up_to_date", "13.4.33", date(2026, 8, 10))
+    with database_day(catalog, "typo3", "14.3.3", date(2026, 6, 20)) as judged:
+        assert (judged.verdict, judged.branch_latest, judged.advisories) == ("outdated", "14.3.4", [])
+    assert judge(catalog, "typo3", "13.4.33").verdict == "outdated"
+
+
+@contextmanager
+def database_day(database: Database, product: str, version: str, day: date) -> Iterator[Assessment]:
+    with database.transaction() as connection:
+        yield judge_items(connection, [item_for(product, version)], Judging(), day)[0]

@@ -39,3 +39,9 @@ def test_import_then_verdict_judges_any_version(sqlite_url: str, tmp_path: Path)
     assert latest.exit_code == 0 and "up_to_date" in latest.output
     unknown = runner.invoke(app, ["verdict", "ter:in_house", "1.0.0", "-c", str(path)])
     assert unknown.exit_code == 3
+    dated = runner.invoke(app, ["verdict", "typo3", "13.4.33", "--date", "2026-08-10", "--json", "-c", str(path)])
+    assert dated.exit_code == 0, dated.output
+    data = json.loads(dated.output)
+    assert (data["verdict"], data["branch_latest"], data["as_of"]) == ("up_to_date", "13.4.33", "2026-08-10")
+    wrong = runner.invoke(app, ["verdict", "typo3", "13.4.33", "--date", "10.08.2026", "-c", str(path)])
+    assert wrong.exit_code != 0 and "not a date" in str(wrong.exception)

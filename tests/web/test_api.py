@@ -283,3 +283,8 @@ def test_verdict_judges_any_version_and_needs_product_and_version(live_web: Live
     )
     missing = call(live_web, "GET", "/verdict", token="viewer", params={"product": "typo3"})
     assert missing.status_code == 400 and "version" in missing.json()["error"]
+    params = {"product": "typo3", "version": "13.4.33", "date": "2026-08-10"}
+    dated = call(live_web, "GET", "/verdict", token="viewer", params=params)
+    assert dated.status_code == 200 and dated.json()["as_of"] == "2026-08-10"
+    wrong = call(live_web, "GET", "/verdict", token="viewer", params={**params, "date": "yesterday"})
+    assert wrong.status_code == 400 and "not a date" in wrong.json()["error"]

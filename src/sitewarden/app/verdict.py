@@ -52,6 +52,16 @@ def item_for(product: str, version: str) -> Item:
     return Item("server", name, name, version.strip(), source="manual")
 
 
+def parse_day(text: str | None) -> date | None:
+    """A `--date` / `?date=` argument: an ISO day, or None for today."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise SitewardenError(f"not a date: {text!r}", hint="e.g. --date 2026-08-10") from None
+
+
 def judge_in(
     connection: Connection, product: str, version: str, settings: CatalogSettings | None, today: date | None = None
 ) -> Assessment:

@@ -61,6 +61,8 @@ class Assessment:
     fix_upgrade: bool = False
     """The fixing version is in a later branch (the item's own branch has no fixed release)."""
     caveat: str | None = None
+    as_of: date | None = None
+    """The day judged on: branch support and the releases and advisories known are those of that day."""
 
     @property
     def severity(self) -> str | None:
@@ -83,6 +85,7 @@ class Assessment:
             "latest": self.latest,
             "upgrade": self.upgrade,
             "caveat": self.caveat,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
             "summary": self.summary,
         }
 
@@ -111,14 +114,33 @@ class _Catalog:
     branches: list[dict[str, Any]]
     advisories: list[dict[str, Any]]
     facts: list[dict[str, Any]]
+    later: set[Version] = field(default_factory=set)
+    """Versions released after the day judged on: unknown on that day, so no branch or product latest names them."""
 
     @classmethod
-    def of(cls, products: set[str], rows: dict[str, list[dict[str, Any]]]) -> _Catalog:
-        def pick(table: str) -> list[dict[str, Any]]:
-            return [row for row in rows.get(table, []) if row["product"] in products]
+    def of(cls, products: set[str], rows: dict[str, list[dict[str, Any]]], today: date) -> _Catalog:
+        """The rows about `products` as the catalogue knew them on `today`: later releases and advisories left out.
 
+        Judged on the current day this leaves nothing out; judged on an earlier day (`sitewarden verdict --date`)
+        the verdict is the one that day's data gave, e.g. TYPO3 13.4.33 up to date on 2026-08-10, before 13.4.34.
+        """
+
+        def pick(table: str, moment: str | None = None) -> list[dict[str, Any]]:
+            chosen = [row for row in rows.get(table, []) if row["product"] in products]
+            return [row for row in chosen if not _after(row.get(moment) if moment else None, today)]
+
+        releases = [row for row in rows.get("catalog_releases", []) if row["product"] in products]
+        later = {
+            parsed
+            for row in releases
+            if _after(row.get("released_at"), today) and (parsed := try_version(row["version"])) is not None
+        }
         return cls(
-            pick("catalog_releases"), pick("catalog_branches"), pick("catalog_advisories"), pick("catalog_products")
+            [row for row in releases if not _after(row.get("released_at"), today)],
+            pick("catalog_branches", "released_at"),
+            pick("catalog_advisories", "published_at"),
+            pick("catalog_products"),
+            later,
         )
 
     @property
@@ -129,10 +151,19 @@ class _Catalog:
 def assess_item(
     item: Item, rows: dict[str, list[dict[str, Any]]], today: date | None = None, policy: Policy | None = None
 ) -> Assessment:
-    """The verdict for one item from the catalogue rows of its product (and the products linked to it)."""
+    """The verdict for one item from the catalogue rows of its product (and the products linked to it).
+
+    `today` is the day judged on (support states, and which releases and advisories existed); the current day
+    unless asked about another.
+    """
     today = today or datetime.now(UTC).date()
-    policy = policy or Policy()
-    catalog = _Catalog.of({item.product, *item.aliases}, rows)
+    assessment = _assess(item, rows, today, policy or Policy())
+    assessment.as_of = today
+    return assessment
+
+
+def _assess(item: Item, rows: dict[str, list[dict[str, Any]]], today: date, policy: Policy) -> Assessment:
+    catalog = _Catalog.of({item.product, *item.aliases}, rows, today)
     caveat = FINGERPRINT_CAVEAT if item.source == "fingerprint" else None
     if catalog.empty:
         return Assessment(item, Verdict.UNKNOWN, f"{item.product} is not in the catalogue", caveat=caveat)
@@ -336,7 +367,16 @@ def _known_versions(catalog: _Catalog) -> list[Version]:
     texts += [row["latest"] for row in catalog.branches if row.get("latest")]
     texts += [text for row in catalog.advisories for text in row.get("fixed") or []]
     found = {parsed for text in texts if (parsed := try_version(text)) is not None and parsed.is_stable}
-    return sorted(found)
+    return sorted(found - catalog.later)
+
+
+def _after(moment: Any, today: date) -> bool:
+    """Whether a stored release or publication time lies after the day judged on."""
+    if isinstance(moment, datetime):
+        return moment.date() > today
+    if isinstance(moment, date):
+        return moment > today
+    return False
 
 
 def _advisory_list(matched: list[dict[str, Any]]) -> list[dict[str, Any]]:

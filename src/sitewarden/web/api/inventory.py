@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from sitewarden.acceptance import is_accepted
 from sitewarden.app.database import Session
-from sitewarden.app.verdict import item_for, judge_in
+from sitewarden.app.verdict import item_for, judge_in, parse_day
 from sitewarden.app.views import branch_facts, site_inventory
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.errors import SitewardenError
@@ -138,9 +138,10 @@ async def get_verdict(request: Request) -> Response:
         raise ApiError(400, "product and version are required, e.g. ?product=typo3&version=12.4.10")
     try:
         item_for(product, version)
+        day = parse_day(text(request, "date", 40))
     except SitewardenError as error:
         raise ApiError(400, str(error)) from None
-    judged = await web(request).read(judge_in, product, version, web(request).catalog)
+    judged = await web(request).read(judge_in, product, version, web(request).catalog, day)
     return JSONResponse(judged.as_dict())
 
 

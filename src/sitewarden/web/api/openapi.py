@@ -175,7 +175,8 @@ SCHEMAS: dict[str, Any] = {
             "title": {"type": "string"}, "severity": _nullable("string"), "link": _nullable("string")}}},
         "fixed_version": _nullable("string"), "fix_is_upgrade": {"type": "boolean"},
         "branch_latest": _nullable("string"), "latest": _nullable("string"), "upgrade": {"enum": list(UPGRADES)},
-        "caveat": _nullable("string"), "summary": {"type": "string"}}},
+        "caveat": _nullable("string"), "summary": {"type": "string"},
+        "as_of": {**_nullable("string"), "description": "The day judged on (support, releases, advisories)."}}},
     "Advisory": {"type": "object", "required": ["id", "site", "item"], "properties": {
         "id": _nullable("string"), "title": _nullable("string"), "severity": _nullable("string"),
         "aliases": {"type": "array", "items": {"type": "string"}}, "link": _nullable("string"),
@@ -298,7 +299,9 @@ def _paths() -> dict[str, Any]:
         "/verdict": {"get": _op("Judge any product version against the catalogue, as a monitored site's item",
                                 {"200": _json(_ref("Judgement"))}, params=[
             _query("product", {"type": "string"}, "typo3, drupal, wordpress, php, ter:KEY, composer:VENDOR/NAME ..."),
-            _query("version", {"type": "string"}, "The version to judge.")])},
+            _query("version", {"type": "string"}, "The version to judge."),
+            _query("date", {"type": "string", "format": "date"},
+                   "Judge as of this day: its branch support, only releases and advisories published by then.")])},
         "/verdicts": {"get": _op("Stored verdicts, worst first", {"200": _json(_page("Verdict"))}, params=[
             _query("site", {"type": "string", "maxLength": 200}, "Only items of this site."),
             _query("verdict", {"enum": VERDICTS}, "Only this verdict."),
