@@ -69,6 +69,8 @@ ROWS = [
     ("ter:ke_search", "4.6.7", "insecure", None, "5.6.2", True, [KE_SEARCH], "major"),
     ("ter:ke_search", "5.6.1", "insecure", None, "5.6.2", False, [KE_SEARCH], "major"),
     ("ter:ke_search", "6.6.1", "up_to_date", None, None, False, [], "major"),
+    # brotkrueml/typo3-matomo-integration is extension `matomo_integration`; its advisory names no key, only the link
+    ("ter:matomo_integration", "1.3.1", "insecure", None, "1.3.2", False, ["TYPO3-EXT-SA-2022-011"], "none"),
     # Drupal 7 (eol 2025-01-05): only `affected_versions` 7.x ranges count, never drupal/core's `introduced: 0`
     ("drupal", "7.95", "insecure", "eol", "7.102", False, ["DRUPAL-CORE-2023-005", "DRUPAL-CORE-2024-008"], "major"),
     ("drupal", "7.96", "insecure", "eol", "7.102", False, ["DRUPAL-CORE-2024-008"], "major"),

@@ -4,8 +4,8 @@ A TYPO3 extension reported by its key (`ter:news`) is published on Packagist und
 (`composer:georgringer/news`); advisories filed for the Composer name must reach the extension. The link comes
 from, in this order: the config (`catalog.extension_keys`), imported mappings (Packagist's
 `extra.typo3/cms.extension-key`), and as a last resort TYPO3 advisories (a typo3.org link or TYPO3 in the title)
-of exactly one Composer package that is named like the key (`tt_address` → `*/tt-address`) or whose advisory
-title names the key (`"News system" (news)`).
+of exactly one Composer package that is named like the key (`tt_address` → `*/tt-address`, `*/tt_address`,
+`*/typo3-tt-address`) or whose advisory title names the key (`"News system" (news)`).
 """
 
 from __future__ import annotations
@@ -46,6 +46,11 @@ def linked_products(
     return list(dict.fromkeys(name for name in linked if name != product))
 
 
+def _project(product: str) -> str:
+    """A Composer product's project part as an extension key guess (`ke_search`, `typo3-matomo-integration`)."""
+    return composer_name_guess(product.split("/", 1)[-1]).removeprefix("typo3-")
+
+
 def guessed_packages(key: str, advisories: Iterable[dict[str, Any]]) -> list[str]:
     """Composer products whose TYPO3 advisories identify them as extension `key`; empty unless exactly one vendor."""
     project = composer_name_guess(key)
@@ -58,7 +63,7 @@ def guessed_packages(key: str, advisories: Iterable[dict[str, Any]]) -> list[str
         link = str(row.get("link") or "").lower()
         typo3 = "typo3" in link or "typo3" in title.lower()
         named = f"({key})" in title
-        same_name = product.split("/", 1)[-1] == project
+        same_name = _project(product) == project
         if typo3 and (named or same_name):
             found.add(product)
     return sorted(found) if len(found) == 1 else []

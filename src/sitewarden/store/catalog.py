@@ -270,7 +270,8 @@ def advisories_naming(connection: Connection, key: str) -> list[dict[str, Any]]:
     """Composer advisories that may be about TYPO3 extension `key`: a package named like it, or its key in the title."""
     project = key.replace("_", "-").lower()
     a = catalog_advisories.c
+    named = a.product.like(f"%/{project}") | a.product.like(f"%/typo3-{project}") | a.product.like(f"%/{key.lower()}")
     query = select(a.product, a.title, a.link, a.advisory_id).where(
-        a.product.like("composer:%"), (a.product.like(f"%/{project}")) | (a.title.contains(f"({key})", autoescape=True))
+        a.product.like("composer:%"), named | a.title.contains(f"({key})", autoescape=True)
     )
     return [dict(row._mapping) for row in connection.execute(query.limit(200))]
