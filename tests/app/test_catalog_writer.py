@@ -176,7 +176,7 @@ async def test_a_checkout_folder_is_one_part_and_repository_files_are_skipped(sq
     database = open_database(sqlite_url)
     try:
         first = await run_imports(database, [PackagistImporter()], ImportContext(local=tmp_path))
-        assert [(o.part, o.status, o.changes.total) for o in first.outcomes] == [("all", "changed", 7)]
+        assert [(o.part, o.status, o.changes.total) for o in first.outcomes] == [("all", "changed", 8)]
         with database.transaction() as connection:
             products = set(connection.scalars(select(catalog_advisories.c.product)))
         assert products == {

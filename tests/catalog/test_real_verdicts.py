@@ -54,6 +54,9 @@ ROWS = [
     ("typo3", "10.4.56", "insecure", "eol", "10.4.57", False, [SA019], "major"),
     ("typo3", "10.4.57", "eol", "eol", None, False, [], "major"),
     ("typo3", "9.5.40", "insecure", "eol", "13.4.31", True, [SA019], "major"),
+    # TYPO3-CORE-SA-2018-006 is filed for typo3/cms (with 7.x) and typo3/cms-core (8.x and 9.x only): both count
+    ("typo3", "7.6.31", "insecure", "eol", "13.4.31", True, ["TYPO3-CORE-SA-2018-006", SA019], "major"),
+    ("typo3", "8.7.20", "insecure", "eol", "13.4.31", True, ["TYPO3-CORE-SA-2018-006", SA019], "major"),
     ("typo3/cms-core", "14.3.3", "insecure", "supported", "14.3.5", False, [SA020], "none"),
     ("composer:typo3/cms-form", "14.3.4", "insecure", "supported", "14.3.5", False, [SA020], "none"),
     ("typo3", "v14.3.3", "insecure", "supported", "14.3.5", False, [SA020], "none"),
