@@ -189,3 +189,25 @@ async def test_a_checkout_folder_is_one_part_and_repository_files_are_skipped(sq
         assert [o.status for o in again.outcomes] == ["unchanged"]
     finally:
         database.close()
+
+
+async def test_an_eol_checkout_imports_only_the_products_sitewarden_judges(sqlite_url: str, tmp_path: Path) -> None:
+    """A whole endoflife.date / release-data checkout under `eol/`: other products' files are not parts."""
+    from sitewarden.catalog.importers.eol import EolImporter
+
+    real = SAMPLES / "real" / "eol"
+    (tmp_path / "eol" / "products").mkdir(parents=True)
+    (tmp_path / "eol" / "releases").mkdir()
+    (tmp_path / "eol" / "products" / "typo3.md").write_bytes((real / "typo3.md").read_bytes())
+    (tmp_path / "eol" / "releases" / "typo3.json").write_bytes((real / "typo3.json").read_bytes())
+    (tmp_path / "eol" / "releases" / "amazon-glue.json").write_text('{"versions": {}}\n')
+    (tmp_path / "eol" / "products" / "redis.md").write_text("---\ntitle: Redis\nreleases: []\n---\n")
+    database = open_database(sqlite_url)
+    try:
+        summary = await run_imports(database, [EolImporter()], ImportContext(local=tmp_path))
+    finally:
+        database.close()
+    assert sorted((o.part, o.status) for o in summary.outcomes) == [
+        ("products/typo3.md", "changed"),
+        ("releases/typo3.json", "changed"),
+    ]

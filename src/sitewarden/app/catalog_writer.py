@@ -115,7 +115,7 @@ def _parts(importer: Importer, context: ImportContext) -> list[Part]:
         return [Part("all", local.resolve().as_uri())]
     folder = local / importer.source
     if folder.is_dir():
-        files = _files(folder)
+        files = [path for path in _files(folder) if importer.wants_file(path, context)]
         if single and len(files) == 1:
             return [Part("all", files[0].resolve().as_uri())]
         if single and files:  # a checkout (FriendsOfPHP, an OSV export): one part, one transaction

@@ -98,6 +98,10 @@ class Importer:
         """The downloads this source needs; one by default."""
         return [Part("all", self.url(context))]
 
+    def wants_file(self, path: Path, context: ImportContext) -> bool:
+        """Whether a file of a `--from` folder is one of this source's parts; every data file by default."""
+        return True
+
     def parse(self, stream: IO[bytes], part: Part) -> Iterator[CatalogRecord]:
         """Records of one downloaded part; raise ValueError (or let a parser error out) on broken input."""
         raise NotImplementedError(f"{type(self).__name__}.parse")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 import yaml
@@ -32,6 +33,10 @@ class EolImporter(Importer):
         base = self.url(context).rstrip("/")
         products = context.wanted.get("eol") or list(PRODUCTS)
         return [Part(product, f"{base}/{product}.json") for product in products]
+
+    def wants_file(self, path: Path, context: ImportContext) -> bool:
+        """Only the products sitewarden judges: a whole endoflife.date or release-data checkout holds hundreds."""
+        return path.name.split(".", 1)[0] in (context.wanted.get("eol") or PRODUCTS)
 
     def parse(self, stream: IO[bytes], part: Part) -> Iterator[CatalogRecord]:
         product = part.name.split(".", 1)[0].rsplit("/", 1)[-1]
