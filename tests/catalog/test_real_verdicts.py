@@ -30,6 +30,7 @@ DAY = date(2026, 8, 20)
 SA019, SA020 = "TYPO3-CORE-SA-2026-019", "TYPO3-CORE-SA-2026-020"
 NEWS = "TYPO3-EXT-SA-2026-010"
 KE_SEARCH = "TYPO3-EXT-SA-2026-011"
+D005, D010 = "DRUPAL-CORE-2026-005", "DRUPAL-CORE-2026-010"
 
 # (product, version) → (verdict, support, fixing version, fix is an upgrade, advisory ids, upgrade)
 ROWS = [
@@ -81,13 +82,18 @@ ROWS = [
     ("drupal", "7.102", "eol", "eol", None, False, [], "major"),
     ("drupal", "7.103", "eol", "eol", None, False, [], "major"),
     # Drupal 10/11: branches are major.minor; 10.5 ended 2026-06-17, 10.6 and 11.3 run until 2026-12-16
-    ("drupal", "10.6.10", "insecure", "supported", "10.6.11", False, ["DRUPAL-CORE-2026-005"], "major"),
-    ("drupal", "10.6.11", "outdated", "supported", None, False, [], "major"),
+    # DRUPAL-CORE-2026-010 `<10.6.13` (`introduced: 0`) covers every 10.x before 10.6.13, the eol 10.5 line too,
+    # and all of 11.0-11.2 (`11.2.*`): 10.5.12 has no fixed 10.5 release, so the fix is 10.6.13, an upgrade
+    ("drupal", "10.6.10", "insecure", "supported", "10.6.13", False, [D005, D010], "major"),
+    ("drupal", "10.6.11", "insecure", "supported", "10.6.13", False, [D010], "major"),
+    ("drupal", "10.6.13", "outdated", "supported", None, False, [], "major"),
     ("drupal", "10.6.15", "up_to_date", "supported", None, False, [], "major"),
-    ("drupal", "10.5.11", "insecure", "eol", "10.5.12", False, ["DRUPAL-CORE-2026-005"], "major"),
-    ("drupal", "10.5.12", "eol", "eol", None, False, [], "major"),
-    ("drupal", "11.1.5", "insecure", "eol", "11.3.12", True, ["DRUPAL-CORE-2026-005"], "minor"),
-    ("drupal", "11.3.11", "insecure", "supported", "11.3.12", False, ["DRUPAL-CORE-2026-005"], "minor"),
+    ("drupal", "10.5.11", "insecure", "eol", "10.6.13", True, [D005, D010], "major"),
+    ("drupal", "10.5.12", "insecure", "eol", "10.6.13", True, [D010], "major"),
+    ("drupal", "11.1.5", "insecure", "eol", "11.3.14", True, [D005, D010], "minor"),
+    ("drupal", "11.3.11", "insecure", "supported", "11.3.14", False, [D005, D010], "minor"),
+    ("drupal", "11.3.14", "outdated", "supported", None, False, [], "minor"),
+    ("drupal", "11.4.3", "insecure", "supported", "11.4.4", False, [D010], "none"),
     ("drupal", "11.4.5", "up_to_date", "supported", None, False, [], "none"),
     # WordPress: 6.1 ended when 6.2 came out; 6.1.12 is the newest of its branch
     ("wordpress", "6.1.9", "eol", "eol", None, False, [], "major"),
