@@ -26,6 +26,7 @@ from sitewarden.catalog.importers.base import (
     local_download,
     open_payload,
 )
+from sitewarden.catalog.merge import merged_records
 from sitewarden.catalog.records import CatalogRecord
 from sitewarden.errors import ImportFailed
 from sitewarden.events.model import Event, EventType, Severity
@@ -194,7 +195,7 @@ def _apply(
     label = source if part.name == "all" else f"{source}/{part.name}"
     try:
         with database.transaction() as connection:
-            records = _counted(_parsed(importer, download.path, part), label, progress)
+            records = merged_records(_counted(_parsed(importer, download.path, part), label, progress))
             validators = (download.validators.etag, download.validators.last_modified)
             changes = apply_part(connection, source, part.name, part.url, validators, records)
             if not force and changes.previous >= SHRINK_MINIMUM and changes.total < changes.previous * SHRINK_LIMIT:

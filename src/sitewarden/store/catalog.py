@@ -3,19 +3,17 @@
 Every row carries the generation (`seen`) of the import that last confirmed it. An import writes its records in
 batches of a few hundred (memory stays flat however long the TER list is), then deletes the rows of that part it
 did not see. All of it runs in the caller's transaction, so a failed import leaves the previous catalogue intact.
-Advisories are held until the part ends (they are few), so records of one advisory id for one product merge.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, select, tuple_, update
 
-from sitewarden.catalog.ranges import VersionRange, parse_constraint
 from sitewarden.catalog.records import AdvisoryRecord, BranchRecord, CatalogRecord, ProductRecord, ReleaseRecord
 from sitewarden.results import utcnow
 from sitewarden.store.tables import (
@@ -136,21 +134,13 @@ def apply_part(
     generation = (state["generation"] if state else 0) + 1
     changes = PartChanges(previous=_count(connection, source, part))
     batch: list[CatalogRecord] = []
-    advisories: dict[tuple[str, str], AdvisoryRecord] = {}
     for record in records:
-        changes.products.add(record.product)
-        if isinstance(record, AdvisoryRecord):
-            key = (record.id, record.product)
-            advisories[key] = merged_advisory(advisories[key], record) if key in advisories else record
-            continue
         batch.append(record)
+        changes.products.add(record.product)
         if len(batch) >= BATCH:
             _write_batch(connection, source, part, generation, batch, changes)
             batch = []
     _write_batch(connection, source, part, generation, batch, changes)
-    merged = list(advisories.values())
-    for start in range(0, len(merged), BATCH):
-        _write_batch(connection, source, part, generation, list(merged[start : start + BATCH]), changes)
     for table in TABLES:
         outcome = connection.execute(
             delete(table).where(table.c.source == source, table.c.part == part, table.c.seen != generation)
@@ -176,26 +166,6 @@ def apply_part(
             .values(**values)
         )
     return changes
-
-
-def merged_advisory(first: AdvisoryRecord, second: AdvisoryRecord) -> AdvisoryRecord:
-    """Two records of one advisory id for one product (FriendsOfPHP files `typo3/cms` and `typo3/cms-core` with the
-    same CVE, the first also covering 7.6): one record covering both ranges, so neither file's range is lost."""
-    try:
-        intervals = parse_constraint(first.affected).intervals + parse_constraint(second.affected).intervals
-        affected = str(VersionRange(tuple(dict.fromkeys(intervals))))
-    except ValueError:
-        affected = second.affected
-    return replace(
-        first,
-        affected=affected,
-        title=first.title or second.title,
-        severity=first.severity or second.severity,
-        aliases=tuple(dict.fromkeys((*first.aliases, *second.aliases))),
-        fixed=tuple(dict.fromkeys((*first.fixed, *second.fixed))),
-        link=first.link or second.link,
-        published=min((m for m in (first.published, second.published) if m is not None), default=None),
-    )
 
 
 def _count(connection: Connection, source: str, part: str) -> int:
