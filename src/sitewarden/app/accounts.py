@@ -7,10 +7,10 @@ from typing import TypeVar
 
 from sqlalchemy import Connection
 
+from sitewarden.app.database import store_session
 from sitewarden.config.models import Config
 from sitewarden.passwords import hash_password
 from sitewarden.results import utcnow
-from sitewarden.store.database import open_database
 from sitewarden.store.users import (
     ApiToken,
     User,
@@ -27,12 +27,8 @@ T = TypeVar("T")
 
 
 def _in_store(config: Config, work: Callable[[Connection], T]) -> T:
-    database = open_database(config.store.url)
-    try:
-        with database.transaction() as connection:
-            return work(connection)
-    finally:
-        database.close()
+    with store_session(config.store.url) as connection:
+        return work(connection)
 
 
 def add_account(config: Config, name: str, password: str, *, admin: bool) -> User:

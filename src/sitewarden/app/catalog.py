@@ -8,6 +8,7 @@ from typing import Any
 
 from sitewarden.app.catalog_refresh import import_and_assess
 from sitewarden.app.catalog_writer import ImportSummary, Progress
+from sitewarden.app.database import store_session
 from sitewarden.catalog.summary import SiteVerdict, site_verdicts
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.config.models import Config
@@ -29,12 +30,8 @@ def run_import(
 
 def read_advisories(config: Config, site: str | None) -> list[dict[str, Any]]:
     """Open advisories across the fleet (or one site), most severe first; an unjudged named site is NotFound."""
-    database = open_database(config.store.url)
-    try:
-        with database.transaction() as connection:
-            rows = assessment_rows(connection, site)
-    finally:
-        database.close()
+    with store_session(config.store.url) as connection:
+        rows = assessment_rows(connection, site)
     if site is not None and not rows:
         raise NotFound(
             f"no assessments for a site named '{site}'", hint="run an inventory check and `sitewarden import`"
@@ -50,12 +47,8 @@ def status_verdicts(config: Config, rows: list[dict[str, Any]]) -> dict[str, Sit
     sites = {row["site"] for row in rows if row.get("site")}
     if not sites:
         return {}
-    database = open_database(config.store.url)
-    try:
-        with database.transaction() as connection:
-            stored = assessment_rows(connection, next(iter(sites)) if len(sites) == 1 else None)
-    finally:
-        database.close()
+    with store_session(config.store.url) as connection:
+        stored = assessment_rows(connection, next(iter(sites)) if len(sites) == 1 else None)
     summaries = site_verdicts(row for row in stored if row["site"] in sites)
     for row in rows:
         summary = summaries.get(row.get("site") or "")

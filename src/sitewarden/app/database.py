@@ -6,6 +6,9 @@ read function takes a `Session` (one transaction) and calls the store's read fun
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Connection
 
 from sitewarden.config.models import Config
@@ -14,7 +17,7 @@ from sitewarden.store.database import Database, open_database, safe_url
 Session = Connection
 """What a read or write function receives: a connection inside one transaction."""
 
-__all__ = ["Database", "Session", "open_store", "safe_store_url", "upgrade_database"]
+__all__ = ["Database", "Session", "open_store", "safe_store_url", "store_session", "upgrade_database"]
 
 
 def open_store(url: str) -> Database:
@@ -34,3 +37,14 @@ def upgrade_database(config: Config) -> list[str]:
 def safe_store_url(url: str) -> str:
     """The store URL with its password hidden (`check-config` prints it)."""
     return safe_url(url)
+
+
+@contextmanager
+def store_session(url: str) -> Iterator[Session]:
+    """Open the store, run one transaction and close it again: what a one-shot command's read or write needs."""
+    database = open_database(url)
+    try:
+        with database.transaction() as connection:
+            yield connection
+    finally:
+        database.close()

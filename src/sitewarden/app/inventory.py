@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sitewarden.app.database import store_session
 from sitewarden.errors import NotFound
 from sitewarden.store.assessments import assessment_rows
-from sitewarden.store.database import open_database
 from sitewarden.store.inventory import StoredSnapshot, latest_snapshots
 
 Verdicts = dict[str, dict[tuple[str, str], dict[str, Any]]]
@@ -15,13 +15,9 @@ Verdicts = dict[str, dict[tuple[str, str], dict[str, Any]]]
 
 def read_judged(store_url: str, site: str | None = None) -> tuple[list[StoredSnapshot], Verdicts]:
     """The latest snapshots and the sites' stored verdicts, read in one transaction so they agree."""
-    database = open_database(store_url)
-    try:
-        with database.transaction() as connection:
-            found = latest_snapshots(connection, site)
-            rows = assessment_rows(connection, site)
-    finally:
-        database.close()
+    with store_session(store_url) as connection:
+        found = latest_snapshots(connection, site)
+        rows = assessment_rows(connection, site)
     if site is not None and not found:
         raise NotFound(
             f"no inventory stored for site '{site}'", hint="run its inventory checks first (sitewarden run --once)"

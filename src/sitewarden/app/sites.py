@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sitewarden.app.database import store_session
 from sitewarden.config.models import Config
 from sitewarden.results import utcnow
 from sitewarden.sites_import import ImportReport, plan_import, read_rows
-from sitewarden.store.database import open_database
 from sitewarden.store.sites import save_site_definition, site_definitions_list
 
 
 def import_sites(config: Config, path: Path, *, dry_run: bool = False) -> ImportReport:
     """Read, validate and (unless a dry run) store the sites of a CSV or YAML file, all in one transaction."""
     rows = read_rows(path)
-    database = open_database(config.store.url)
-    try:
-        with database.transaction() as connection:
-            stored = {str(item.get("name")): item for item in site_definitions_list(connection)}
-            report, to_save = plan_import(config, rows, stored)
-            report.dry_run = dry_run
-            if not dry_run:
-                now = utcnow()
-                for definition in to_save:
-                    save_site_definition(connection, definition, "import", now)
-    finally:
-        database.close()
+    with store_session(config.store.url) as connection:
+        stored = {str(item.get("name")): item for item in site_definitions_list(connection)}
+        report, to_save = plan_import(config, rows, stored)
+        report.dry_run = dry_run
+        if not dry_run:
+            now = utcnow()
+            for definition in to_save:
+                save_site_definition(connection, definition, "import", now)
     return report

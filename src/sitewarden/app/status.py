@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sitewarden.app.daemon import build_services
+from sitewarden.app.database import store_session
 from sitewarden.config.models import Config
 from sitewarden.errors import NotFound
 from sitewarden.results import Status, utcnow, worst
@@ -16,13 +17,9 @@ from sitewarden.store.states import state_rows
 
 def read_states(config: Config, name: str | None = None) -> list[dict[str, Any]]:
     """States of the active checks (all, or of one site or check); a name that matches nothing is an error."""
-    database = open_database(config.store.url)
-    try:
-        with database.transaction() as connection:
-            rows = state_rows(connection, name)
-            classes = last_failure_classes(connection, [row["id"] for row in rows])
-    finally:
-        database.close()
+    with store_session(config.store.url) as connection:
+        rows = state_rows(connection, name)
+        classes = last_failure_classes(connection, [row["id"] for row in rows])
     if name and not rows:
         raise NotFound(f"no site or check named '{name}' has been run yet", hint="see `sitewarden status`")
     for row in rows:

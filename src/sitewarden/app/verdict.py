@@ -6,11 +6,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sitewarden.app.assessments import judge_items
+from sitewarden.app.database import store_session
 from sitewarden.catalog.assess import Assessment, Item
 from sitewarden.catalog.records import composer_product
 from sitewarden.catalog.verdicts import Judging
 from sitewarden.errors import SitewardenError
-from sitewarden.store.database import open_database
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -72,9 +72,5 @@ def judge_in(
 def judge_version(config: Config, product: str, version: str, today: date | None = None) -> Assessment:
     """The verdict, branch, support, advisories, fixing version and upgrade of one version."""
     item_for(product, version)  # a wrong argument is reported before the store is opened
-    database = open_database(config.store.url)
-    try:
-        with database.transaction() as connection:
-            return judge_in(connection, product, version, config.catalog, today)
-    finally:
-        database.close()
+    with store_session(config.store.url) as connection:
+        return judge_in(connection, product, version, config.catalog, today)

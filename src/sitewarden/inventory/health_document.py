@@ -14,6 +14,7 @@ from typing import Any
 
 from sitewarden.inventory.base import clean_version, parse_database
 from sitewarden.inventory.model import CmsName, InventorySnapshot, Origin
+from sitewarden.probes.json_rules import as_number
 from sitewarden.results import Metric, Status
 
 SOURCE = "cms_health"
@@ -58,17 +59,7 @@ class HealthEntry:
         return data
 
     def number(self) -> float | None:
-        value = self.observed_value
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, int | float):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return float(value)
-            except ValueError:
-                return None
-        return None
+        return as_number(self.observed_value)
 
 
 @dataclass(slots=True)

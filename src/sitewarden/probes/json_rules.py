@@ -162,6 +162,7 @@ def as_text(value: Any) -> str:
 
 
 def as_number(value: Any) -> float | None:
+    """A JSON value as a number when it is one or a numeric string; booleans and everything else are None."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
