@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -140,3 +141,8 @@ def resolve_url(url: str | None, site: SiteInfo | None) -> str:
     if site is not None and not url.startswith(("http://", "https://")):
         return urljoin(site.url if site.url.endswith("/") else site.url + "/", url.lstrip("/"))
     return url
+
+
+def site_host(site: SiteInfo | None) -> str | None:
+    """The host name of the site a check belongs to: the default target of host-level probes (tcp, dns, ssh)."""
+    return urlsplit(site.url).hostname if site else None

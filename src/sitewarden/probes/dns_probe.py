@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipaddress
 import time
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import dns.asyncresolver
 import dns.exception
@@ -14,7 +13,7 @@ import dns.rdatatype
 import dns.resolver
 from pydantic import Field, field_validator
 
-from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
+from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, site_host
 from sitewarden.results import FailureClass, Metric, Result, Status
 
 
@@ -64,7 +63,7 @@ class DnsProbe(Probe[DnsParams]):
     failure_class = FailureClass.DNS
 
     async def run(self, params: DnsParams, ctx: ProbeContext) -> Result:
-        name = params.query or (urlsplit(ctx.site.url).hostname if ctx.site else None)
+        name = params.query or site_host(ctx.site)
         if not name:
             return Result(Status.UNKNOWN, "no name given and the check belongs to no site")
         resolver = _resolver(params, ctx.timeout)

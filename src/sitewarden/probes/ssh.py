@@ -11,12 +11,11 @@ import re
 import shlex
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import asyncssh
 from pydantic import Field, model_validator
 
-from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
+from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, site_host
 from sitewarden.probes.command import CommandLine, plugin_result
 from sitewarden.probes.ssh_logtail import complete_lines, parse_stat, plan_reads
 from sitewarden.results import Metric, Result, Status
@@ -73,7 +72,7 @@ class SshProbe(Probe[SshParams]):
     allowed_from_api = False
 
     async def run(self, params: SshParams, ctx: ProbeContext) -> Result:
-        host = params.host or (urlsplit(ctx.site.url).hostname if ctx.site else None)
+        host = params.host or site_host(ctx.site)
         if not host:
             return Result(Status.UNKNOWN, "no host given and the check belongs to no site")
         where = f"{host}:{params.port}"

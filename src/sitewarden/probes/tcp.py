@@ -6,12 +6,11 @@ import asyncio
 import re
 import time
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import Field
 
 from sitewarden.durations import Size
-from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
+from sitewarden.probes.base import Probe, ProbeContext, ProbeParams, site_host
 from sitewarden.results import FailureClass, Metric, Result, Status
 from sitewarden.transport.dialing import TransportFailure, open_stream, resolve_addresses
 
@@ -43,7 +42,7 @@ class TcpProbe(Probe[TcpParams]):
     failure_class = FailureClass.CONNECTION
 
     async def run(self, params: TcpParams, ctx: ProbeContext) -> Result:
-        host = params.host or (urlsplit(ctx.site.url).hostname if ctx.site else None)
+        host = params.host or site_host(ctx.site)
         if not host:
             return Result(Status.UNKNOWN, "no host given and the check belongs to no site")
         family = params.ip_family or ctx.http_options.ip_family
@@ -55,9 +54,7 @@ class TcpProbe(Probe[TcpParams]):
                 ctx.debug("addresses: " + ", ".join(str(address[1]) for address in addresses))
                 reader, writer = await open_stream(addresses, host, params.port, None)
         except TransportFailure as failure:
-            return Result(
-                Status.ERROR, failure.message, details=details | {"phase": failure.phase, "failure": failure.kind.value}
-            )
+            return failure.as_result(details)
         except TimeoutError:
             return Result(
                 Status.ERROR, f"timed out while connecting after {ctx.timeout:g} s", details=details

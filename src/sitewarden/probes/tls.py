@@ -95,9 +95,7 @@ class TlsProbe(Probe[TlsParams]):
                     shake = await self._handshake(parts.hostname, port, server_name, family, ctx, _unverified())
                     shake.verify_error = error
         except TransportFailure as failure:
-            return Result(
-                Status.ERROR, failure.message, details=details | {"phase": failure.phase, "failure": failure.kind.value}
-            )
+            return failure.as_result(details)
         except TimeoutError:
             return Result(
                 Status.ERROR, f"timed out during the TLS handshake after {ctx.timeout:g} s", details=details

@@ -61,7 +61,7 @@ class TlsClientCaProbe(Probe[TlsClientCaParams]):
                 finally:
                     writer.transport.abort()
         except TransportFailure as failure:
-            return Result(Status.ERROR, failure.message, details=details)
+            return failure.as_result(details)
         except TimeoutError:
             return Result(Status.ERROR, f"timed out during the TLS handshake after {ctx.timeout:g} s", details=details)
         details |= {"asks_for_client_certificate": asked, "acceptable_cas": names}

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sitewarden.results import FailureClass
+from sitewarden.results import FailureClass, Result, Status
 from sitewarden.transport.resolver import Resolver
 from sitewarden.transport.tls import ResumingContext
 
@@ -35,6 +35,10 @@ class TransportFailure(Exception):
         """The address that answered, when the failure came after connecting."""
         self.attempts: list[tuple[str, str]] = []
         """(address, why) for each address tried, when there were several."""
+
+    def as_result(self, details: dict[str, Any]) -> Result:
+        """The error result a probe reports for this failure, with its phase and class beside the probe's details."""
+        return Result(Status.ERROR, self.message, details=details | {"phase": self.phase, "failure": self.kind.value})
 
 
 @dataclass(slots=True)
