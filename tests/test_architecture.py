@@ -58,11 +58,12 @@ LAYERS: dict[str, int] = {
     "catalog": 2,
     "events": 2,
     "config": 2,
+    "fleet": 2,
     "sites_import": 2,
     "store": 1,
     "transport": 1,
 }
-PURE = ("probes", "inventory", "catalog")
+PURE = ("probes", "inventory", "catalog", "fleet")
 """Packages that import neither the store nor the console."""
 THIN = ("cli", "console", "console_tables", "web")
 """Callers that reach the store only through app/ (type-only imports of store dataclasses are fine)."""

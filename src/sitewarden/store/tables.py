@@ -311,6 +311,7 @@ assessments = Table(
     UniqueConstraint("site", "item_kind", "item_key", name="uq_assessments_item"),
     Index("ix_assessments_verdict", "verdict"),
     Index("ix_assessments_fleet_item", "item_kind", "item_key", "product", "verdict"),
+    Index("ix_assessments_product", "product"),
 )
 
 accepted_findings = Table(
