@@ -150,3 +150,32 @@ sites:
 async def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = await sitewarden("status", cwd=tmp_path)
     assert code == 2 and "config file not found" in err and "Traceback" not in err
+
+
+async def test_sites_query_lists_matches_as_table_json_and_csv_and_points_at_a_bad_term(tmp_path: Path) -> None:
+    from sitewarden.store.database import open_database
+    from tests.fixtures.verdicts import FLEET, seed_verdicts
+    from tests.fixtures.web import seed_fleet
+
+    database = open_database(f"sqlite:///{tmp_path / 'sw.db'}")
+    seed_fleet(database, FLEET, {"shop": ["customer-a"], "legacy": ["customer-a"]})
+    seed_verdicts(database)
+    database.close()
+    (tmp_path / "sitewarden.yaml").write_text('store: {url: "sqlite:///sw.db"}\nsites: []\n')
+    code, table, _ = await sitewarden("sites", "query", "extension:news version:<11.0.1", cwd=tmp_path)
+    assert code == 0 and "shop" in table and "legacy" not in table and "insecure" in table and "1 sites" in table
+    code, text, _ = await sitewarden("sites", "query", "group:customer-a extension:news", "--json", cwd=tmp_path)
+    found = {row["site"]: row for row in json.loads(text)}
+    assert code == 0 and found["legacy"]["version"] == "11.0.1" and found["shop"]["groups"] == ["customer-a"]
+    code, text, _ = await sitewarden("sites", "query", "--csv", "--", "-extension:news cms:*", cwd=tmp_path)
+    assert code == 0 and text.splitlines() == [
+        "site,url,groups,item,version,verdict,status",
+        "blog,http://127.0.0.1:9/blog,,core wordpress,6.4.3,outdated,",
+    ]
+    code, _, error = await sitewarden("sites", "query", "cms:typo3 verdcit:eol", cwd=tmp_path)
+    assert code == 2 and "Traceback" not in error
+    assert error.splitlines() == [
+        "cms:typo3 verdcit:eol",
+        "          ^",
+        "query error at column 11: unknown field 'verdcit' (did you mean 'verdict'?)",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import sys
@@ -312,6 +313,35 @@ def sites_import(
     for line in report.lines():
         out.print(line, markup=False, highlight=False)
     raise typer.Exit(1 if report.refused else 0)
+
+
+@sites_app.command("query")
+def sites_query(
+    query: Annotated[str, typer.Argument(help="Fleet query, e.g. 'product:georgringer/news version:<11.4.3'.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Sites matching a fleet query, with the matched item, version, verdict and groups (see docs/fleet.md)."""
+    from sitewarden.app.fleet import COLUMNS, run_query
+    from sitewarden.console_tables import fleet_table
+    from sitewarden.fleet.query import QueryError
+
+    try:
+        found = run_query(_load(config).store.url, query)
+    except QueryError as error:
+        err.print(error.pointer(), markup=False, highlight=False)
+        raise
+    rows = [match.as_dict() for match in found.matches]
+    if as_json:
+        out.print_json(json.dumps(rows))
+    elif as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(match.csv_row() for match in found.matches)
+    else:
+        out.print(fleet_table(rows))
+        out.print(f"{len(rows)} sites", markup=False, highlight=False)
 
 
 SendOption = Annotated[bool, typer.Option("--send", help="Mail the report instead of printing it.")]

@@ -22,6 +22,16 @@ if TYPE_CHECKING:  # the snapshot rows app/inventory.py returns; type-only, the 
     from sitewarden.store.inventory import StoredSnapshot
 
 
+def fleet_table(rows: list[dict[str, Any]]) -> Table:
+    """Sites matching a fleet query, with the matched item, its version and verdict, groups and status."""
+    table = Table("site", "item", "version", "verdict", "groups", "status", box=None)
+    for row in rows:
+        verdict = verdict_text(row["verdict"]) if row["verdict"] else ""
+        table.add_row(row["site"], row["item"] or "", row["version"] or "", verdict, ", ".join(row["groups"]),
+                      row["status"] or "")  # fmt: skip
+    return table
+
+
 def summary_table(summary: ImportSummary) -> Table:
     table = Table("source", "part", "result", "added", "changed", "removed", "records")
     for outcome in summary.outcomes:

@@ -13,6 +13,7 @@ from typing import Any
 from sitewarden.app.database import Session
 from sitewarden.fleet.matching import condition_holds, first_match, text_matches
 from sitewarden.fleet.query import CheckClause, Condition, ItemClause, Query, parse_query
+from sitewarden.store.database import open_database
 from sitewarden.store.fleet import active_sites, check_statuses, item_rows, worst_verdicts
 
 STATUS_RANKS = {"error": 4, "warning": 3, "unknown": 2, "ok": 1, "pending": 0}
@@ -41,6 +42,11 @@ class FleetMatch:
             "status": self.status,
         }
 
+    def csv_row(self) -> list[str]:
+        """The COLUMNS as text; groups joined by spaces (group names have none)."""
+        row = self.as_dict()
+        return [" ".join(self.groups) if key == "groups" else row[key] or "" for key in COLUMNS]
+
 
 @dataclass(slots=True)
 class FleetResult:
@@ -52,6 +58,21 @@ class FleetResult:
     @property
     def names(self) -> list[str]:
         return [match.site for match in self.matches]
+
+
+COLUMNS = ("site", "url", "groups", "item", "version", "verdict", "status")
+"""Columns of a fleet query's CSV and JSON output, in order."""
+
+
+def run_query(store_url: str, text: str) -> FleetResult:
+    """Parse (so a bad query fails before the store opens), then evaluate in one read transaction."""
+    query = parse_query(text)
+    database = open_database(store_url)
+    try:
+        with database.transaction() as connection:
+            return evaluate(connection, query)
+    finally:
+        database.close()
 
 
 def query_fleet(connection: Session, text: str) -> FleetResult:
