@@ -141,3 +141,34 @@ def test_api_inventory_verdicts_advisories_and_extensions(live_fleet: LiveWeb) -
     assert [(site["name"], site["cms_version"], site["verdict"]) for site in sites["items"]] == [
         ("shop", "12.4.10", "insecure")
     ]
+
+
+def test_search_box_takes_a_fleet_query_and_shows_the_matched_item(live_fleet: LiveWeb) -> None:
+    html = get(live_fleet, "/", q="extension:news -verdict:up_to_date").text
+    assert site_links(html) == ["shop"]
+    assert re.search(r'data-role="match">extension news 11.0.0 <span class="verdict insecure">', html)
+    assert site_links(get(live_fleet, "/", q="shop").text) == ["shop"]  # bare words stay a name search
+    wrong = get(live_fleet, "/", q="cms:typo3 verdcit:eol").text
+    assert site_links(wrong) == [] and 'data-role="query-error"' in wrong
+    assert "cms:typo3 verdcit:eol\n          ^</pre>" in wrong and "column 11" in wrong
+
+
+def test_extension_versions_link_to_their_fleet_query(live_fleet: LiveWeb) -> None:
+    html = get(live_fleet, "/extensions").text
+    links = re.findall(r'data-role="version-query" href="/\?q=([^"]+)"', html)
+    assert "extension%3Anews%20version%3A11.0.0" in links
+    followed = get(live_fleet, "/", q="extension:news version:11.0.0").text
+    assert site_links(followed) == ["shop"]
+
+
+def test_api_sites_answer_a_fleet_query_with_the_matched_item_or_a_400_with_the_column(live_fleet: LiveWeb) -> None:
+    body = get(live_fleet, "/api/v1/sites", q="cms:typo3 version:<12", limit=10).json()
+    assert [site["name"] for site in body["items"]] == ["legacy"] and body["total"] == 1
+    assert body["items"][0]["match"] == {"item": "core typo3", "version": "10.4.0", "verdict": "eol"}
+    answer = requests.get(
+        live_fleet.url + "/api/v1/sites",
+        params={"q": "php:<abc"},
+        headers={"Authorization": f"Bearer {live_fleet.viewer_token}"},
+        timeout=10,
+    )
+    assert answer.status_code == 400 and answer.json()["error"] == "query error at column 6: 'abc' is not a version"

@@ -6,13 +6,16 @@ consistent state of the store.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from sitewarden.acceptance import AcceptedFinding, is_accepted, site_worst, utc_today
 from sitewarden.app.database import Session
+from sitewarden.app.fleet import evaluate
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.config.kinds import certificate_kinds
+from sitewarden.fleet.query import parse_query
 from sitewarden.results import utcnow
 from sitewarden.store.acceptances import acceptances
 from sitewarden.store.assessments import assessment_rows
@@ -39,9 +42,25 @@ def overview_page(connection: Session, query: OverviewQuery) -> OverviewPage:
     return found
 
 
-def overview_with_groups(connection: Session, query: OverviewQuery) -> tuple[OverviewPage, list[str]]:
-    """The overview page and the site groups its filter offers."""
-    return overview_page(connection, query), site_groups(connection)
+def overview_matching(connection: Session, query: OverviewQuery) -> tuple[OverviewPage, dict[str, dict[str, Any]]]:
+    """The overview filtered by its search text read as a fleet query, with each site's matched item.
+
+    A search of bare words stays the plain name and URL search; QueryError when the text cannot be parsed.
+    """
+    parsed = parse_query(query.search) if query.search else None
+    if parsed is None or not parsed.structured:
+        return overview_page(connection, query), {}
+    found = evaluate(connection, parsed)
+    page = overview_page(connection, replace(query, search=None, names=frozenset(found.names)))
+    return page, {match.site: match.as_dict() for match in found.matches}
+
+
+def overview_with_groups(
+    connection: Session, query: OverviewQuery
+) -> tuple[OverviewPage, dict[str, dict[str, Any]], list[str]]:
+    """The overview page (its search read as a fleet query), the matched items, and the groups its filter offers."""
+    found, matches = overview_matching(connection, query)
+    return found, matches, site_groups(connection)
 
 
 def overview_extras(connection: Session, rows: list[SiteSummary]) -> None:

@@ -96,6 +96,11 @@ class Query:
     worst_verdict: list[Condition] = field(default_factory=list)
 
     @property
+    def structured(self) -> bool:
+        """Whether any term names a field; a query of bare words is a plain name and URL search."""
+        return bool(self.items or self.checks or self.worst_verdict or any(c.field != "text" for c in self.site))
+
+    @property
     def matched_item(self) -> ItemClause | None:
         """The first positive item clause: the item shown beside each matching site."""
         return next((clause for clause in self.items if not clause.negated), None)
@@ -174,8 +179,9 @@ def parse_query(text: str) -> Query:
     current_item: ItemClause | None = None
     current_check: CheckClause | None = None
     for token in tokenize(text):
-        if token.field is None:
-            query.site.append(Condition("text", "=", token.value, token.negated, token.position))
+        if token.field is None or (token.field in ("http", "https") and token.value.startswith("//")):
+            value = token.value if token.field is None else f"{token.field}:{token.value}"
+            query.site.append(Condition("text", "=", value, token.negated, token.position))
             continue
         _validate(token, text)
         condition = Condition(token.field, token.operator, token.value, token.negated, token.value_position)

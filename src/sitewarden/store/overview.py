@@ -41,6 +41,8 @@ class OverviewQuery:
     search: str | None = None
     cms: str | None = None
     verdict: str | None = None
+    names: frozenset[str] | None = None
+    """Only these sites (the matches of a fleet query), when given."""
     sort: str = "status"
     page: int = 1
     per_page: int = 50
@@ -216,6 +218,8 @@ def _per_site(query: OverviewQuery) -> Select[Any]:
     )
     if query.group:
         statement = statement.where(cast(sites.c.groups, String).like(f"%{_json_string(query.group)}%", escape="\\"))
+    if query.names is not None:
+        statement = statement.where(sites.c.name.in_(sorted(query.names)))
     if query.cms:
         statement = statement.where(cms_condition(sites.c.name, query.cms))
     if query.verdict is not None and query.verdict in VERDICT_RANKS:

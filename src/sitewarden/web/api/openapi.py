@@ -99,6 +99,9 @@ SCHEMAS: dict[str, Any] = {
             "last_result_at": _nullable("string"), "uptime_24h": _nullable("number"),
             "uptime_30d": _nullable("number"), "certificate_days": _nullable("number"),
             "cms": _nullable("string"), "cms_version": _nullable("string"), "verdict": {"enum": [*VERDICTS, None]},
+            "match": {"type": "object", "description": "The item a fleet query named, as this site runs it",
+                      "properties": {"item": _nullable("string"), "version": _nullable("string"),
+                                     "verdict": {"enum": [*VERDICTS, None]}}},
         },
     },
     "Site": {"type": "object", "required": ["name"], "properties": {
@@ -224,7 +227,12 @@ def _paths() -> dict[str, Any]:
     sites_filters = [
         _query("status", {"enum": SITE_STATUSES}, "Only sites whose worst status is this."),
         _query("group", {"type": "string", "maxLength": 200}, "Only sites in this group."),
-        _query("q", {"type": "string", "maxLength": 200}, "Text in the name or URL."),
+        _query(
+            "q",
+            {"type": "string", "maxLength": 500},
+            "Text in the name or URL, or a fleet query (docs/fleet.md): `product:georgringer/news version:<11.4.3`; "
+            "each site then carries `match` (item, version, verdict). A bad query answers 400 with its column.",
+        ),
         _query("cms", {"enum": ["typo3", "wordpress", "drupal", "joomla"]}, "Only sites running this CMS."),
         _query("verdict", {"enum": VERDICTS}, "Only sites whose worst verdict is this."),
         _query("sort", {"enum": ["status", "name", "response"]}, "Order: worst first (default), name, slowest."),

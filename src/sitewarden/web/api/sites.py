@@ -14,9 +14,10 @@ from starlette.routing import Route
 
 from sitewarden.app.database import Session
 from sitewarden.app.site_definitions import delete_definition, edit_definition, save_definition
-from sitewarden.app.views import overview_page
+from sitewarden.app.views import overview_matching
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, Conflict, NotFound
+from sitewarden.fleet.query import QueryError
 from sitewarden.secrets import literal_secrets, redact, reference_values, register_secrets
 from sitewarden.store.history import site_checks, site_row
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery
@@ -44,10 +45,19 @@ async def list_sites(request: Request) -> Response:
     )
     if offset % limit:
         raise ApiError(400, "offset must be a multiple of limit")
-    data = await web(request).read(overview_page, query)
-    return JSONResponse(
-        {**page([shapes.site_summary(row) for row in data.sites], data.total, limit, offset), "counts": data.counts}
-    )
+    try:
+        data, matches = await web(request).read(overview_matching, query)
+    except QueryError as error:
+        raise ApiError(400, str(error)) from error
+    listed = [{**shapes.site_summary(row), **_matched(matches.get(row.name))} for row in data.sites]
+    return JSONResponse({**page(listed, data.total, limit, offset), "counts": data.counts})
+
+
+def _matched(match: dict[str, Any] | None) -> dict[str, Any]:
+    """The item a fleet query matched on this site, when the query named one."""
+    if match is None:
+        return {}
+    return {"match": {"item": match["item"], "version": match["version"], "verdict": match["verdict"]}}
 
 
 def read_site(connection: Session, name: str) -> dict[str, Any] | None:

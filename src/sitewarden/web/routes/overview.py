@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from sitewarden.app.views import overview_with_groups
+from sitewarden.fleet.query import QueryError
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery
 from sitewarden.store.verdicts import CMS_NAMES
 from sitewarden.verdict import VERDICT_RANKS
@@ -32,7 +35,7 @@ def overview_query(request: Request) -> OverviewQuery:
     return OverviewQuery(
         status=status if status in STATUS_RANKS else None,
         group=(params.get("group") or "").strip() or None,
-        search=(params.get("q") or "").strip()[:200] or None,
+        search=(params.get("q") or "").strip()[:500] or None,
         cms=cms if cms in CMS_NAMES else None,
         verdict=verdict if verdict in VERDICT_RANKS else None,
         sort=sort if sort in SORTS else "status",
@@ -45,7 +48,12 @@ async def overview_page(request: Request) -> Response:
     context = web(request)
     query = overview_query(request)
 
-    page, groups = await context.read(overview_with_groups, query)
+    query_error = None
+    try:
+        page, matches, groups = await context.read(overview_with_groups, query)
+    except QueryError as error:
+        query_error = error
+        page, matches, groups = await context.read(overview_with_groups, replace(query, search=None, names=frozenset()))
     filters = {
         "status": query.status,
         "group": query.group,
@@ -62,6 +70,8 @@ async def overview_page(request: Request) -> Response:
         template,
         {
             "page": page,
+            "matches": matches,
+            "query_error": query_error,
             "groups": groups,
             "filters": filters,
             "statuses": list(STATUS_RANKS),
