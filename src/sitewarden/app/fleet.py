@@ -1,22 +1,28 @@
 """Fleet queries: which sites match a query, with the matched item, its version and verdict, and the groups.
 
-The store hands over only the rows each term needs (by index); versions are compared here with the catalogue's
-comparator, which SQL cannot do.
+The store hands over only the rows each term needs (by index, as tuples); versions are compared here with the
+catalogue's comparator, which SQL cannot do, once per distinct version.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sitewarden.app.database import Session
-from sitewarden.fleet.matching import condition_holds, first_match, text_matches
+from sitewarden.fleet.matching import ItemFilter, condition_holds, text_matches
 from sitewarden.fleet.query import CheckClause, Condition, ItemClause, Query, parse_query
 from sitewarden.store.database import open_database
 from sitewarden.store.fleet import active_sites, check_statuses, item_rows, worst_verdicts
 
 STATUS_RANKS = {"error": 4, "warning": 3, "unknown": 2, "ok": 1, "pending": 0}
+COLUMNS = ("site", "url", "groups", "item", "version", "verdict", "status")
+"""Columns of a fleet query's CSV and JSON output, in order."""
+Site = tuple[str, str, str]
+"""name, URL, groups as JSON text."""
 
 
 @dataclass(slots=True)
@@ -60,10 +66,6 @@ class FleetResult:
         return [match.site for match in self.matches]
 
 
-COLUMNS = ("site", "url", "groups", "item", "version", "verdict", "status")
-"""Columns of a fleet query's CSV and JSON output, in order."""
-
-
 def run_query(store_url: str, text: str) -> FleetResult:
     """Parse (so a bad query fails before the store opens), then evaluate in one read transaction."""
     query = parse_query(text)
@@ -81,16 +83,17 @@ def query_fleet(connection: Session, text: str) -> FleetResult:
 
 
 def evaluate(connection: Session, query: Query) -> FleetResult:
-    """Narrow the active sites term by term, cheapest first; keep the first positive item as the shown one."""
-    candidates = {site["name"]: site for site in active_sites(connection)}
+    """Narrow the active sites term by term; keep the first positive item as the shown one."""
+    candidates: dict[str, Site] = {site[0]: site for site in active_sites(connection)}
     for condition in query.site:
-        candidates = {name: site for name, site in candidates.items() if _site_holds(condition, site)}
-    shown: dict[str, dict[str, Any]] = {}
+        holds = _site_test(condition)
+        candidates = {name: site for name, site in candidates.items() if holds(site)}
+    shown: dict[str, tuple[Any, ...]] = {}
     matched = query.matched_item
     for clause in query.items:
         if not candidates:
             break
-        found = _sites_with_item(connection, clause, set(candidates))
+        found = _sites_with_item(connection, clause, candidates)
         if clause.negated:
             candidates = {name: site for name, site in candidates.items() if name not in found}
         else:
@@ -109,62 +112,61 @@ def evaluate(connection: Session, query: Query) -> FleetResult:
     if query.checks and candidates:
         candidates, statuses = _by_checks(connection, query.checks, candidates)
     result = FleetResult(query.text)
-    for name, site in candidates.items():
+    for name, (_, url, groups) in candidates.items():
         row = shown.get(name)
         result.matches.append(
             FleetMatch(
                 site=name,
-                url=site["url"],
-                groups=site["groups"],
-                item=f"{row['item_kind']} {row['item_key']}" if row else None,
-                version=row["version"] if row else None,
-                verdict=row["verdict"] if row else None,
+                url=url,
+                groups=list(_groups(groups)),
+                item=f"{row[1]} {row[2]}" if row else None,
+                version=row[4] if row else None,
+                verdict=row[5] if row else None,
                 status=statuses.get(name),
             )
         )
     return result
 
 
-def _site_holds(condition: Condition, site: dict[str, Any]) -> bool:
+@lru_cache(maxsize=1024)
+def _groups(text: str) -> tuple[str, ...]:
+    """Groups from their JSON text; sites share few distinct group lists, so each is decoded once."""
+    return tuple(str(group) for group in json.loads(text))
+
+
+def _site_test(condition: Condition) -> Callable[[Site], bool]:
     value = condition.value.lower()
     if condition.field in ("group", "tag"):
-        held = any(text_matches(group, value) for group in site["groups"])
-    elif condition.field in ("name", "site"):
-        held = text_matches(site["name"], value)
-    else:
-        held = value in site["name"].lower() or value in site["url"].lower()
-    return held != condition.negated
+        return lambda site: any(text_matches(group, value) for group in _groups(site[2])) != condition.negated
+    if condition.field in ("name", "site"):
+        return lambda site: text_matches(site[0], value) != condition.negated
+    return lambda site: (value in site[0].lower() or value in site[1].lower()) != condition.negated
 
 
-def _sites_with_item(connection: Session, clause: ItemClause, names: set[str]) -> dict[str, dict[str, Any]]:
+def _sites_with_item(connection: Session, clause: ItemClause, names: dict[str, Site]) -> dict[str, tuple[Any, ...]]:
     """Sites (among names) with an item satisfying the clause, each with that item's row."""
     product = clause.key if clause.named_by == "product" else None
     key = None if clause.named_by in ("product", "php") else clause.key
-    found: dict[str, dict[str, Any]] = {}
-    by_site: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in item_rows(connection, kind=clause.kind, key=key, product=product):
-        if row["site"] in names:
-            by_site[row["site"]].append(row)
-    positive = ItemClause(clause.kind, clause.named_by, clause.key, False, clause.conditions)
-    for site, rows in by_site.items():
-        hit = first_match(positive, rows)
-        if hit is not None:
-            found[site] = hit
+    exact = [c for c in clause.conditions if c.field == "verdict" and not (c.negated or "*" in c.value)]
+    verdicts = [c.value.lower() for c in exact]
+    rows = item_rows(connection, kind=clause.kind, key=key, product=product, verdict=verdicts[0] if verdicts else None)
+    accept = ItemFilter(ItemClause(clause.kind, clause.named_by, clause.key, False, clause.conditions)).accepts
+    found: dict[str, tuple[Any, ...]] = {}
+    for row in rows:
+        if row[0] in names and row[0] not in found and accept(row):
+            found[row[0]] = row
     return found
 
 
 def _by_checks(
-    connection: Session, clauses: list[CheckClause], candidates: dict[str, dict[str, Any]]
-) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    connection: Session, clauses: list[CheckClause], candidates: dict[str, Site]
+) -> tuple[dict[str, Site], dict[str, str]]:
     """Keep the sites whose checks satisfy every check clause; the status shown is the worst of the site's."""
-    per_site: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    per_site: dict[str, list[tuple[str, str, str, str]]] = {}
     for row in check_statuses(connection):
-        if row["site"] in candidates:
-            per_site[row["site"]].append(row)
-    worst = {
-        site: max((row["status"] for row in rows), key=lambda status: STATUS_RANKS[status])
-        for site, rows in per_site.items()
-    }
+        if row[0] in candidates:
+            per_site.setdefault(row[0], []).append(row)
+    worst = {site: max((row[3] for row in rows), key=STATUS_RANKS.__getitem__) for site, rows in per_site.items()}
     kept = {
         name: site
         for name, site in candidates.items()
@@ -173,10 +175,10 @@ def _by_checks(
     return kept, worst
 
 
-def _check_clause_holds(clause: CheckClause, rows: list[dict[str, Any]], worst: str) -> bool:
+def _check_clause_holds(clause: CheckClause, rows: list[tuple[str, str, str, str]], worst: str) -> bool:
     if clause.name is None:
         return all(condition_holds(condition, {"status": worst}) for condition in clause.conditions)
-    named = [row for row in rows if text_matches(row["check"], clause.name) or text_matches(row["kind"], clause.name)]
+    named = [row for row in rows if text_matches(row[1], clause.name) or text_matches(row[2], clause.name)]
     if clause.negated:
         return not named
-    return any(all(condition_holds(c, row) for c in clause.conditions) for row in named)
+    return any(all(condition_holds(c, {"status": row[3]}) for c in clause.conditions) for row in named)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -64,17 +63,30 @@ def condition_holds(condition: Condition, row: dict[str, Any]) -> bool:
     return held != condition.negated
 
 
-def item_matches(clause: ItemClause, row: dict[str, Any]) -> bool:
-    """Whether an item row is the clause's item (kind and name) and satisfies all its qualifiers."""
-    if clause.kind is not None and row["item_kind"] != clause.kind:
-        return False
-    if clause.key is not None:
-        column = "product" if clause.named_by == "product" else "item_key"
-        if not text_matches(row[column], clause.key):
+class ItemFilter:
+    """A clause compiled for many rows: each distinct version, branch or verdict is judged once."""
+
+    def __init__(self, clause: ItemClause) -> None:
+        self.clause = clause
+        self._seen: dict[tuple[str | None, str | None, str | None], bool] = {}
+
+    def accepts(self, row: tuple[Any, ...]) -> bool:
+        """Whether a row (site, kind, key, product, version, verdict, branch) is the clause's item and qualifies."""
+        clause = self.clause
+        if clause.kind is not None and row[1] != clause.kind:
             return False
-    return all(condition_holds(condition, row) for condition in clause.conditions)
+        if clause.key is not None and not text_matches(row[3] if clause.named_by == "product" else row[2], clause.key):
+            return False
+        facts = (row[4], row[5], row[6])
+        held = self._seen.get(facts)
+        if held is None:
+            values = {"version": row[4], "verdict": row[5], "branch": row[6]}
+            held = all(condition_holds(condition, values) for condition in clause.conditions)
+            self._seen[facts] = held
+        return held
 
 
-def first_match(clause: ItemClause, rows: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
-    """The first row satisfying the clause, None when no row does."""
-    return next((row for row in rows if item_matches(clause, row)), None)
+def item_matches(clause: ItemClause, row: dict[str, Any]) -> bool:
+    """Whether an item row (as a dict) is the clause's item and satisfies all its qualifiers."""
+    columns = ("site", "item_kind", "item_key", "product", "version", "verdict", "branch")
+    return ItemFilter(clause).accepts(tuple(row.get(column) for column in columns))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, String, case, cast, func, select
 
 from sitewarden.store.tables import assessments, checks, sites, states
 from sitewarden.verdict import VERDICT_RANKS
@@ -27,16 +27,16 @@ RANK_VERDICT = {rank: name for name, rank in VERDICT_RANKS.items()}
 _RANK = case(*((assessments.c.verdict == name, rank) for name, rank in VERDICT_RANKS.items()), else_=0)
 
 
-def active_sites(connection: Connection) -> list[dict[str, Any]]:
-    """Every active site with its URL and groups, by name."""
-    query = select(sites.c.name, sites.c.url, sites.c.groups).where(sites.c.active.is_(True)).order_by(sites.c.name)
-    return [{"name": name, "url": url, "groups": list(groups or [])} for name, url, groups in connection.execute(query)]
+def active_sites(connection: Connection) -> list[tuple[str, str, str]]:
+    """Every active site by name: name, URL and its groups as JSON text (decoded by the caller only when needed)."""
+    query = select(sites.c.name, sites.c.url, cast(sites.c.groups, String)).where(sites.c.active.is_(True))
+    return [(name, url, groups or "[]") for name, url, groups in connection.execute(query.order_by(sites.c.name))]
 
 
 def item_rows(
-    connection: Connection, *, kind: str | None, key: str | None, product: str | None
-) -> list[dict[str, Any]]:
-    """Judged items of one kind and/or name (key or product; None or a pattern: not narrowed here)."""
+    connection: Connection, *, kind: str | None, key: str | None, product: str | None, verdict: str | None = None
+) -> list[tuple[Any, ...]]:
+    """Judged items (ITEM_COLUMNS) of one kind, name (key or product; a pattern is not narrowed here) or verdict."""
     query = select(*ITEM_COLUMNS)
     if kind is not None:
         query = query.where(assessments.c.item_kind == kind)
@@ -48,7 +48,9 @@ def item_rows(
         )
     if product is not None and not _pattern(product):
         query = query.where(assessments.c.product == product)
-    return [dict(row._mapping) for row in connection.execute(query)]
+    if verdict is not None:
+        query = query.where(assessments.c.verdict == verdict)
+    return [tuple(row) for row in connection.execute(query)]
 
 
 def worst_verdicts(connection: Connection) -> dict[str, str]:
@@ -57,18 +59,16 @@ def worst_verdicts(connection: Connection) -> dict[str, str]:
     return {site: RANK_VERDICT.get(int(rank or 0), "unknown") for site, rank in connection.execute(query)}
 
 
-def check_statuses(connection: Connection) -> list[dict[str, Any]]:
-    """The confirmed status of every active check of an active site (`pending` before its first hard status)."""
+def check_statuses(connection: Connection) -> list[tuple[str, str, str, str]]:
+    """Site, check name, kind and confirmed status of every active check (`pending` before its first hard status)."""
     query = (
         select(sites.c.name, checks.c.name, checks.c.kind, states.c.hard_status)
         .join(checks, checks.c.site_id == sites.c.id)
         .outerjoin(states, states.c.check_id == checks.c.id)
         .where(sites.c.active.is_(True), checks.c.active.is_(True))
     )
-    return [
-        {"site": site, "check": name, "kind": kind, "status": STATUS_NAMES.get(status, "pending")}
-        for site, name, kind, status in connection.execute(query)
-    ]
+    rows = connection.execute(query)
+    return [(site, name, kind, STATUS_NAMES.get(status, "pending")) for site, name, kind, status in rows]
 
 
 def _pattern(text: str) -> bool:
