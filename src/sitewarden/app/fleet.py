@@ -84,22 +84,26 @@ def query_fleet(connection: Session, text: str) -> FleetResult:
 
 def evaluate(connection: Session, query: Query) -> FleetResult:
     """Narrow the active sites term by term; keep the first positive item as the shown one."""
-    candidates: dict[str, Site] = {site[0]: site for site in active_sites(connection)}
+    shown: dict[str, tuple[Any, ...]] = {}
+    matched = query.matched_item
+    if matched is not None:
+        shown = _sites_with_item(connection, matched, None)
+        candidates: dict[str, Site] = {name: (name, row[7], row[8]) for name, row in shown.items()}
+    else:
+        candidates = {site[0]: site for site in active_sites(connection)}
     for condition in query.site:
         holds = _site_test(condition)
         candidates = {name: site for name, site in candidates.items() if holds(site)}
-    shown: dict[str, tuple[Any, ...]] = {}
-    matched = query.matched_item
     for clause in query.items:
         if not candidates:
             break
+        if clause is matched:
+            continue
         found = _sites_with_item(connection, clause, candidates)
         if clause.negated:
             candidates = {name: site for name, site in candidates.items() if name not in found}
         else:
             candidates = {name: site for name, site in candidates.items() if name in found}
-            if clause is matched:
-                shown = found
     if query.worst_verdict and candidates:
         worst = worst_verdicts(connection)
         for condition in query.worst_verdict:
@@ -112,7 +116,7 @@ def evaluate(connection: Session, query: Query) -> FleetResult:
     if query.checks and candidates:
         candidates, statuses = _by_checks(connection, query.checks, candidates)
     result = FleetResult(query.text)
-    for name, (_, url, groups) in candidates.items():
+    for name, (_, url, groups) in sorted(candidates.items()):
         row = shown.get(name)
         result.matches.append(
             FleetMatch(
@@ -143,17 +147,20 @@ def _site_test(condition: Condition) -> Callable[[Site], bool]:
     return lambda site: (value in site[0].lower() or value in site[1].lower()) != condition.negated
 
 
-def _sites_with_item(connection: Session, clause: ItemClause, names: dict[str, Site]) -> dict[str, tuple[Any, ...]]:
-    """Sites (among names) with an item satisfying the clause, each with that item's row."""
+def _sites_with_item(
+    connection: Session, clause: ItemClause, names: dict[str, Site] | None
+) -> dict[str, tuple[Any, ...]]:
+    """Sites (among names; None: every active site, rows then end with URL and groups) with the clause's item."""
     product = clause.key if clause.named_by == "product" else None
     key = None if clause.named_by in ("product", "php") else clause.key
     exact = [c for c in clause.conditions if c.field == "verdict" and not (c.negated or "*" in c.value)]
     verdicts = [c.value.lower() for c in exact]
-    rows = item_rows(connection, kind=clause.kind, key=key, product=product, verdict=verdicts[0] if verdicts else None)
+    verdict = verdicts[0] if verdicts else None
+    rows = item_rows(connection, kind=clause.kind, key=key, product=product, verdict=verdict, with_sites=names is None)
     accept = ItemFilter(ItemClause(clause.kind, clause.named_by, clause.key, False, clause.conditions)).accepts
     found: dict[str, tuple[Any, ...]] = {}
     for row in rows:
-        if row[0] in names and row[0] not in found and accept(row):
+        if (names is None or row[0] in names) and row[0] not in found and accept(row):
             found[row[0]] = row
     return found
 

@@ -34,10 +34,26 @@ def active_sites(connection: Connection) -> list[tuple[str, str, str]]:
 
 
 def item_rows(
-    connection: Connection, *, kind: str | None, key: str | None, product: str | None, verdict: str | None = None
+    connection: Connection,
+    *,
+    kind: str | None,
+    key: str | None,
+    product: str | None,
+    verdict: str | None = None,
+    with_sites: bool = False,
 ) -> list[tuple[Any, ...]]:
-    """Judged items (ITEM_COLUMNS) of one kind, name (key or product; a pattern is not narrowed here) or verdict."""
+    """Judged items (ITEM_COLUMNS) of one kind, name (key or product; a pattern is not narrowed here) or verdict.
+
+    `with_sites` joins the active sites and appends their URL and groups (JSON text), so a query whose first term
+    is an item starts from that item's rows instead of every site.
+    """
     query = select(*ITEM_COLUMNS)
+    if with_sites:
+        query = (
+            select(*ITEM_COLUMNS, sites.c.url, cast(sites.c.groups, String))
+            .join(sites, sites.c.name == assessments.c.site)
+            .where(sites.c.active.is_(True))
+        )
     if kind is not None:
         query = query.where(assessments.c.item_kind == kind)
     if key is not None and not _pattern(key):
