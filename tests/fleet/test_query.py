@@ -129,3 +129,10 @@ def row(kind: str, key: str, version: str, verdict: str, branch: str | None = No
 def test_item_clauses_match_rows(text: str, item: dict[str, object], expected: bool) -> None:
     clause = parse_query(text).items[0]
     assert item_matches(clause, item) is expected
+
+
+def test_bare_words_and_urls_are_a_plain_search_not_a_structured_query() -> None:
+    plain = parse_query("shop https://shop.example.org")
+    assert not plain.structured
+    assert [c.value for c in plain.site] == ["shop", "https://shop.example.org"]
+    assert parse_query("shop group:a").structured
