@@ -36,7 +36,7 @@ async def list_sites(request: Request) -> Response:
     query = OverviewQuery(
         status=choice(request, "status", list(STATUS_RANKS)),
         group=text(request, "group"),
-        search=text(request, "q"),
+        search=text(request, "q", 500),
         cms=choice(request, "cms", CMS_NAMES),
         verdict=choice(request, "verdict", list(VERDICT_RANKS)),
         sort=choice(request, "sort", SORTS) or "status",
