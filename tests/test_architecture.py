@@ -37,6 +37,7 @@ LEAVES = {
     "sitewarden.registry",
     "sitewarden.names",
     "sitewarden.strict_json",  # strict RFC 8259 reading for the json kind and inventory documents
+    "sitewarden.availability",  # SLA arithmetic over intervals, pure
     # small model modules: data the store keeps, or settings the config is composed of, importing only leaves
     "sitewarden.events.model",
     "sitewarden.inventory.model",

@@ -105,6 +105,12 @@ class SiteConfig(Section):
         return self
 
 
+class GroupSettings(Section):
+    """Settings of a site group (a customer, a service level): its SLA target."""
+
+    sla: float | None = Field(default=None, gt=0, le=100, description="Availability target in percent, e.g. 99.9.")
+
+
 class Retention(Section):
     """How long history is kept before it is pruned."""
 
@@ -150,6 +156,7 @@ class Config(Section):
     pools: Pools = Field(default_factory=Pools, description="Concurrency per resource.")
     workers: WorkersSettings = Field(default_factory=WorkersSettings, description="Shard leases of workers.")
     sites: list[SiteConfig] = Field(default_factory=list, description="Monitored sites with their checks.")
+    groups: dict[str, GroupSettings] = Field(default_factory=dict, description="Site groups by name: SLA targets.")
     checks: list[CheckConfig] = Field(default_factory=list, description="Checks that belong to no site.")
     catalog: CatalogSettings = Field(default_factory=CatalogSettings, description="Release and advisory catalogue.")
     web: WebSettings = Field(default_factory=WebSettings, description="Dashboard, API and status pages.")
