@@ -373,6 +373,29 @@ def report_admin(send: SendOption = False, config: ConfigOption = None) -> None:
         out.print(f"sent: {message.subject}" if send else message.text, markup=False, highlight=False)
 
 
+@report_app.command("sla")
+def report_sla(
+    group: Annotated[str | None, typer.Option("--group", help="Only the sites of this group.")] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Only this site.")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="Calendar month, e.g. 2026-11 (default: last).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Start date or ISO time (UTC).")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="End date or ISO time (UTC), exclusive.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, csv, json or pdf.")] = "text",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Availability, outages, MTTR and response times per site and group against their SLA targets."""
+    from sitewarden.app.sla_reports import sla_command
+
+    document = sla_command(_load(config), fmt, group=group, site=site, month=month, start=start, end=end)
+    if output is not None:
+        output.write_bytes(document if isinstance(document, bytes) else document.encode())
+    elif isinstance(document, bytes):
+        sys.stdout.buffer.write(document)
+    else:
+        sys.stdout.write(document)
+
+
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Apply pending database migrations (also done automatically on start)."""

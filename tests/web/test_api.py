@@ -56,6 +56,7 @@ READS = [
     "/verdict?product=typo3&version=12.4.10",
     "/advisories",
     "/extensions",
+    "/reports/sla?month=2026-11",
 ]
 ADMIN_ACTIONS = [
     ("POST", "/sites"),
@@ -264,9 +265,9 @@ def test_openapi_document_validates_and_covers_every_api_route(live_web: LiveWeb
     document = call(live_web, "GET", "/openapi.json").json()
     validate(document)
     documented = set(document["paths"])
-    from sitewarden.web.api import checks, feed, findings, inventory, sites
+    from sitewarden.web.api import checks, feed, findings, inventory, reports, sites
 
-    modules = (checks, feed, sites, inventory, findings)
+    modules = (checks, feed, sites, inventory, findings, reports)
     served = {route.path.replace("{id:int}", "{id}") for module in modules for route in module.routes}
     assert served == documented
 

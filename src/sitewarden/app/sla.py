@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sitewarden.app.database import Session as Connection
 from sitewarden.availability import (
@@ -49,6 +50,10 @@ class SiteSla:
     windows: list[tuple[datetime, datetime, str]]
     daily: list[tuple[datetime, float | None]]
     checks: list[CheckSla] = field(default_factory=list)
+    expiries: list[Any] = field(default_factory=list)
+    """Certificate and domain expiries (`sla_extras.Expiry`), filled for the PDF and JSON."""
+    security: list[Any] = field(default_factory=list)
+    """Open security findings with their fixing versions (`sla_extras.SecurityFinding`)."""
 
 
 @dataclass(slots=True)

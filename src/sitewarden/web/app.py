@@ -51,6 +51,7 @@ def create_app(
     *,
     demo: bool = False,
     catalog: CatalogSettings | None = None,
+    sla_targets: dict[str, float | None] | None = None,
 ) -> Starlette:
     """The whole web app for one store; `demo` signs every visitor in as an admin (loopback demo only)."""
     settings = settings or WebSettings()
@@ -63,6 +64,7 @@ def create_app(
         database=database,
         settings=settings,
         catalog=catalog,
+        sla_targets=dict(sla_targets or {}),
         codec=SessionCodec(secret, settings.session_lifetime),
         templates=make_templates(),
         demo=demo,

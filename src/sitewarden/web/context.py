@@ -36,6 +36,8 @@ class WebContext:
     public_paths: list[str] = field(default_factory=list)
     catalog: CatalogSettings | None = None
     """The `catalog:` settings (ELTS policy, extension key mappings) that `GET /api/v1/verdict` judges with."""
+    sla_targets: dict[str, float | None] = field(default_factory=dict)
+    """The `sla:` target of each configured group, for `GET /api/v1/reports/sla`."""
 
     async def read(self, work: Callable[..., T], *args: Any) -> T:
         """Run `work(connection, *args)` in one transaction, in a worker thread so the loop stays free."""

@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from sitewarden.app.daemon import run_async
 from sitewarden.app.database import Database, open_store
+from sitewarden.app.sla_reports import targets as sla_targets
 from sitewarden.config.models import Config
 from sitewarden.errors import AuthError, SitewardenError
 from sitewarden.store.users import count_users
@@ -80,7 +81,8 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     try:
         refuse_open_bind(database, host)
         ensure_port_free(host, port)
-        server = make_server(create_app(database, config.web, catalog=config.catalog), host, port)
+        web_app = create_app(database, config.web, catalog=config.catalog, sla_targets=sla_targets(config))
+        server = make_server(web_app, host, port)
         logger.info("dashboard listening url=http://%s:%d/", host, port)
         run_async(server.serve)
     finally:
@@ -89,7 +91,8 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
 
 async def serve_beside(database: Database, config: Config, port: int, stop: asyncio.Event, *, demo: bool) -> None:
     """The dashboard on 127.0.0.1 in the running loop until `stop` is set (the demo runs it beside the engine)."""
-    server = make_server(create_app(database, config.web, demo=demo, catalog=config.catalog), "127.0.0.1", port)
+    web_app = create_app(database, config.web, demo=demo, catalog=config.catalog, sla_targets=sla_targets(config))
+    server = make_server(web_app, "127.0.0.1", port)
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]  # the caller owns signals
     task = asyncio.create_task(server.serve(), name="dashboard")
     await stop.wait()

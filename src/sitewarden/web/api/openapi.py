@@ -334,6 +334,16 @@ def _paths() -> dict[str, Any]:
             _query("q", {"type": "string", "maxLength": 200}, "Text in the key."),
             _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "Items per page."),
             _query("offset", {"type": "integer", "minimum": 0, "maximum": 10**6}, "A multiple of limit.")])},
+        "/reports/sla": {"get": _op("SLA report of a period: availability, outages, MTTR, targets per site and group",
+                                    {"200": _json({"type": "object", "properties": {
+                                        "period": {"type": "object"}, "groups": {"type": "array"},
+                                        "sites": {"type": "array"}}})}, params=[
+            _query("group", {"type": "string", "maxLength": 200}, "Only the sites of this group."),
+            _query("site", {"type": "string", "maxLength": 200}, "Only this site."),
+            _query("month", {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "Calendar month (default: last)."),
+            _query("from", {"type": "string"}, "Start date or ISO time, UTC."),
+            _query("to", {"type": "string"}, "End date or ISO time, UTC, exclusive."),
+            _query("format", {"enum": ["json", "csv", "pdf"]}, "Response format (default json).")])},
     }  # fmt: skip
 
 
