@@ -44,6 +44,7 @@ def build_services(config: Config, database: Database) -> dict[str, Any]:
     """What probes reach through `ProbeContext.services` (they never open the store): heartbeats for now."""
     from sitewarden.config.kinds import check_kinds
     from sitewarden.config.plan import plan_checks
+    from sitewarden.probes.domain import RDAP_SERVERS
     from sitewarden.results import utcnow
     from sitewarden.store.heartbeats import HeartbeatReader, HeartbeatSpec, sync_heartbeats
 
@@ -57,7 +58,8 @@ def build_services(config: Config, database: Database) -> dict[str, Any]:
     if wanted:
         with database.transaction() as connection:
             sync_heartbeats(connection, wanted, utcnow())
-    return {"heartbeats": HeartbeatReader(database)}
+    servers = {tld.lower().lstrip("."): url for tld, url in config.rdap.servers.items()}
+    return {"heartbeats": HeartbeatReader(database), RDAP_SERVERS: servers}
 
 
 def build_engine(config: Config, database: Database, only: Sequence[str] = (), **options: Any) -> Engine:

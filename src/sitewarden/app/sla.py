@@ -135,7 +135,11 @@ def _site(
 ) -> SiteSla:
     spans = [(low, high) for low, high, _ in windows]
     kinds = check_kinds()
-    counted = [item for item in histories if item.kind not in kinds or not kinds[item.kind].yields_certificate]
+    counted = [
+        item
+        for item in histories
+        if item.kind not in kinds or (kinds[item.kind].counts_toward_sla and not kinds[item.kind].yields_certificate)
+    ]
     rows: list[CheckSla] = []
     stretches: list[Sequence[Stretch]] = []
     bounds: list[tuple[datetime, datetime]] = []

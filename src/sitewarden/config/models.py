@@ -111,6 +111,14 @@ class GroupSettings(Section):
     sla: float | None = Field(default=None, gt=0, le=100, description="Availability target in percent, e.g. 99.9.")
 
 
+class RdapSettings(Section):
+    """Where `domain` checks ask: per-TLD RDAP servers over the imported IANA bootstrap."""
+
+    servers: dict[str, str] = Field(
+        default_factory=dict, description="TLD → RDAP base URL, e.g. org: https://rdap.example/rdap/."
+    )
+
+
 class Retention(Section):
     """How long history is kept before it is pruned."""
 
@@ -157,6 +165,7 @@ class Config(Section):
     workers: WorkersSettings = Field(default_factory=WorkersSettings, description="Shard leases of workers.")
     sites: list[SiteConfig] = Field(default_factory=list, description="Monitored sites with their checks.")
     groups: dict[str, GroupSettings] = Field(default_factory=dict, description="Site groups by name: SLA targets.")
+    rdap: RdapSettings = Field(default_factory=RdapSettings, description="RDAP servers for domain checks.")
     checks: list[CheckConfig] = Field(default_factory=list, description="Checks that belong to no site.")
     catalog: CatalogSettings = Field(default_factory=CatalogSettings, description="Release and advisory catalogue.")
     web: WebSettings = Field(default_factory=WebSettings, description="Dashboard, API and status pages.")

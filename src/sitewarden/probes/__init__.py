@@ -7,6 +7,7 @@ from typing import Any
 from sitewarden.probes.base import Probe
 from sitewarden.probes.command import CommandProbe
 from sitewarden.probes.dns_probe import DnsProbe
+from sitewarden.probes.domain import DomainProbe
 from sitewarden.probes.heartbeat import HeartbeatProbe
 from sitewarden.probes.http import HttpProbe
 from sitewarden.probes.json_probe import JsonProbe
@@ -17,6 +18,17 @@ from sitewarden.probes.tls_client_ca import TlsClientCaProbe
 from sitewarden.registry import build_registry
 
 PROBES: dict[str, type[Probe[Any]]] = build_registry(
-    (HttpProbe, TlsProbe, JsonProbe, TcpProbe, CommandProbe, DnsProbe, HeartbeatProbe, SshProbe, TlsClientCaProbe),
+    (
+        HttpProbe,
+        TlsProbe,
+        JsonProbe,
+        TcpProbe,
+        CommandProbe,
+        DnsProbe,
+        HeartbeatProbe,
+        SshProbe,
+        TlsClientCaProbe,
+        DomainProbe,
+    ),
     "probe",
 )

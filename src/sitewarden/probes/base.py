@@ -88,6 +88,8 @@ class Probe(Generic[P]):
     """Outside jobs push to it (a ping URL): its `push_window` is registered before the first run."""
     yields_certificate: ClassVar[bool] = False
     """It judges a certificate: its state changes are `certificate` events, its `days_left` metric is reported."""
+    counts_toward_sla: ClassVar[bool] = True
+    """Its confirmed `error` is downtime in SLA figures (false for expiry checks such as `domain`)."""
     allowed_from_api: ClassVar[bool] = True
     """The API and site imports may define it; kinds that run programs or reach hosts by ssh stay in the config file."""
     site_relative_url: ClassVar[bool] = False
