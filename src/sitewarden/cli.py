@@ -221,7 +221,7 @@ def demo(
 
 @app.command("import")
 def import_catalog(
-    what: Annotated[str, typer.Argument(help="core, extensions, advisories, eol, all, or one source.")] = "all",
+    what: Annotated[str, typer.Argument(help="core, extensions, advisories, eol, domains, all, or a source.")] = "all",
     source: Annotated[
         Path | None, typer.Option("--from", help="Import from a downloaded file or a folder of them.")
     ] = None,

@@ -24,3 +24,24 @@ async def test_status_shows_the_worst_verdict_but_exits_with_the_check_status(se
 
     code, out, err = await sitewarden(config, "status", "--help")
     assert code == 0 and "verdicts never change the exit" in " ".join(out.split())
+
+
+def test_rdap_bootstrap_import_feeds_domain_checks_with_config_overrides(tmp_path: Path) -> None:
+    from sitewarden.app.catalog import run_import
+    from sitewarden.app.daemon import rdap_directory
+    from sitewarden.config.loader import parse_config
+    from sitewarden.store.database import open_database
+
+    url = f"sqlite:///{tmp_path / 'rdap.db'}"
+    text = f"store: {{url: '{url}'}}\nrdap:\n  servers:\n    net: https://rdap.example.net/\n"
+    config = parse_config(text, "sitewarden.yaml")
+    bootstrap = Path(__file__).resolve().parent.parent / "data" / "catalog" / "rdap-dns.json"
+    summary, _ = run_import(config, "rdap", bootstrap, False)
+    assert not summary.failed
+    database = open_database(url)
+    try:
+        servers = rdap_directory(config, database)
+    finally:
+        database.close()
+    assert servers["com"] == "https://rdap.verisign.com/com/v1/"
+    assert servers["net"] == "https://rdap.example.net/"  # the config's override wins over the bootstrap

@@ -58,8 +58,17 @@ def build_services(config: Config, database: Database) -> dict[str, Any]:
     if wanted:
         with database.transaction() as connection:
             sync_heartbeats(connection, wanted, utcnow())
-    servers = {tld.lower().lstrip("."): url for tld, url in config.rdap.servers.items()}
-    return {"heartbeats": HeartbeatReader(database), RDAP_SERVERS: servers}
+    return {"heartbeats": HeartbeatReader(database), RDAP_SERVERS: rdap_directory(config, database)}
+
+
+def rdap_directory(config: Config, database: Database) -> dict[str, str]:
+    """TLD → RDAP server for `domain` checks: the imported IANA bootstrap, with `rdap.servers` laid over it."""
+    from sitewarden.store.rdap import rdap_servers
+
+    with database.transaction() as connection:
+        servers = rdap_servers(connection)
+    servers.update({tld.lower().strip("."): url for tld, url in config.rdap.servers.items()})
+    return servers
 
 
 def build_engine(config: Config, database: Database, only: Sequence[str] = (), **options: Any) -> Engine:

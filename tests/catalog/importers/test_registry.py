@@ -33,6 +33,7 @@ def test_every_source_has_a_recorded_sample() -> None:
         "extension_keys": "extension-keys",
         "packagist": "packagist-",
         "wordfence": "wordfence",
+        "rdap": "rdap-dns",
     }
     assert set(names) == set(IMPORTERS)
     for prefix in names.values():

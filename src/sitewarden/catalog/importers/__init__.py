@@ -8,6 +8,7 @@ from sitewarden.catalog.importers.eol import EolImporter
 from sitewarden.catalog.importers.extension_keys import ExtensionKeysImporter
 from sitewarden.catalog.importers.osv import OsvImporter
 from sitewarden.catalog.importers.packagist import PackagistImporter
+from sitewarden.catalog.importers.rdap import RdapImporter
 from sitewarden.catalog.importers.ter import TerImporter
 from sitewarden.catalog.importers.typo3 import Typo3Importer
 from sitewarden.catalog.importers.wordfence import WordfenceImporter
@@ -27,9 +28,10 @@ IMPORTERS: dict[str, type[Importer]] = build_registry(
         PackagistImporter,
         WordfenceImporter,
         ExtensionKeysImporter,
+        RdapImporter,
     ),
     "catalogue importer",
     key="source",
 )
 
-GROUPS = ("core", "extensions", "advisories", "eol")
+GROUPS = ("core", "extensions", "advisories", "eol", "domains")
