@@ -94,3 +94,15 @@ async def test_tld_without_a_server_says_how_to_get_one(probe_context: MakeConte
     result = await DomainProbe().run(DomainParams(domain="example.net"), probe_context())
     assert result.status is Status.UNKNOWN
     assert result.summary.startswith("no RDAP server known for .net")
+
+
+def test_domain_checks_run_every_twelve_hours_unless_told_otherwise() -> None:
+    from sitewarden.config.loader import parse_config
+    from sitewarden.config.plan import plan_checks
+
+    text = (
+        "checks:\n  - {kind: domain, domain: example.com}\n"
+        "  - {kind: domain, name: often, domain: example.org, interval: 1h}\n"
+    )
+    intervals = {spec.name: spec.interval for spec in plan_checks(parse_config(text, "sitewarden.yaml"))}
+    assert intervals == {"domain": 12 * 3600.0, "often": 3600.0}

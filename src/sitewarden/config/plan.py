@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config, SiteConfig
 from sitewarden.probes.base import ProbeParams, SiteInfo
 from sitewarden.secrets import secrets_of
@@ -51,6 +52,14 @@ def site_info(site: SiteConfig) -> SiteInfo:
     return SiteInfo(name=site.name, url=site.url, http=site.http, groups=tuple(site.groups), secret=site.secret)
 
 
+def _interval(check: Any, picked: float, field: str = "interval") -> float:
+    """A kind's own least interval (`domain`: 12 h) applies unless the check sets one itself."""
+    least = check_kinds()[check.kind].least_interval
+    if least is None or getattr(check, field) is not None:
+        return picked
+    return max(picked, least)
+
+
 def _spec(config: Config, check: Any, site: SiteConfig | None) -> CheckSpec:
     defaults = config.defaults
     name = check.name or check.kind
@@ -65,8 +74,8 @@ def _spec(config: Config, check: Any, site: SiteConfig | None) -> CheckSpec:
         name=name,
         kind=check.kind,
         params=check,
-        interval=pick("interval"),
-        retry_interval=pick("retry_interval"),
+        interval=_interval(check, pick("interval")),
+        retry_interval=_interval(check, pick("retry_interval"), "retry_interval"),
         timeout=pick("timeout"),
         failure_threshold=pick("failure_threshold"),
         success_threshold=pick("success_threshold"),
