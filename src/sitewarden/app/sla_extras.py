@@ -6,15 +6,12 @@ from dataclasses import dataclass
 
 from sitewarden.app.database import Session
 from sitewarden.app.sla import SlaReport
-from sitewarden.config.kinds import certificate_kinds
+from sitewarden.config.kinds import certificate_kinds, domain_kinds
 from sitewarden.config.models import Config
 from sitewarden.events.findings import SiteReport
 from sitewarden.events.verdict_findings import verdict_findings
 from sitewarden.store.results import recent_results
 from sitewarden.store.states import state_rows
-
-EXPIRY_KINDS = ("domain",)
-"""Kinds besides the certificate ones whose `days_left` metric is an expiry (the registration of a domain)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +35,7 @@ class SecurityFinding:
 
 def add_extras(connection: Session, report: SlaReport) -> None:
     """Fill each site's expiries and open security findings (for the PDF and JSON pages)."""
-    kinds = set(certificate_kinds()) | set(EXPIRY_KINDS)
+    kinds = set(certificate_kinds()) | set(domain_kinds())
     for site in report.sites:
         expiries = []
         for row in state_rows(connection, site.name):

@@ -14,7 +14,7 @@ from sitewarden.acceptance import AcceptedFinding, is_accepted, site_worst, utc_
 from sitewarden.app.database import Session
 from sitewarden.app.fleet import evaluate
 from sitewarden.catalog.verdicts import open_advisories
-from sitewarden.config.kinds import certificate_kinds
+from sitewarden.config.kinds import certificate_kinds, domain_kinds
 from sitewarden.fleet.query import parse_query
 from sitewarden.results import utcnow
 from sitewarden.store.acceptances import acceptances
@@ -37,7 +37,7 @@ MOST_SITES = 2000
 
 def overview_page(connection: Session, query: OverviewQuery) -> OverviewPage:
     """One page of the overview, each shown site with its CMS and verdicts."""
-    found = overview(connection, query, utcnow(), certificate_kinds=certificate_kinds())
+    found = overview(connection, query, utcnow(), certificate_kinds=certificate_kinds(), domain_kinds=domain_kinds())
     overview_extras(connection, found.sites)
     return found
 

@@ -20,6 +20,11 @@ def check_kinds() -> dict[str, type[Probe[Any]]]:
     return kinds
 
 
+def domain_kinds() -> tuple[str, ...]:
+    """Kinds that report a domain registration's days left (the `domain` kind)."""
+    return tuple(sorted(kind for kind, cls in check_kinds().items() if cls.yields_domain_expiry))
+
+
 def certificate_kinds() -> tuple[str, ...]:
     """Kinds that judge a certificate: what the store's certificate figures and the reports read."""
     return tuple(sorted(kind for kind, cls in check_kinds().items() if cls.yields_certificate))

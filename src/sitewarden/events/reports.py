@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from sitewarden.config.kinds import certificate_kinds
+from sitewarden.config.kinds import certificate_kinds, domain_kinds
 from sitewarden.events.findings import Finding, SiteReport
 from sitewarden.events.message import Message, template_environment
 from sitewarden.events.verdict_findings import security_totals, verdict_findings
@@ -61,7 +61,24 @@ def certificate_findings(connection: Connection, report: SiteReport, config: Con
         report.findings.append(Finding(status, "certificate", title, fix="renew the certificate"))
 
 
-SECTIONS: list[SectionProvider] = [check_findings, certificate_findings, verdict_findings]
+def domain_findings(connection: Connection, report: SiteReport, config: Config) -> None:
+    """Domain registrations that expire within `reports.certificate_days`, from the domain checks' `days_left`."""
+    limit = config.reports.certificate_days
+    kinds = domain_kinds()
+    for row in state_rows(connection, report.name):
+        if row["site"] != report.name or row["kind"] not in kinds:
+            continue
+        latest = recent_results(connection, row["id"], 1)
+        days = latest[0].result.metric("days_left") if latest else None
+        if days is None or days > limit:
+            continue
+        status = Status.ERROR if days < 0 or days <= limit / 3 else Status.WARNING
+        when = f"expired {abs(days):.0f} days ago" if days < 0 else f"expires in {days:.0f} days"
+        title = f"domain registration ({row['check']}) {when}"
+        report.findings.append(Finding(status, "domain", title, fix="renew the domain"))
+
+
+SECTIONS: list[SectionProvider] = [check_findings, certificate_findings, domain_findings, verdict_findings]
 """Providers that fill a site's report, in the order they run."""
 
 

@@ -88,6 +88,8 @@ class Probe(Generic[P]):
     """Outside jobs push to it (a ping URL): its `push_window` is registered before the first run."""
     yields_certificate: ClassVar[bool] = False
     """It judges a certificate: its state changes are `certificate` events, its `days_left` metric is reported."""
+    yields_domain_expiry: ClassVar[bool] = False
+    """Its `days_left` metric is a domain registration's: shown beside certificates in the overview and reports."""
     least_interval: ClassVar[float | None] = None
     """Seconds between runs when the check sets no interval (`defaults.interval` is raised to it): slow sources."""
     counts_toward_sla: ClassVar[bool] = True

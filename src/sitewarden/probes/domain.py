@@ -61,6 +61,7 @@ class DomainProbe(Probe[DomainParams]):
     params = DomainParams
     pool = "network"
     counts_toward_sla = False
+    yields_domain_expiry = True
     least_interval = 12 * 3600.0
 
     async def run(self, params: DomainParams, ctx: ProbeContext) -> Result:

@@ -66,6 +66,7 @@ class SiteSummary:
     uptime_30d: float | None = None
     sparkline: list[float | None] = field(default_factory=list)
     certificate_days: float | None = None
+    domain_days: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -84,7 +85,12 @@ class OverviewPage:
 
 
 def overview(
-    connection: Connection, query: OverviewQuery, now: datetime, *, certificate_kinds: Collection[str]
+    connection: Connection,
+    query: OverviewQuery,
+    now: datetime,
+    *,
+    certificate_kinds: Collection[str],
+    domain_kinds: Collection[str] = (),
 ) -> OverviewPage:
     """One page of the overview with its counts; three indexed queries plus three for the page's figures.
 
@@ -103,7 +109,7 @@ def overview(
     page_query = page_query.limit(query.per_page).offset((max(query.page, 1) - 1) * query.per_page)
     rows = [_summary(row) for row in connection.execute(page_query)]
     if rows:
-        add_page_figures(connection, rows, now, certificate_kinds)
+        add_page_figures(connection, rows, now, certificate_kinds, domain_kinds)
     return OverviewPage(rows, total, counts, query)
 
 
@@ -116,7 +122,11 @@ def site_groups(connection: Connection) -> list[str]:
 
 
 def add_page_figures(
-    connection: Connection, rows: list[SiteSummary], now: datetime, certificate_kinds: Collection[str]
+    connection: Connection,
+    rows: list[SiteSummary],
+    now: datetime,
+    certificate_kinds: Collection[str],
+    domain_kinds: Collection[str] = (),
 ) -> None:
     """Uptime over 24 h and 30 d, a 24-hour response-time sparkline and certificate days left, for shown sites.
 
@@ -156,6 +166,9 @@ def add_page_figures(
         row.sparkline = [duration / count if count else None for duration, count in spark[site_id]]
     for site_id, days in certificate_days(connection, list(by_id), certificate_kinds).items():
         by_id[site_id].certificate_days = days
+    if domain_kinds:
+        for site_id, days in certificate_days(connection, list(by_id), domain_kinds).items():
+            by_id[site_id].domain_days = days
 
 
 def certificate_days(connection: Connection, site_ids: list[int], kinds: Collection[str]) -> dict[int, float]:

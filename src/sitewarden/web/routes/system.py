@@ -18,7 +18,7 @@ from sitewarden import __version__
 from sitewarden.acceptance import ACCEPTED_AS
 from sitewarden.app.database import Session
 from sitewarden.app.views import handler_failures
-from sitewarden.config.kinds import certificate_kinds
+from sitewarden.config.kinds import certificate_kinds, domain_kinds
 from sitewarden.results import utcnow
 from sitewarden.store.check_states import check_state_rows
 from sitewarden.store.overview import latest_certificates
@@ -66,12 +66,19 @@ def metric_families(connection: Session) -> list[Metric]:
     for check_id, _, days in latest_certificates(connection, certificate_kinds()):
         if check_id in names:
             certificate.add_metric(list(names[check_id]), days)
+    domain = GaugeMetricFamily(
+        "sitewarden_domain_days_left", "Days until the domain registration expires.", labels=["site", "check"]
+    )
+    for check_id, _, days in latest_certificates(connection, domain_kinds()):
+        if check_id in names:
+            domain.add_metric(list(names[check_id]), days)
     return [
         status,
         failure,
         duration,
         paused,
         certificate,
+        domain,
         *verdict_families(connection),
         *_engine_families(connection),
     ]
