@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sitewarden.durations import Duration
 from sitewarden.names import NAME_PATTERN
 from sitewarden.secrets import Secret
+from sitewarden.trust import SitePolicy
 
 
 class _Section(BaseModel):
@@ -31,6 +32,52 @@ class StatusPageSettings(_Section):
         return self.slug or self.group
 
 
+class ApiSitesSettings(_Section):
+    """What sites defined through the API, the dashboard or `sites import` may use beyond the safe defaults.
+
+    Everything allowed here lets every dashboard/API admin act as the monitoring host's user: only the config
+    file's author should decide that. By default store-defined sites get no program or ssh checks, no `${ENV}` or
+    `file:` references and no paths on the host; their literal secrets are stored and never returned.
+    """
+
+    extra_kinds: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Check kinds otherwise reserved to the config file (command, ssh). Warning: an admin can then run "
+            "any program, or log in anywhere the host's keys reach, as the engine's user."
+        ),
+    )
+    env_references: bool = Field(
+        default=False,
+        description=(
+            "Allow `${ENV_VAR}` references. Warning: an admin can then send any environment variable of the "
+            "engine (database passwords, cloud keys) to a URL of their choosing."
+        ),
+    )
+    file_references: bool = Field(
+        default=False,
+        description=(
+            "Allow `file:/path` secret references. Warning: an admin can then send the first line of any file "
+            "the engine can read to a URL of their choosing."
+        ),
+    )
+    host_paths: bool = Field(
+        default=False,
+        description=(
+            "Allow paths on the monitoring host (ca_file, key_file, known_hosts, cwd). Warning: an admin can then "
+            "make the engine use files of the host, e.g. a private key to log in elsewhere."
+        ),
+    )
+
+    def policy(self) -> SitePolicy:
+        return SitePolicy(
+            extra_kinds=frozenset(self.extra_kinds),
+            env_references=self.env_references,
+            file_references=self.file_references,
+            host_paths=self.host_paths,
+        )
+
+
 class WebSettings(_Section):
     """The web dashboard, JSON API and /metrics (`sitewarden serve`)."""
 
@@ -43,6 +90,9 @@ class WebSettings(_Section):
     secure_cookies: bool = Field(default=False, description="Send the session cookie over HTTPS only.")
     login_attempts: int = Field(default=5, ge=1, le=1000, description="Failed logins allowed per name and address.")
     login_window: Duration = Field(default=300.0, gt=0, description="Window in which failed logins are counted.")
+    api_sites: ApiSitesSettings = Field(
+        default_factory=ApiSitesSettings, description="What store-defined sites may use (the config is the boundary)."
+    )
     status_pages: list[StatusPageSettings] = Field(
         default_factory=list, description="Public status pages (none unless listed here)."
     )

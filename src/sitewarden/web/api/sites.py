@@ -17,12 +17,13 @@ from sitewarden.app.site_definitions import delete_definition, edit_definition, 
 from sitewarden.app.views import overview_page
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, Conflict, NotFound
-from sitewarden.secrets import literal_secrets, redact, reference_values, register_secrets
+from sitewarden.secrets import redact, reference_values, register_secrets
 from sitewarden.store.history import site_checks, site_row
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery
 from sitewarden.store.results import add_failure_classes
 from sitewarden.store.sites import site_definition
 from sitewarden.store.verdicts import CMS_NAMES
+from sitewarden.trust import SitePolicy
 from sitewarden.verdict import VERDICT_RANKS
 from sitewarden.web.api import shapes
 from sitewarden.web.api.common import ApiError, admin, choice, integer, json_object, page, text
@@ -50,7 +51,7 @@ async def list_sites(request: Request) -> Response:
     )
 
 
-def read_site(connection: Session, name: str) -> dict[str, Any] | None:
+def read_site(connection: Session, name: str, policy: SitePolicy) -> dict[str, Any] | None:
     row = site_row(connection, name)
     definition = site_definition(connection, name)
     if (row is None or not row["active"]) and definition is None:
@@ -61,14 +62,14 @@ def read_site(connection: Session, name: str) -> dict[str, Any] | None:
         items = add_failure_classes(connection, site_checks(connection, row["id"]))
         out["checks"] = [shapes.check(item, name) for item in items]
     if definition is not None:
-        out["definition"] = _shown(definition)
+        out["definition"] = _shown(definition, policy)
         out.setdefault("source", "api")
         out.setdefault("url", definition.get("url"))
     return out
 
 
 async def get_site(request: Request) -> Response:
-    found = await web(request).read(read_site, request.path_params["name"])
+    found = await web(request).read(read_site, request.path_params["name"], _policy(request))
     if found is None:
         raise ApiError(404, f"no site named '{request.path_params['name']}'")
     return JSONResponse(found)
@@ -76,11 +77,11 @@ async def get_site(request: Request) -> Response:
 
 async def create_site(request: Request) -> Response:
     user = admin(request)
-    definition = _valid(await json_object(request))
+    definition = _valid(await json_object(request), _policy(request))
     new = await _write(request, save_definition, definition, user.name, None)
     if not new:
         raise ApiError(409, f"a site named '{definition['name']}' already exists; use PUT to replace it")
-    return JSONResponse(_shown(definition), status_code=201)
+    return JSONResponse(_shown(definition, _policy(request)), status_code=201)
 
 
 async def replace_site(request: Request) -> Response:
@@ -90,9 +91,9 @@ async def replace_site(request: Request) -> Response:
     body.setdefault("name", name)
     if body["name"] != name:
         raise ApiError(400, "the name in the body differs from the name in the path")
-    definition = _valid(body)
+    definition = _valid(body, _policy(request))
     new = await _write(request, save_definition, definition, user.name, name)
-    return JSONResponse(_shown(definition), status_code=201 if new else 200)
+    return JSONResponse(_shown(definition, _policy(request)), status_code=201 if new else 200)
 
 
 async def delete_site(request: Request) -> Response:
@@ -116,7 +117,7 @@ async def add_check(request: Request) -> Response:
         checks.append(body)
 
     definition = await _edit(request, name, change, user.name)
-    return JSONResponse(_shown(definition), status_code=201)
+    return JSONResponse(_shown(definition, _policy(request)), status_code=201)
 
 
 async def replace_check(request: Request) -> Response:
@@ -133,7 +134,7 @@ async def replace_check(request: Request) -> Response:
                 return
         raise ApiError(404, f"site '{name}' has no check named '{check}'")
 
-    return JSONResponse(_shown(await _edit(request, name, change, user.name)))
+    return JSONResponse(_shown(await _edit(request, name, change, user.name), _policy(request)))
 
 
 async def delete_check(request: Request) -> Response:
@@ -152,9 +153,11 @@ async def delete_check(request: Request) -> Response:
 
 
 async def _edit(request: Request, name: str, change: Any, user: str) -> dict[str, Any]:
+    policy = _policy(request)
+
     def edit(definition: dict[str, Any]) -> dict[str, Any]:
         change(definition)
-        return _valid(definition)
+        return _valid(definition, policy)
 
     result: dict[str, Any] = await _write(request, edit_definition, name, edit, user)
     return result
@@ -170,25 +173,27 @@ async def _write(request: Request, work: Any, *args: Any) -> Any:
         raise ApiError(404, exc.message) from None
 
 
-def _valid(definition: dict[str, Any]) -> dict[str, Any]:
-    """Refuse what the config loader would refuse, and literal secrets (only `${ENV}` or `file:` references)."""
+def _policy(request: Request) -> SitePolicy:
+    return web(request).settings.api_sites.policy()
+
+
+def _valid(definition: dict[str, Any], policy: SitePolicy) -> dict[str, Any]:
+    """Refuse what the config loader would refuse, and what the config's `web.api_sites` does not allow."""
     if not isinstance(definition.get("name"), str):
         raise ApiError(422, "name: a site needs a name")
     try:
-        model = validate_site_definition(definition, "site")
+        model = validate_site_definition(definition, policy, "site")
     except ConfigError as exc:
         reason = f"{exc.path}: {exc.message}" if exc.path else exc.message
         raise ApiError(422, redact(reason, reference_values(definition))) from None
-    literal = literal_secrets(model, definition)
-    if literal:
-        raise ApiError(422, f"{literal[0]}: give secrets as ${{ENV_VAR}} or file:/path references, not values")
     register_secrets(model)
     return definition
 
 
-def _shown(definition: dict[str, Any]) -> dict[str, Any]:
+def _shown(definition: dict[str, Any], policy: SitePolicy) -> dict[str, Any]:
+    """A definition as the API shows it: literal secrets masked, never returned."""
     try:
-        return shapes.redacted(validate_site_definition(definition, "site"))
+        return shapes.redacted(validate_site_definition(definition, policy))
     except ConfigError:  # a reference that cannot be resolved here: show the definition without its values
         return {"name": definition.get("name"), "url": definition.get("url"), "unresolved": True}
 
