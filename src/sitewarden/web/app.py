@@ -20,6 +20,7 @@ from sitewarden.results import utcnow
 from sitewarden.store.users import web_key
 from sitewarden.web.api.common import ApiError, error_response
 from sitewarden.web.api.routes import api_mount
+from sitewarden.web.auth.addresses import parse_networks
 from sitewarden.web.auth.middleware import AuthMiddleware
 from sitewarden.web.auth.sessions import SessionCodec
 from sitewarden.web.context import WebContext
@@ -66,6 +67,7 @@ def create_app(
         codec=SessionCodec(secret, settings.session_lifetime),
         templates=make_templates(),
         demo=demo,
+        trusted_proxies=parse_networks(settings.trusted_proxies),
     )
     ping = _ping_routes()
     context.public_paths = [_prefix(route) for route in ping]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sitewarden.durations import Duration
@@ -86,16 +88,43 @@ class WebSettings(_Section):
     session_secret: Secret | None = Field(
         default=None, description="Key that signs session cookies; default a random key kept in the database."
     )
-    session_lifetime: Duration = Field(default=12 * 3600.0, gt=0, description="How long a login lasts.")
+    session_lifetime: Duration = Field(
+        default=12 * 3600.0, gt=0, description="How long a login lasts at most, however active."
+    )
+    session_idle: Duration = Field(
+        default=2 * 3600.0, gt=0, description="A login ends after this long without a request."
+    )
     secure_cookies: bool = Field(default=False, description="Send the session cookie over HTTPS only.")
-    login_attempts: int = Field(default=5, ge=1, le=1000, description="Failed logins allowed per name and address.")
+    login_attempts: int = Field(
+        default=5, ge=1, le=1000, description="Failed logins per name and address before each retry waits longer."
+    )
+    login_address_attempts: int = Field(
+        default=100, ge=1, le=100000, description="Failed logins per address (all names) before it is refused."
+    )
     login_window: Duration = Field(default=300.0, gt=0, description="Window in which failed logins are counted.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; from anyone else the "
+            "header is ignored."
+        ),
+    )
     api_sites: ApiSitesSettings = Field(
         default_factory=ApiSitesSettings, description="What store-defined sites may use (the config is the boundary)."
     )
     status_pages: list[StatusPageSettings] = Field(
         default_factory=list, description="Public status pages (none unless listed here)."
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"'{value}' is not an address or CIDR range") from None
+        return values
 
     @field_validator("status_pages")
     @classmethod
