@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from sitewarden import __version__
 from sitewarden.errors import ConfigError, SitewardenError
+from sitewarden.terminal import PlainConsole
 
 app = typer.Typer(
     name="sitewarden",
@@ -38,8 +38,9 @@ app.add_typer(findings_app, name="findings")
 report_app = typer.Typer(help="Client and admin reports: print them, or mail them with --send.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # pipes and cron get whole lines
-err = Console(stderr=True, soft_wrap=True)
+# Target text (summaries, titles, versions) is printed as plain text: no markup, no terminal control sequences.
+out = PlainConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # pipes and cron get whole lines
+err = PlainConsole(stderr=True, soft_wrap=True)
 logger = logging.getLogger("sitewarden")
 
 
@@ -416,6 +417,37 @@ def user_delete(name: Annotated[str, typer.Argument(help="Login name.")], config
 
     remove_account(_load(config), name)
     out.print(f"deleted user {name}", markup=False)
+
+
+@user_app.command("role")
+def user_role(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Argument(help="viewer or admin.")],
+    config: ConfigOption = None,
+) -> None:
+    """Change a user's role; their sessions end, so they sign in again with the new role."""
+    from sitewarden.app.user_sessions import change_role
+
+    change_role(_load(config), name, role)
+    out.print(f"{name} is now {role}; their sessions were ended", markup=False)
+
+
+@user_app.command("sessions")
+def user_sessions(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    revoke: Annotated[bool, typer.Option("--revoke", help="End all of them (the browsers are signed out).")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List a user's dashboard sessions (id, started, last seen, address, browser), or end them with --revoke."""
+    from sitewarden.app.user_sessions import revoke_sessions, sessions_of
+
+    if revoke:
+        ended = revoke_sessions(_load(config), name)
+        out.print(f"ended {ended} session(s) of {name}", markup=False)
+        return
+    for item in sessions_of(_load(config), name):
+        line = f"{item.id}\t{item.created_at:%Y-%m-%d %H:%M}\t{item.last_seen_at:%Y-%m-%d %H:%M}\t{item.address}"
+        out.print(f"{line}\t{item.user_agent}", markup=False, highlight=False)
 
 
 @token_app.command("create")
