@@ -27,6 +27,7 @@ from sitewarden.web.context import WebContext
 from sitewarden.web.render import STATIC, make_templates
 from sitewarden.web.routes import (
     actions,
+    audit,
     events,
     extensions,
     findings,
@@ -82,6 +83,7 @@ def create_app(
         *extensions.routes,
         *heartbeats.routes,
         *token_pages.routes,
+        *audit.routes,
         *status_page.routes,
         *system.routes,
         api_mount(),

@@ -13,6 +13,7 @@ from sitewarden.app.findings import AcceptRequest, accept, listed, parse_until, 
 from sitewarden.results import utcnow
 from sitewarden.web.api.common import ApiError, admin, choice, integer, json_object, page, text
 from sitewarden.web.context import web
+from sitewarden.web.ids import ROW_ID
 
 BODY_FIELDS = {"site", "product", "reason", "until", "advisory", "verdict"}
 
@@ -64,5 +65,5 @@ def _request(body: dict[str, Any]) -> AcceptRequest:
 routes = [
     Route("/findings", list_findings, methods=["GET"]),
     Route("/findings", create_finding, methods=["POST"]),
-    Route("/findings/{id:int}/revoke", revoke_finding, methods=["POST"]),
+    Route(f"/findings/{ROW_ID}/revoke", revoke_finding, methods=["POST"]),
 ]

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from sitewarden.web.api import checks, feed, findings, inventory, sites
+from sitewarden.web.api import audit, checks, feed, findings, inventory, sites
 from sitewarden.web.api.openapi import openapi_document
 
 
@@ -24,5 +24,6 @@ def api_mount() -> Mount:
             *feed.routes,
             *inventory.routes,
             *findings.routes,
+            *audit.routes,
         ],
     )

@@ -27,6 +27,7 @@ from sitewarden.trust import SitePolicy
 from sitewarden.verdict import VERDICT_RANKS
 from sitewarden.web.api import shapes
 from sitewarden.web.api.common import ApiError, admin, choice, integer, json_object, page, text
+from sitewarden.web.audit import audit
 from sitewarden.web.context import web
 
 
@@ -81,6 +82,7 @@ async def create_site(request: Request) -> Response:
     new = await _write(request, save_definition, definition, user.name, None)
     if not new:
         raise ApiError(409, f"a site named '{definition['name']}' already exists; use PUT to replace it")
+    await audit(request, "site.create", definition["name"])
     return JSONResponse(_shown(definition, _policy(request)), status_code=201)
 
 
@@ -93,6 +95,7 @@ async def replace_site(request: Request) -> Response:
         raise ApiError(400, "the name in the body differs from the name in the path")
     definition = _valid(body, _policy(request))
     new = await _write(request, save_definition, definition, user.name, name)
+    await audit(request, "site.create" if new else "site.replace", name)
     return JSONResponse(_shown(definition, _policy(request)), status_code=201 if new else 200)
 
 
@@ -101,6 +104,7 @@ async def delete_site(request: Request) -> Response:
     name = request.path_params["name"]
     if not await _write(request, delete_definition, name, user.name):
         raise ApiError(404, f"no store-defined site named '{name}'")
+    await audit(request, "site.delete", name)
     return Response(status_code=204)
 
 
@@ -117,6 +121,7 @@ async def add_check(request: Request) -> Response:
         checks.append(body)
 
     definition = await _edit(request, name, change, user.name)
+    await audit(request, "check.create", f"{name}/{body.get('name') or body.get('kind')}")
     return JSONResponse(_shown(definition, _policy(request)), status_code=201)
 
 
@@ -134,7 +139,9 @@ async def replace_check(request: Request) -> Response:
                 return
         raise ApiError(404, f"site '{name}' has no check named '{check}'")
 
-    return JSONResponse(_shown(await _edit(request, name, change, user.name), _policy(request)))
+    definition = await _edit(request, name, change, user.name)
+    await audit(request, "check.replace", f"{name}/{check}")
+    return JSONResponse(_shown(definition, _policy(request)))
 
 
 async def delete_check(request: Request) -> Response:
@@ -149,6 +156,7 @@ async def delete_check(request: Request) -> Response:
         definition["checks"] = kept
 
     await _edit(request, name, change, user.name)
+    await audit(request, "check.delete", f"{name}/{check}")
     return Response(status_code=204)
 
 

@@ -10,6 +10,7 @@ from starlette.routing import Route
 from sitewarden.app.findings import AcceptRequest, accept, parse_until, revoke
 from sitewarden.results import utcnow
 from sitewarden.web.context import web
+from sitewarden.web.ids import ROW_ID
 from sitewarden.web.routes.forms import back, checked_form, require_admin
 
 
@@ -45,5 +46,5 @@ async def revoke_finding(request: Request) -> Response:
 
 routes = [
     Route("/sites/{name}/findings", accept_finding, methods=["POST"], name="accept_finding"),
-    Route("/sites/{name}/findings/{id:int}/revoke", revoke_finding, methods=["POST"], name="revoke_finding"),
+    Route(f"/sites/{{name}}/findings/{ROW_ID}/revoke", revoke_finding, methods=["POST"], name="revoke_finding"),
 ]
