@@ -49,6 +49,8 @@ class Options:
 
     config: Path | None = None
     debug: bool = False
+    database_dir: Path | None = None
+    """Where the SQLite database lives, once a config is loaded: the crash log's fallback place."""
 
 
 ConfigOption = Annotated[
@@ -88,7 +90,10 @@ def _config_path(override: Path | None = None) -> Path:
 def _load(override: Path | None = None):  # type: ignore[no-untyped-def]
     from sitewarden.config.loader import load_config
 
-    return load_config(_config_path(override))
+    config = load_config(_config_path(override))
+    if config.store.url.startswith("sqlite:///"):
+        Options.database_dir = Path(config.store.url.removeprefix("sqlite:///")).parent
+    return config
 
 
 @app.command()
@@ -565,8 +570,9 @@ def main() -> None:
             err.print(text, markup=False)
         from sitewarden.logs import write_crash_log
 
-        path = write_crash_log(text)
-        err.print(f"internal error, details in the log ({path})", markup=False)
+        path = write_crash_log(text, Options.database_dir)
+        where = f"details in the log ({path})" if path is not None else "no crash log could be written"
+        err.print(f"internal error, {where}", markup=False)
         sys.exit(3)
 
 
