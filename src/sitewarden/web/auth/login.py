@@ -27,6 +27,10 @@ from sitewarden.store.users import (
 from sitewarden.web.settings import WebSettings
 
 
+FIRST_DELAY = 15.0
+"""Seconds a (name, address) pair waits after `login_attempts` failures; doubled by each further failure."""
+
+
 @dataclass(frozen=True, slots=True)
 class LoginOutcome:
     """A user on success; else a reason that never says whether the name exists."""
@@ -63,7 +67,7 @@ def _wait(
     failures = failed_logins(connection, pair, since)
     if failures < settings.login_attempts:
         return None
-    delay = min(2.0 ** (failures - settings.login_attempts + 1), settings.login_window)
+    delay = min(FIRST_DELAY * 2.0 ** (failures - settings.login_attempts), settings.login_window)
     last = last_failed_login(connection, pair)
     left = delay - (now - last).total_seconds() if last is not None else 0.0
     return f"{max(1, round(left))} seconds" if left > 0 else None
