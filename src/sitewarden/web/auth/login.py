@@ -26,7 +26,6 @@ from sitewarden.store.users import (
 )
 from sitewarden.web.settings import WebSettings
 
-
 FIRST_DELAY = 15.0
 """Seconds a (name, address) pair waits after `login_attempts` failures; doubled by each further failure."""
 
