@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
-from sitewarden.web.auth.passwords import hash_password
 
+from sitewarden.passwords import hash_password
 from sitewarden.results import utcnow
 from sitewarden.store.database import open_database
 from sitewarden.store.users import add_user, create_token
