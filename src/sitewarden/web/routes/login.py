@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from sitewarden.results import utcnow
-from sitewarden.store.sessions import end_session, start_session
+from sitewarden.store.sessions import end_session, prune_sessions, start_session
 from sitewarden.web.auth.login import attempt_login
 from sitewarden.web.auth.middleware import session_cookie
 from sitewarden.web.auth.sessions import new_session
@@ -40,6 +40,8 @@ async def login(request: Request) -> Response:
             status_code=429 if outcome.limited else 401,
         )
     agent = request.headers.get("user-agent", "")
+    settings = context.settings
+    await context.read(prune_sessions, utcnow(), settings.session_idle, settings.session_lifetime)
     token = await context.read(start_session, outcome.user, utcnow(), address, agent)
     response = RedirectResponse(target, status_code=303)
     response.headers.append("set-cookie", session_cookie(context, context.codec.encode(new_session(token))))
