@@ -38,6 +38,7 @@ LEAVES = {
     "sitewarden.names",
     "sitewarden.strict_json",  # strict RFC 8259 reading for the json kind and inventory documents
     "sitewarden.availability",  # SLA arithmetic over intervals, pure
+    "sitewarden.trust",  # what a store-defined site may use: the site policy and HostPath
     # small model modules: data the store keeps, or settings the config is composed of, importing only leaves
     "sitewarden.events.model",
     "sitewarden.inventory.model",
@@ -50,6 +51,7 @@ LAYERS: dict[str, int] = {
     "__main__": 5,
     "console": 5,
     "console_tables": 5,
+    "terminal": 5,
     "demo": 5,
     "web": 4,
     "app": 3,

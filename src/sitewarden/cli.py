@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from sitewarden import __version__
 from sitewarden.errors import ConfigError, SitewardenError
+from sitewarden.terminal import PlainConsole
 
 app = typer.Typer(
     name="sitewarden",
@@ -39,8 +39,9 @@ app.add_typer(findings_app, name="findings")
 report_app = typer.Typer(help="Client and admin reports: print them, or mail them with --send.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # pipes and cron get whole lines
-err = Console(stderr=True, soft_wrap=True)
+# Target text (summaries, titles, versions) is printed as plain text: no markup, no terminal control sequences.
+out = PlainConsole(soft_wrap=True, width=None if sys.stdout.isatty() else 200)  # pipes and cron get whole lines
+err = PlainConsole(stderr=True, soft_wrap=True)
 logger = logging.getLogger("sitewarden")
 
 
@@ -49,6 +50,8 @@ class Options:
 
     config: Path | None = None
     debug: bool = False
+    database_dir: Path | None = None
+    """Where the SQLite database lives, once a config is loaded: the crash log's fallback place."""
 
 
 ConfigOption = Annotated[
@@ -88,7 +91,10 @@ def _config_path(override: Path | None = None) -> Path:
 def _load(override: Path | None = None):  # type: ignore[no-untyped-def]
     from sitewarden.config.loader import load_config
 
-    return load_config(_config_path(override))
+    config = load_config(_config_path(override))
+    if config.store.url.startswith("sqlite:///"):
+        Options.database_dir = Path(config.store.url.removeprefix("sqlite:///")).parent
+    return config
 
 
 @app.command()
@@ -471,6 +477,37 @@ def user_delete(name: Annotated[str, typer.Argument(help="Login name.")], config
     out.print(f"deleted user {name}", markup=False)
 
 
+@user_app.command("role")
+def user_role(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Argument(help="viewer or admin.")],
+    config: ConfigOption = None,
+) -> None:
+    """Change a user's role; their sessions end, so they sign in again with the new role."""
+    from sitewarden.app.user_sessions import change_role
+
+    change_role(_load(config), name, role)
+    out.print(f"{name} is now {role}; their sessions were ended", markup=False)
+
+
+@user_app.command("sessions")
+def user_sessions(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    revoke: Annotated[bool, typer.Option("--revoke", help="End all of them (the browsers are signed out).")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List a user's dashboard sessions (id, started, last seen, address, browser), or end them with --revoke."""
+    from sitewarden.app.user_sessions import revoke_sessions, sessions_of
+
+    if revoke:
+        ended = revoke_sessions(_load(config), name)
+        out.print(f"ended {ended} session(s) of {name}", markup=False)
+        return
+    for item in sessions_of(_load(config), name):
+        line = f"{item.id}\t{item.created_at:%Y-%m-%d %H:%M}\t{item.last_seen_at:%Y-%m-%d %H:%M}\t{item.address}"
+        out.print(f"{line}\t{item.user_agent}", markup=False, highlight=False)
+
+
 @token_app.command("create")
 def token_create(
     user: Annotated[str, typer.Option("--user", help="The user the token acts as.")],
@@ -586,8 +623,9 @@ def main() -> None:
             err.print(text, markup=False)
         from sitewarden.logs import write_crash_log
 
-        path = write_crash_log(text)
-        err.print(f"internal error, details in the log ({path})", markup=False)
+        path = write_crash_log(text, Options.database_dir)
+        where = f"details in the log ({path})" if path is not None else "no crash log could be written"
+        err.print(f"internal error, {where}", markup=False)
         sys.exit(3)
 
 

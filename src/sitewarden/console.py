@@ -12,6 +12,7 @@ from rich.text import Text
 from sitewarden.acceptance import AcceptedFinding
 from sitewarden.config.models import Config
 from sitewarden.results import Result, Status
+from sitewarden.terminal import plain
 from sitewarden.verdict import Verdict
 
 STYLES = {Status.OK: "green", Status.WARNING: "yellow", Status.ERROR: "bold red", Status.UNKNOWN: "magenta"}
@@ -71,7 +72,7 @@ def results_table(outcomes: list[tuple[Any, Result]]) -> Table:
 
 
 def print_result(console: Console, key: str, result: Result, log: list[str]) -> None:
-    console.print(Text.assemble((f"{key}: ", "bold"), status_text(result.status), f" - {result.summary}"))
+    console.print(Text.assemble((f"{key}: ", "bold"), status_text(result.status), plain(f" - {result.summary}")))
     if result.failure is not None:
         phase = result.details.get("phase")
         console.print(f"class: {result.failure.value}" + (f" (phase {phase})" if phase else ""))

@@ -18,16 +18,17 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, quote_plus
 
-from pydantic import BaseModel, BeforeValidator, SecretStr
+from pydantic import BaseModel, BeforeValidator, SecretStr, ValidationInfo
 
 from sitewarden.results import Result
+from sitewarden.trust import refuse_file_reference
 
 MASK = "**********"
 """What a secret is replaced by everywhere (pydantic's SecretStr shows the same)."""
 MIN_LENGTH = 4
 """Shorter values are too common to mask without blanking ordinary text."""
 
-_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _URL_PASSWORD = re.compile(r"(?P<keep>\b[a-z][a-z0-9+.-]*://[^:/@\s]+:)[^@\s/]+@", re.IGNORECASE)
 _SECRET_QUERY = re.compile(r"(?P<keep>[?&](?:secret|token|key|api_key)=)[^&#\s\"']+", re.IGNORECASE)
 SECRET_KEY_NAMES = re.compile(r"pass(word)?|secret|token|api[_-]?key|authorization|cookie|credential", re.IGNORECASE)
@@ -50,11 +51,15 @@ def expand_env(text: str) -> str:
         return value
 
     parts = text.split("$${")
-    return "${".join(_ENV_REFERENCE.sub(replace, part) for part in parts)
+    return "${".join(ENV_REFERENCE.sub(replace, part) for part in parts)
 
 
-def resolve_secret(value: Any) -> Any:
-    """Read `file:/path` references (first line, stripped); other values pass through to SecretStr."""
+def resolve_secret(value: Any, info: ValidationInfo | None = None) -> Any:
+    """Read `file:/path` references (first line, stripped); other values pass through to SecretStr.
+
+    A definition validated under a site policy that does not allow `file:` references is refused instead.
+    """
+    refuse_file_reference(value, info)
     if isinstance(value, SecretStr):
         return value
     if isinstance(value, str) and value.startswith("file:"):
@@ -70,7 +75,12 @@ def resolve_secret(value: Any) -> Any:
     return value
 
 
-Secret = Annotated[SecretStr, BeforeValidator(resolve_secret)]
+def _resolve_secret_field(value: Any, info: ValidationInfo) -> Any:
+    return resolve_secret(value, info)
+
+
+_resolve_secret_field.__name__ = "resolve_secret"  # the config reference shows such fields as <secret>
+Secret = Annotated[SecretStr, BeforeValidator(_resolve_secret_field)]
 """A password, token or key: written as text, `${ENV}` or `file:/path`; shown as `**********`."""
 
 
@@ -227,33 +237,6 @@ def redact_result(result: Result, values: Iterable[str] | None = None) -> Result
 
 def _secret_key(key: str, extra: set[str]) -> bool:
     return key.lower() in extra or bool(SECRET_KEY_NAMES.search(key))
-
-
-def literal_secrets(model: BaseModel, raw: Any, path: str = "") -> list[str]:
-    """Paths of the secret fields of a validated model that the raw definition gave as values, not references."""
-    found: list[str] = []
-    if not isinstance(raw, dict):
-        return found
-    for name, info in type(model).model_fields.items():
-        key = info.alias or name
-        where = f"{path}.{key}" if path else key
-        found.extend(_literal(getattr(model, name, None), raw.get(key, raw.get(name)), where))
-    return found
-
-
-def _literal(value: Any, given: Any, where: str) -> list[str]:
-    if isinstance(value, SecretStr):
-        return [where] if given is not None and not is_reference(given) else []
-    if isinstance(value, BaseModel):
-        return literal_secrets(value, given, where)
-    found: list[str] = []
-    if isinstance(value, list | tuple) and isinstance(given, list):
-        for index, (item, item_raw) in enumerate(zip(value, given, strict=False)):
-            found.extend(_literal(item, item_raw, f"{where}[{index}]"))
-    elif isinstance(value, dict) and isinstance(given, dict):
-        for key, item in value.items():
-            found.extend(_literal(item, given.get(key), f"{where}.{key}"))
-    return found
 
 
 def reference_values(raw: Any) -> tuple[str, ...]:

@@ -1,7 +1,8 @@
 """`sitewarden sites import FILE`: add store-defined sites from CSV or YAML, with a report of what happened.
 
-Each row becomes a definition in the `sites:` item shape, validated as a SiteConfig. Secrets must be references
-(`${ENV_VAR}` or `file:/path`) and are stored unexpanded; a literal secret value is refused, never stored.
+Each row becomes a definition in the `sites:` item shape, validated as a SiteConfig under the config's
+`web.api_sites` policy: by default no program or ssh checks, no `${ENV_VAR}` or `file:/path` references and no host
+paths. Literal secrets are stored as given and never shown.
 CSV columns: name, url, groups, contacts (`;`-separated), secret, token, flavour, checks (kinds, `;`-separated).
 """
 
@@ -19,7 +20,7 @@ from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, SitewardenError
-from sitewarden.secrets import literal_secrets, redact, reference_values, register_secrets
+from sitewarden.secrets import redact, reference_values, register_secrets
 
 SITE_COLUMNS = ("name", "url", "groups", "contacts", "secret")
 
@@ -152,15 +153,10 @@ def plan_import(
         name = str(definition.get("name") or "")
         label = f"{where} ({name})" if name else where
         try:
-            site = validate_site_definition(definition, where)
+            site = validate_site_definition(definition, config.web.api_sites.policy(), where)
         except ConfigError as exc:
             reason = f"{exc.path}: {exc.message}" if exc.path else exc.message
             report.refused.append((label, redact(reason, reference_values(definition))))
-            continue
-        problems = literal_secrets(site, definition)
-        if problems:
-            reason = f"{', '.join(problems)}: a secret must be a ${{ENV_VAR}} or file:/path reference, not a value"
-            report.refused.append((label, reason))
             continue
         register_secrets(site)
         if name in configured:

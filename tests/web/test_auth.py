@@ -13,26 +13,7 @@ from sitewarden.store.database import open_database
 from sitewarden.store.users import add_user
 from sitewarden.web.auth.sessions import COOKIE, SessionCodec
 from sitewarden.web.server import is_loopback, refuse_open_bind
-from tests.fixtures.web import ADMIN_PASSWORD, VIEWER_PASSWORD, LiveWeb
-
-
-def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match is not None
-    return match.group(1)
-
-
-def logged_in(live: LiveWeb, name: str = "alice", password: str = ADMIN_PASSWORD) -> requests.Session:
-    browser = requests.Session()
-    form = browser.get(live.url + "/login", timeout=10)
-    answer = browser.post(
-        live.url + "/login",
-        data={"name": name, "password": password, "csrf_token": csrf_of(form.text), "next": "/"},
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert answer.status_code == 303, answer.text
-    return browser
+from tests.fixtures.web import ADMIN_PASSWORD, VIEWER_PASSWORD, LiveWeb, csrf_of, logged_in
 
 
 def test_pages_send_a_signed_out_browser_to_the_login_form(live_web: LiveWeb) -> None:

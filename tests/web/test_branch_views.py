@@ -12,13 +12,14 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from sitewarden.catalog.assess import FINGERPRINT_CAVEAT, Assessment, Item
+from sitewarden.passwords import hash_password
 from sitewarden.results import utcnow
 from sitewarden.store.assessments import save_assessments
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.users import add_user, create_token
 from sitewarden.web.app import create_app
 from tests.fixtures.verdicts import NEWS_ADVISORY
-from tests.fixtures.web import LiveWeb, run_uvicorn, seed_fleet
+from tests.fixtures.web import VIEWER_PASSWORD, LiveWeb, run_uvicorn, seed_fleet, viewer_browser
 
 CORE_ADVISORY = {**NEWS_ADVISORY, "id": "TYPO3-CORE-SA-2024-001", "title": "XSS in the backend"}
 
@@ -55,7 +56,7 @@ def branch_fleet(database_url: str) -> Iterator[LiveWeb]:
     check_ids = seed_fleet(database, ["shop", "blog"])
     seed_branches(database)
     with database.transaction() as connection:
-        add_user(connection, "victor", "not-a-hash", "viewer", utcnow())
+        add_user(connection, "victor", hash_password(VIEWER_PASSWORD), "viewer", utcnow())
         token = create_token(connection, "victor", "tests", utcnow())
     server, thread, url = run_uvicorn(create_app(database))
     try:
@@ -67,8 +68,11 @@ def branch_fleet(database_url: str) -> Iterator[LiveWeb]:
 
 
 def get(live: LiveWeb, path: str, **params: str) -> requests.Response:
-    headers = {"Authorization": f"Bearer {live.viewer_token}"}
-    answer = requests.get(live.url + path, params=params, headers=headers, timeout=10)
+    if path.startswith(("/metrics", "/health")):
+        headers = {"Authorization": f"Bearer {live.viewer_token}"}
+        answer = requests.get(live.url + path, params=params, headers=headers, timeout=10)
+    else:  # pages take a signed-in browser, never a token
+        answer = viewer_browser(live).get(live.url + path, params=params, timeout=10)
     assert answer.status_code == 200, answer.text[:300]
     return answer
 

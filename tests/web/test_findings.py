@@ -71,6 +71,11 @@ def test_an_admin_accepts_and_revokes_through_the_api_and_the_site_counts_accord
     assert [item["name"] for item in sites["items"]] == ["shop"]
     assert call(live, "GET", "/api/v1/findings", live.viewer_token).json()["items"] == []
     assert len(call(live, "GET", "/api/v1/findings", live.viewer_token, all="true").json()["items"]) == 1
+    audited = call(live, "GET", "/api/v1/audit", live.admin_token).json()["items"]
+    assert [(item["action"], item["target"], item["actor"]) for item in audited] == [
+        ("finding.revoke", "shop", "alice"),
+        ("finding.accept", "shop", "alice"),
+    ]
 
 
 def test_the_api_refuses_viewers_bad_requests_and_unknown_findings(judged_fleet: LiveWeb) -> None:

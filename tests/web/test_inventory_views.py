@@ -10,12 +10,13 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
+from sitewarden.passwords import hash_password
 from sitewarden.results import utcnow
 from sitewarden.store.database import open_database
 from sitewarden.store.users import add_user, create_token
 from sitewarden.web.app import create_app
 from tests.fixtures.verdicts import FLEET, seed_deliveries, seed_verdicts
-from tests.fixtures.web import LiveWeb, run_uvicorn, seed_fleet
+from tests.fixtures.web import ADMIN_PASSWORD, VIEWER_PASSWORD, LiveWeb, run_uvicorn, seed_fleet, viewer_browser
 
 
 @pytest.fixture
@@ -26,8 +27,8 @@ def live_fleet(database_url: str) -> Iterator[LiveWeb]:
     seed_verdicts(database)
     seed_deliveries(database)
     with database.transaction() as connection:
-        add_user(connection, "alice", "not-a-hash", "admin", utcnow())
-        add_user(connection, "victor", "not-a-hash", "viewer", utcnow())
+        add_user(connection, "alice", hash_password(ADMIN_PASSWORD), "admin", utcnow())
+        add_user(connection, "victor", hash_password(VIEWER_PASSWORD), "viewer", utcnow())
         admin_token = create_token(connection, "alice", "tests", utcnow())
         viewer_token = create_token(connection, "victor", "tests", utcnow())
     server, thread, url = run_uvicorn(create_app(database))
@@ -40,8 +41,11 @@ def live_fleet(database_url: str) -> Iterator[LiveWeb]:
 
 
 def get(live: LiveWeb, path: str, **params: Any) -> requests.Response:
-    headers = {"Authorization": f"Bearer {live.viewer_token}"}
-    answer = requests.get(live.url + path, params=params, headers=headers, timeout=10, allow_redirects=False)
+    if path.startswith(("/metrics", "/health")):
+        headers = {"Authorization": f"Bearer {live.viewer_token}"}
+        answer = requests.get(live.url + path, params=params, headers=headers, timeout=10, allow_redirects=False)
+    else:
+        answer = viewer_browser(live).get(live.url + path, params=params, timeout=10, allow_redirects=False)
     assert answer.status_code == 200, (path, answer.text[:300])
     return answer
 

@@ -7,12 +7,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from sitewarden.results import utcnow
 from sitewarden.store.workers import publish_stats
-from tests.fixtures.web import LiveWeb
+from tests.fixtures.web import LiveWeb, viewer_browser
 
 
 def get(live: LiveWeb, path: str, **params: str) -> requests.Response:
-    headers = {"Authorization": f"Bearer {live.viewer_token}"}
-    return requests.get(live.url + path, params=params, headers=headers, timeout=10, allow_redirects=False)
+    if path.startswith(("/metrics", "/health")):
+        headers = {"Authorization": f"Bearer {live.viewer_token}"}
+        return requests.get(live.url + path, params=params, headers=headers, timeout=10, allow_redirects=False)
+    return viewer_browser(live).get(live.url + path, params=params, timeout=10, allow_redirects=False)
 
 
 def site_links(html: str) -> list[str]:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
+
+import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -36,3 +41,32 @@ def test_generated_requests_never_cause_a_server_error(live_web: LiveWeb) -> Non
             )
 
         run()
+
+
+BOUNDARY_NUMBERS = ["0", "-1", "1", str(2**31), str(2**53 + 1), str(2**63 - 1), str(2**63), "9" * 20, "1e3", "\u0661"]
+
+
+def test_boundary_and_oversized_integers_in_every_parameter_are_never_a_server_error(
+    live_web: LiveWeb, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every integer path and query parameter of the API, fed 64-bit boundaries, huge numbers and non-ASCII digits."""
+    headers = {"Authorization": f"Bearer {live_web.admin_token}"}
+    sent = 0
+    with caplog.at_level(logging.ERROR):
+        for path, operations in openapi_document()["paths"].items():
+            for method, operation in operations.items():
+                parameters = operation.get("parameters", [])
+                numbers = [p for p in parameters if p.get("schema", {}).get("type") == "integer"]
+                for parameter, value in itertools.product(numbers, BOUNDARY_NUMBERS):
+                    url = live_web.url + "/api/v1" + path.replace("{name}", "shop").replace("{check}", "web")
+                    query = {}
+                    if parameter["in"] == "path":
+                        url = url.replace("{" + parameter["name"] + "}", value)
+                    else:
+                        url = url.replace("{id}", "1")
+                        query[parameter["name"]] = value
+                    answer = requests.request(method.upper(), url, params=query, headers=headers, json={}, timeout=10)
+                    assert answer.status_code < 500, (method, url, query, answer.text)
+                    sent += 1
+    assert sent > 100
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []

@@ -8,6 +8,7 @@ from typing import TypeVar
 from sqlalchemy import Connection
 
 from sitewarden.app.database import store_session
+from sitewarden.app.user_sessions import audit_cli
 from sitewarden.config.models import Config
 from sitewarden.passwords import hash_password
 from sitewarden.results import utcnow
@@ -34,16 +35,33 @@ def _in_store(config: Config, work: Callable[[Connection], T]) -> T:
 def add_account(config: Config, name: str, password: str, *, admin: bool) -> User:
     """A new local user (viewer, or admin with --admin); the password is stored as an argon2 hash only."""
     password_hash = hash_password(password)
-    return _in_store(config, lambda c: add_user(c, name, password_hash, "admin" if admin else "viewer", utcnow()))
+    role = "admin" if admin else "viewer"
+
+    def work(connection: Connection) -> User:
+        user = add_user(connection, name, password_hash, role, utcnow())
+        audit_cli(connection, "user.create", name, role=role)
+        return user
+
+    return _in_store(config, work)
 
 
 def change_password(config: Config, name: str, password: str) -> None:
+    """A new password; every session of the user ends."""
     password_hash = hash_password(password)
-    _in_store(config, lambda c: set_password(c, name, password_hash))
+
+    def work(connection: Connection) -> None:
+        set_password(connection, name, password_hash)
+        audit_cli(connection, "user.password", name)
+
+    _in_store(config, work)
 
 
 def remove_account(config: Config, name: str) -> None:
-    _in_store(config, lambda c: delete_user(c, name))
+    def work(connection: Connection) -> None:
+        delete_user(connection, name)
+        audit_cli(connection, "user.delete", name)
+
+    _in_store(config, work)
 
 
 def accounts(config: Config) -> list[User]:
@@ -51,7 +69,12 @@ def accounts(config: Config) -> list[User]:
 
 
 def new_token(config: Config, user: str, name: str) -> str:
-    return _in_store(config, lambda c: create_token(c, user, name, utcnow()))
+    def work(connection: Connection) -> str:
+        token = create_token(connection, user, name, utcnow())
+        audit_cli(connection, "token.create", user, name=name)
+        return token
+
+    return _in_store(config, work)
 
 
 def tokens(config: Config, user: str | None = None) -> list[ApiToken]:
@@ -59,4 +82,8 @@ def tokens(config: Config, user: str | None = None) -> list[ApiToken]:
 
 
 def drop_token(config: Config, token_id: int) -> None:
-    _in_store(config, lambda c: revoke_token(c, token_id))
+    def work(connection: Connection) -> None:
+        revoke_token(connection, token_id)
+        audit_cli(connection, "token.revoke", str(token_id))
+
+    _in_store(config, work)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from sitewarden.acceptance import ACCEPTABLE, NOTHING_TO_ACCEPT, AcceptedFinding, covering, names_item
 from sitewarden.app.database import Database, open_store
+from sitewarden.app.user_sessions import audit_cli
 from sitewarden.catalog.verdicts import VERDICT_SEVERITY
 from sitewarden.errors import NotFound, UsageError
 from sitewarden.events.model import Event, EventType, Severity
@@ -181,12 +182,24 @@ def parse_until(text: str) -> date:
 
 def accept_in_store(store_url: str, request: AcceptRequest, by: str) -> AcceptedFinding:
     """`sitewarden findings accept`: one acceptance, audited, in the configured store."""
-    return in_store(store_url, lambda connection: accept(connection, request, by, utcnow()))
+
+    def work(connection: Connection) -> AcceptedFinding:
+        finding = accept(connection, request, by, utcnow())
+        audit_cli(connection, "finding.accept", finding.site, id=finding.id, product=finding.product)
+        return finding
+
+    return in_store(store_url, work)
 
 
 def revoke_in_store(store_url: str, finding_id: int, by: str) -> AcceptedFinding:
     """`sitewarden findings revoke`."""
-    return in_store(store_url, lambda connection: revoke(connection, finding_id, by, utcnow()))
+
+    def work(connection: Connection) -> AcceptedFinding:
+        finding = revoke(connection, finding_id, by, utcnow())
+        audit_cli(connection, "finding.revoke", finding.site, id=finding.id, product=finding.product)
+        return finding
+
+    return in_store(store_url, work)
 
 
 def list_in_store(store_url: str, site: str | None, *, everything: bool) -> list[AcceptedFinding]:

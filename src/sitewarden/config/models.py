@@ -124,6 +124,7 @@ class Retention(Section):
 
     results: Duration = Field(default=30 * 86400.0, gt=0, description="Raw results.")
     hourly: Duration = Field(default=400 * 86400.0, gt=0, description="Hourly rollups.")
+    audit: Duration = Field(default=400 * 86400.0, gt=0, description="The audit log of admin actions.")
 
 
 class StoreConfig(Section):

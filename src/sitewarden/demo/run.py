@@ -7,7 +7,7 @@ import contextlib
 import signal
 from pathlib import Path
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.live import Live
 from rich.table import Table
 from rich.text import Text
@@ -20,6 +20,7 @@ from sitewarden.console import status_text
 from sitewarden.demo.findings import accept_when_judged
 from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
 from sitewarden.engine.service import Engine
+from sitewarden.terminal import PlainConsole
 from sitewarden.web.server import ensure_port_free, serve_beside
 
 DEMO_CATALOG = Path(__file__).parent / "catalog"
@@ -29,7 +30,7 @@ def run_demo(directory: Path, *, port: int = 8470, duration: float | None = None
     """Run the demo until interrupted (or for `duration` seconds, for tests)."""
     directory = directory.resolve()
     directory.mkdir(parents=True, exist_ok=True)
-    console = Console()
+    console = PlainConsole()
 
     ensure_port_free("127.0.0.1", port)
 

@@ -1,4 +1,4 @@
-"""Housekeeping: raw results and rollups past their retention are deleted, in a thread, once an hour."""
+"""Housekeeping: raw results, rollups and audit entries past their retention are deleted, in a thread, hourly."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sitewarden.clock import Clock
 from sitewarden.config.models import Retention
+from sitewarden.store.audit import prune_audit
 from sitewarden.store.database import Database
 from sitewarden.store.results import prune_results
 from sitewarden.store.rollups import prune_rollups
@@ -18,13 +19,14 @@ FIRST_PRUNE_AFTER = 60.0
 
 
 async def prune(database: Database, retention: Retention, clock: Clock) -> None:
-    """Delete raw results and rollups past their retention."""
+    """Delete raw results, rollups and audit entries past their retention."""
     now = clock.now()
 
     def work() -> tuple[int, int]:
         with database.transaction() as connection:
             raw = prune_results(connection, now - timedelta(seconds=retention.results))
             hourly = prune_rollups(connection, now - timedelta(seconds=retention.hourly))
+            prune_audit(connection, now - timedelta(seconds=retention.audit))
         return raw, hourly
 
     raw, hourly = await asyncio.to_thread(work)

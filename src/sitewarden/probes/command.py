@@ -7,7 +7,6 @@ import contextlib
 import os
 import shlex
 import signal
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
@@ -17,6 +16,7 @@ from sitewarden.probes.base import Probe, ProbeContext, ProbeParams
 from sitewarden.probes.nagios_output import parse_output, status_from_exit
 from sitewarden.results import Result, Status
 from sitewarden.secrets import Secret, redact
+from sitewarden.trust import HostPath
 
 MAX_LONG_TEXT = 4000
 
@@ -42,7 +42,7 @@ class CommandParams(ProbeParams):
     env: dict[str, Secret] = Field(
         default_factory=dict, description="Extra environment variables (secrets belong here, not in arguments)."
     )
-    cwd: Path | None = Field(default=None, description="Working directory.")
+    cwd: HostPath | None = Field(default=None, description="Working directory.")
     max_output: Size = Field(default=65536, gt=0, description="Most output kept (the rest is dropped).")
     timeout_status: Literal["unknown", "error"] = Field(
         default="unknown", description="Status when the command runs over the check's timeout."

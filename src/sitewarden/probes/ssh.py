@@ -20,6 +20,7 @@ from sitewarden.probes.command import CommandLine, plugin_result
 from sitewarden.probes.ssh_logtail import complete_lines, parse_stat, plan_reads
 from sitewarden.results import Metric, Result, Status
 from sitewarden.secrets import Secret, redact
+from sitewarden.trust import HostPath
 
 MAX_LOG_READ = 4 * 1024 * 1024  # per file and run; older bytes beyond this are skipped
 
@@ -32,11 +33,11 @@ class SshParams(ProbeParams):
     port: int = Field(default=22, ge=1, le=65535, description="SSH port.")
     user: str = Field(description="Login name.")
     password: Secret | None = Field(default=None, description="Password; use `${ENV_VAR}` or `file:/path`.")
-    key_file: Path | None = Field(
+    key_file: HostPath | None = Field(
         default=None, description="Private key file; without it and a password: ~/.ssh keys and the ssh agent."
     )
     key_passphrase: Secret | None = Field(default=None, description="Passphrase of the key file.")
-    known_hosts: Path = Field(default=Path("~/.ssh/known_hosts"), description="known_hosts file to verify against.")
+    known_hosts: HostPath = Field(default=Path("~/.ssh/known_hosts"), description="known_hosts file to verify against.")
     trust_on_first_use: bool = Field(
         default=False, description="Store an unknown host key in known_hosts instead of failing (never a changed one)."
     )

@@ -22,6 +22,7 @@ from sitewarden.transport.dialing import (
     open_stream,
     resolve_addresses,
 )
+from sitewarden.trust import HostPath
 
 VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 
@@ -38,7 +39,7 @@ class TlsParams(ProbeParams):
     )
     warning_days: float = Field(default=21, ge=0, description="Warning when fewer days are left.")
     critical_days: float = Field(default=7, ge=0, description="Error when fewer days are left.")
-    ca_file: Path | None = Field(default=None, description="CA bundle to validate against; default the system's.")
+    ca_file: HostPath | None = Field(default=None, description="CA bundle to validate against; default the system's.")
     min_rsa_bits: int = Field(default=2048, ge=512, description="RSA keys shorter than this are flagged (warning).")
     min_version: Literal["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] = Field(
         default="TLSv1.2", description="A negotiated protocol older than this is a warning."

@@ -341,6 +341,7 @@ users = Table(
     Column("role", String(20), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_login_at", UtcDateTime, nullable=True),
+    Column("identity", String(64), nullable=False, unique=True),
 )
 
 api_tokens = Table(
@@ -353,6 +354,31 @@ api_tokens = Table(
     Column("prefix", String(16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_used_at", UtcDateTime, nullable=True),
+    Column("user_identity", String(64), nullable=False),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_identity", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("address", String(100), nullable=False),
+    Column("user_agent", String(300), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("actor", String(200), nullable=False),
+    Column("address", String(100), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("target", String(300), nullable=False),
+    Column("detail", JSON, nullable=False),
 )
 
 login_attempts = Table(

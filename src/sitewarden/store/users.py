@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select, update
 
 from sitewarden.errors import NotFound, SitewardenError
-from sitewarden.store.tables import api_tokens, login_attempts, users, web_keys
+from sitewarden.store.tables import api_tokens, login_attempts, users, web_keys, web_sessions
 
 ROLES = ("viewer", "admin")
 TOKEN_PREFIX = "swt_"
@@ -30,6 +30,8 @@ class User:
     role: str
     created_at: datetime
     last_login_at: datetime | None = None
+    identity: str = ""
+    """Random and never reused: sessions and tokens name it, so a deleted user's cookie cannot become a new user."""
 
     @property
     def is_admin(self) -> bool:
@@ -53,26 +55,45 @@ def add_user(connection: Connection, name: str, password_hash: str, role: str, n
         raise SitewardenError(f"unknown role '{role}'; use viewer or admin")
     if connection.scalar(select(users.c.id).where(users.c.name == name)) is not None:
         raise SitewardenError(f"a user named '{name}' already exists")
+    identity = secrets.token_hex(16)
     outcome = connection.execute(
-        users.insert().values(name=name, password_hash=password_hash, role=role, created_at=now)
+        users.insert().values(name=name, password_hash=password_hash, role=role, created_at=now, identity=identity)
     )
     key = outcome.inserted_primary_key
     assert key is not None
-    return User(int(key[0]), name, role, now)
+    return User(int(key[0]), name, role, now, identity=identity)
 
 
 def set_password(connection: Connection, name: str, password_hash: str) -> None:
+    """A new password; the user's sessions end (a copied cookie must not outlive a password change)."""
     outcome = connection.execute(update(users).where(users.c.name == name).values(password_hash=password_hash))
     if not outcome.rowcount:
         raise NotFound(f"no user named '{name}'")
+    _end_sessions(connection, name)
+
+
+def set_role(connection: Connection, name: str, role: str) -> None:
+    """A new role; the user's sessions end, so the old role does not linger in an open browser."""
+    if role not in ROLES:
+        raise SitewardenError(f"unknown role '{role}'; use viewer or admin")
+    outcome = connection.execute(update(users).where(users.c.name == name).values(role=role))
+    if not outcome.rowcount:
+        raise NotFound(f"no user named '{name}'")
+    _end_sessions(connection, name)
 
 
 def delete_user(connection: Connection, name: str) -> None:
     user_id = connection.scalar(select(users.c.id).where(users.c.name == name))
     if user_id is None:
         raise NotFound(f"no user named '{name}'")
+    connection.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
     connection.execute(delete(api_tokens).where(api_tokens.c.user_id == user_id))
     connection.execute(delete(users).where(users.c.id == user_id))
+
+
+def _end_sessions(connection: Connection, name: str) -> None:
+    owner = select(users.c.id).where(users.c.name == name).scalar_subquery()
+    connection.execute(delete(web_sessions).where(web_sessions.c.user_id == owner))
 
 
 def list_users(connection: Connection) -> list[User]:
@@ -83,8 +104,8 @@ def count_users(connection: Connection) -> int:
     return int(connection.scalar(select(func.count()).select_from(users)) or 0)
 
 
-def user_by_id(connection: Connection, user_id: int) -> User | None:
-    row = connection.execute(select(users).where(users.c.id == user_id)).first()
+def user_by_name(connection: Connection, name: str) -> User | None:
+    row = connection.execute(select(users).where(users.c.name == name)).first()
     return _user(row) if row is not None else None
 
 
@@ -100,30 +121,35 @@ def record_login(connection: Connection, user_id: int, now: datetime) -> None:
 
 def create_token(connection: Connection, user_name: str, name: str, now: datetime) -> str:
     """A new API token for a user; the returned text is shown once and never stored."""
-    user_id = connection.scalar(select(users.c.id).where(users.c.name == user_name))
-    if user_id is None:
+    owner = connection.execute(select(users.c.id, users.c.identity).where(users.c.name == user_name)).first()
+    if owner is None:
         raise NotFound(f"no user named '{user_name}'", hint="create one with `sitewarden user add NAME`")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     connection.execute(
         api_tokens.insert().values(
-            user_id=user_id, name=name, token_hash=token_digest(token), prefix=token[:10], created_at=now
+            user_id=owner.id,
+            user_identity=owner.identity,
+            name=name,
+            token_hash=token_digest(token),
+            prefix=token[:10],
+            created_at=now,
         )
     )
     return token
 
 
 def token_user(connection: Connection, token: str, now: datetime) -> User | None:
-    """The owner of a token, or None; marks the token used at most once a minute to spare writes."""
+    """The owner of a token (the same identity it was made for), or None; marks it used at most once a minute."""
     row = connection.execute(
-        select(api_tokens.c.id, api_tokens.c.last_used_at, users)
-        .join(users, users.c.id == api_tokens.c.user_id)
+        select(api_tokens.c.id.label("token_id"), api_tokens.c.last_used_at, users)
+        .join(users, (users.c.id == api_tokens.c.user_id) & (users.c.identity == api_tokens.c.user_identity))
         .where(api_tokens.c.token_hash == token_digest(token))
     ).first()
     if row is None:
         return None
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-        connection.execute(update(api_tokens).where(api_tokens.c.id == row[0]).values(last_used_at=now))
-    return User(row.id, row.name, row.role, row.created_at, row.last_login_at)
+        connection.execute(update(api_tokens).where(api_tokens.c.id == row.token_id).values(last_used_at=now))
+    return _user(row)
 
 
 def list_tokens(connection: Connection, user_name: str | None = None) -> list[ApiToken]:
@@ -165,6 +191,17 @@ def failed_logins(connection: Connection, subject: str, since: datetime) -> int:
     return int(connection.scalar(query) or 0)
 
 
+def last_failed_login(connection: Connection, subject: str) -> datetime | None:
+    query = (
+        select(login_attempts.c.attempted_at)
+        .where(login_attempts.c.subject == subject[:300])
+        .order_by(login_attempts.c.attempted_at.desc())
+        .limit(1)
+    )
+    found: datetime | None = connection.scalar(query)
+    return found
+
+
 def clear_failed_logins(connection: Connection, subjects: list[str], before: datetime | None = None) -> None:
     """Forget failures of the given subjects (after a good login), or of everyone before a time."""
     query = delete(login_attempts)
@@ -183,5 +220,10 @@ def web_key(connection: Connection, name: str, now: datetime) -> str:
     return str(connection.scalar(select(web_keys.c.value).where(web_keys.c.name == name)))
 
 
+def user_of(row: Any) -> User:
+    """A User from a row that carries the users columns."""
+    return _user(row)
+
+
 def _user(row: Any) -> User:
-    return User(row.id, row.name, row.role, row.created_at, row.last_login_at)
+    return User(row.id, row.name, row.role, row.created_at, row.last_login_at, row.identity)

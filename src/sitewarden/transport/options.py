@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sitewarden.secrets import Secret
+from sitewarden.trust import HostPath
 
 
 class BasicAuth(BaseModel):
@@ -27,6 +27,6 @@ class HttpOptions(BaseModel):
     basic_auth: BasicAuth | None = Field(default=None, description="Basic auth sent with every request.")
     host_header: str | None = Field(default=None, description="Host header (and TLS server name) to send.")
     verify_tls: bool = Field(default=True, description="Verify the certificate chain and host name.")
-    ca_file: Path | None = Field(default=None, description="CA bundle to verify against instead of the system's.")
+    ca_file: HostPath | None = Field(default=None, description="CA bundle to verify against instead of the system's.")
     ip_family: Literal[4, 6] | None = Field(default=None, description="Connect over IPv4 or IPv6 only.")
     headers: dict[str, str] = Field(default_factory=dict, description="Extra request headers.")

@@ -20,12 +20,14 @@ from sitewarden.results import utcnow
 from sitewarden.store.users import web_key
 from sitewarden.web.api.common import ApiError, error_response
 from sitewarden.web.api.routes import api_mount
+from sitewarden.web.auth.addresses import parse_networks
 from sitewarden.web.auth.middleware import AuthMiddleware
 from sitewarden.web.auth.sessions import SessionCodec
 from sitewarden.web.context import WebContext
 from sitewarden.web.render import STATIC, make_templates
 from sitewarden.web.routes import (
     actions,
+    audit,
     events,
     extensions,
     findings,
@@ -68,6 +70,7 @@ def create_app(
         codec=SessionCodec(secret, settings.session_lifetime),
         templates=make_templates(),
         demo=demo,
+        trusted_proxies=parse_networks(settings.trusted_proxies),
     )
     ping = _ping_routes()
     context.public_paths = [_prefix(route) for route in ping]
@@ -82,6 +85,7 @@ def create_app(
         *extensions.routes,
         *heartbeats.routes,
         *token_pages.routes,
+        *audit.routes,
         *status_page.routes,
         *system.routes,
         api_mount(),

@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from sitewarden.app.database import Database
 from sitewarden.store.users import User
+from sitewarden.web.auth.addresses import Network, client_address
 from sitewarden.web.auth.sessions import SessionCodec
 from sitewarden.web.settings import WebSettings
 
@@ -38,6 +39,7 @@ class WebContext:
     """The `catalog:` settings (ELTS policy, extension key mappings) that `GET /api/v1/verdict` judges with."""
     sla_targets: dict[str, float | None] = field(default_factory=dict)
     """The `sla:` target of each configured group, for `GET /api/v1/reports/sla`."""
+    trusted_proxies: tuple[Network, ...] = ()
 
     async def read(self, work: Callable[..., T], *args: Any) -> T:
         """Run `work(connection, *args)` in one transaction, in a worker thread so the loop stays free."""
@@ -57,6 +59,11 @@ def principal(request: Request) -> User | None:
     """The signed-in user (or the demo user), or None."""
     user: User | None = request.scope.get("state", {}).get("principal")
     return user
+
+
+def address_of(request: Request) -> str:
+    """Where a request comes from (X-Forwarded-For believed from `web.trusted_proxies` only)."""
+    return client_address(request, web(request).trusted_proxies)
 
 
 def session_of(request: Request) -> dict[str, Any]:

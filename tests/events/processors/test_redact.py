@@ -51,11 +51,10 @@ def test_secret_named_keys_extra_keys_and_url_passwords_are_masked() -> None:
     }
 
 
-def test_the_secrets_of_a_store_defined_site_are_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_secrets_of_a_store_defined_site_are_masked() -> None:
     secret = f"StoreSite-{uuid.uuid4().hex}"
-    monkeypatch.setenv("STORE_SITE_SECRET", secret)
     config = parse_config("sites: []\n", "c.yaml")
-    definition = {"name": "api-site", "url": "https://api-site.example.org/", "secret": "${STORE_SITE_SECRET}"}
+    definition = {"name": "api-site", "url": "https://api-site.example.org/", "secret": secret}
     [site] = with_store_sites(config, [definition]).sites
     assert site.secret is not None and site.secret.get_secret_value() == secret
     [clean] = RedactProcessor().process(RedactParams(), [item("api-site", message=f"saw {secret}")], ProcessorContext())

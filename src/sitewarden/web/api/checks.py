@@ -15,7 +15,9 @@ from sitewarden.store.history import RANGES, check_history, check_rows, result_r
 from sitewarden.store.results import add_failure_classes
 from sitewarden.web.api import shapes
 from sitewarden.web.api.common import ApiError, admin, choice, integer, iso, moment, page, text
+from sitewarden.web.audit import audit
 from sitewarden.web.context import web
+from sitewarden.web.ids import MAX_ROW_ID, ROW_ID
 
 STATUSES = tuple(status.label for status in Status)
 ACTIONS = {"run": "run_now", "pause": "pause", "resume": "resume", "acknowledge": "acknowledge"}
@@ -75,13 +77,13 @@ async def check_results(request: Request) -> Response:
 
 async def all_results(request: Request) -> Response:
     raw = request.query_params.get("check_id")
-    check_id = integer(request, "check_id", 0, 1) if raw else None
+    check_id = integer(request, "check_id", 0, 1, MAX_ROW_ID) if raw else None
     return await _results(request, check_id)
 
 
 async def _results(request: Request, check_id: int | None) -> Response:
     limit = integer(request, "limit", 100, 1, 500)
-    before_id = integer(request, "before_id", 0, 1) if request.query_params.get("before_id") else None
+    before_id = integer(request, "before_id", 0, 1, MAX_ROW_ID) if request.query_params.get("before_id") else None
     since, until, status = moment(request, "since"), moment(request, "until"), _status(request)
     rows = await web(request).read(
         lambda connection: result_rows(
@@ -115,15 +117,16 @@ async def check_action(request: Request) -> Response:
     check_id: int = request.path_params["id"]
 
     command_id, _ = await web(request).read(command_check, check_id, action, user.name)
+    await audit(request, f"check.{action}", str(check_id), command_id=command_id)
     return JSONResponse({"command_id": command_id, "action": action, "check_id": check_id}, status_code=202)
 
 
 routes = [
     Route("/checks", list_checks, methods=["GET"]),
-    Route("/checks/{id:int}", get_check, methods=["GET"]),
-    Route("/checks/{id:int}/results", check_results, methods=["GET"]),
-    Route("/checks/{id:int}/history", check_history_view, methods=["GET"]),
-    *(Route(f"/checks/{{id:int}}/{name}", check_action, methods=["POST"]) for name in ACTIONS),
+    Route(f"/checks/{ROW_ID}", get_check, methods=["GET"]),
+    Route(f"/checks/{ROW_ID}/results", check_results, methods=["GET"]),
+    Route(f"/checks/{ROW_ID}/history", check_history_view, methods=["GET"]),
+    *(Route(f"/checks/{ROW_ID}/{name}", check_action, methods=["POST"]) for name in ACTIONS),
     Route("/states", list_states, methods=["GET"]),
     Route("/results", all_results, methods=["GET"]),
 ]

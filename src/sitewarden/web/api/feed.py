@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -18,12 +18,14 @@ from sitewarden.store.heartbeats import heartbeat_rows
 from sitewarden.store.history import site_row
 from sitewarden.store.maintenance import add_window, delete_window, site_windows
 from sitewarden.web.api.common import ApiError, admin, choice, integer, iso, json_object, text
+from sitewarden.web.audit import audit
 from sitewarden.web.context import principal, web
+from sitewarden.web.ids import MAX_ROW_ID, ROW_ID
 
 
 async def list_events(request: Request) -> Response:
     limit = integer(request, "limit", 100, 1, 500)
-    before_id = integer(request, "before_id", 0, 1) if request.query_params.get("before_id") else None
+    before_id = integer(request, "before_id", 0, 1, MAX_ROW_ID) if request.query_params.get("before_id") else None
     kind = choice(request, "type", [item.value for item in EventType])
     severity = choice(request, "severity", [item.label for item in Severity])
     site = text(request, "site")
@@ -94,28 +96,42 @@ async def create_window(request: Request) -> Response:
     if not isinstance(reason, str):
         raise ApiError(422, "reason: must be a string")
     now = utcnow()
+    starts_at = _starts_at(body.get("starts_at"), now)
+    ends_at = starts_at + timedelta(seconds=length)
 
     def work(connection: Session) -> int:
         _site_exists(connection, name)
-        return add_window(connection, name, now, now + timedelta(seconds=length), reason[:500], user.name, now)
+        return add_window(connection, name, starts_at, ends_at, reason[:500], user.name, now)
 
     window_id = await web(request).read(work)
+    await audit(request, "maintenance.create", name, id=window_id, starts_at=iso(starts_at), ends_at=iso(ends_at))
     return JSONResponse(
-        {
-            "id": window_id,
-            "site": name,
-            "starts_at": iso(now),
-            "ends_at": iso(now + timedelta(seconds=length)),
-            "reason": reason[:500],
-        },
+        {"id": window_id, "site": name, "starts_at": iso(starts_at), "ends_at": iso(ends_at), "reason": reason[:500]},
         status_code=201,
     )
+
+
+def _starts_at(value: object, now: datetime) -> datetime:
+    """The window's start: now when absent, else an ISO 8601 date-time (UTC unless it says otherwise)."""
+    if value is None or value == "":
+        return now
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, "starts_at: must be an ISO 8601 date-time, e.g. 2026-05-01T22:00:00Z") from None
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if abs((moment - now).total_seconds()) > 366 * 86400:
+        raise ApiError(422, "starts_at: must be within a year of now")
+    return moment
 
 
 async def remove_window(request: Request) -> Response:
     admin(request)
     if not await web(request).read(delete_window, request.path_params["id"]):
         raise ApiError(404, f"no maintenance window with id {request.path_params['id']}")
+    await audit(request, "maintenance.delete", str(request.path_params["id"]))
     return Response(status_code=204)
 
 
@@ -130,6 +146,6 @@ routes = [
     Route("/heartbeats", list_heartbeats, methods=["GET"]),
     Route("/sites/{name}/maintenance", list_windows, methods=["GET"]),
     Route("/sites/{name}/maintenance", create_window, methods=["POST"]),
-    Route("/maintenance/{id:int}", remove_window, methods=["DELETE"]),
+    Route(f"/maintenance/{ROW_ID}", remove_window, methods=["DELETE"]),
     Route("/me", me, methods=["GET"]),
 ]

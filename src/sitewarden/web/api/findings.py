@@ -12,7 +12,9 @@ from sitewarden.acceptance import utc_today
 from sitewarden.app.findings import AcceptRequest, accept, listed, parse_until, revoke
 from sitewarden.results import utcnow
 from sitewarden.web.api.common import ApiError, admin, choice, integer, json_object, page, text
+from sitewarden.web.audit import audit
 from sitewarden.web.context import web
+from sitewarden.web.ids import ROW_ID
 
 BODY_FIELDS = {"site", "product", "reason", "until", "advisory", "verdict"}
 
@@ -32,12 +34,14 @@ async def create_finding(request: Request) -> Response:
     user = admin(request)
     accepted = _request(await json_object(request))
     finding = await web(request).read(accept, accepted, user.name, utcnow())
+    await audit(request, "finding.accept", finding.site, id=finding.id, product=finding.product)
     return JSONResponse(finding.as_dict(utc_today()), status_code=201)
 
 
 async def revoke_finding(request: Request) -> Response:
     user = admin(request)
     finding = await web(request).read(revoke, request.path_params["id"], user.name, utcnow())
+    await audit(request, "finding.revoke", finding.site, id=finding.id, product=finding.product)
     return JSONResponse(finding.as_dict(utc_today()))
 
 
@@ -64,5 +68,5 @@ def _request(body: dict[str, Any]) -> AcceptRequest:
 routes = [
     Route("/findings", list_findings, methods=["GET"]),
     Route("/findings", create_finding, methods=["POST"]),
-    Route("/findings/{id:int}/revoke", revoke_finding, methods=["POST"]),
+    Route(f"/findings/{ROW_ID}/revoke", revoke_finding, methods=["POST"]),
 ]

@@ -35,10 +35,11 @@ def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 NAME = {"type": "string", "pattern": NAME_PATTERN, "maxLength": 200}
 SITE = _path("name", NAME)
 CHECK_NAME = _path("check", NAME)
-CHECK_ID = _path("id", {"type": "integer", "minimum": 1, "maximum": 2**53})
+CHECK_ID = _path("id", {"type": "integer", "minimum": 1, "maximum": 10**18 - 1})
 LIMIT = _query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, "Items per page.")
 OFFSET = _query("offset", {"type": "integer", "minimum": 0, "maximum": 10**9}, "Items to skip.")
-BEFORE = _query("before_id", {"type": "integer", "minimum": 1}, "Only items with a smaller id (next page).")
+ROW_ID = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+BEFORE = _query("before_id", ROW_ID, "Only items with a smaller id (next page).")
 TIME = {"type": "string", "format": "date-time"}
 ERRORS = {"400": "Bad request", "401": "No or unknown token", "404": "Not found", "422": "Invalid definition"}
 
@@ -135,6 +136,10 @@ SCHEMAS: dict[str, Any] = {
         "metrics": {"type": "array", "items": {"type": "object"}}, "details": {"type": "object"}}},
     "Bucket": {"type": "object", "properties": {"start": {"type": "string"}, "count": {"type": "integer"},
                "status": {"type": "string"}, "mean_ms": _nullable("number"), "max_ms": _nullable("number")}},
+    "AuditEntry": {"type": "object", "required": ["id", "at", "actor", "address", "action", "target"],
+                   "properties": {"id": {"type": "integer"}, "at": TIME, "actor": {"type": "string"},
+                                  "address": {"type": "string"}, "action": {"type": "string"},
+                                  "target": {"type": "string"}, "detail": {"type": "object"}}},
     "Event": {"type": "object", "required": ["id", "type", "severity", "channel", "message"], "properties": {
         "id": {"type": "integer"}, "type": {"type": "string"}, "severity": {"type": "string"},
         "channel": {"type": "string"}, "message": {"type": "string"}, "site": _nullable("string"),
@@ -149,6 +154,7 @@ SCHEMAS: dict[str, Any] = {
         "ends_at": {"type": "string"}, "reason": {"type": "string"}, "created_by": _nullable("string")}},
     "MaintenanceRequest": {"type": "object", "properties": {
         "duration": {"type": "string", "description": "How long, e.g. 30m or 2h (default 1h)."},
+        "starts_at": {"type": "string", "format": "date-time", "description": "When it starts (default now)."},
         "reason": {"type": "string", "maxLength": 500}}},
     "Command": {"type": "object", "required": ["command_id", "action", "check_id"], "properties": {
         "command_id": {"type": "integer"}, "action": {"type": "string"}, "check_id": {"type": "integer"}}},
@@ -290,7 +296,7 @@ def _paths() -> dict[str, Any]:
             _query("site", {"type": "string", "maxLength": 200}, "Only checks of this site."),
             STATUS_FILTER, LIMIT, OFFSET])},
         "/results": {"get": _op("Raw results of every check, newest first", {"200": _json(_stream("Result"))},
-                                params=[_query("check_id", {"type": "integer", "minimum": 1}, "Only this check."),
+                                params=[_query("check_id", ROW_ID, "Only this check."),
                                         *RANGE_FILTERS])},
         "/events": {"get": _op("The event stream, newest first", {"200": _json(_stream("Event"))}, params=[
             _query("site", {"type": "string", "maxLength": 200}, "Only events of this site."),
@@ -302,6 +308,8 @@ def _paths() -> dict[str, Any]:
         "/heartbeats": {"get": _op("Heartbeat checks with their last ping", {"200": _json({"type": "object",
                                    "properties": {"items": {"type": "array", "items": _ref("Heartbeat")}}})})},
         "/me": {"get": _op("The user the token belongs to", {"200": _json(_ref("Me"))})},
+        "/audit": {"get": _op("The audit log of admin actions, newest first", {"200": _json(_stream("AuditEntry"))},
+                              params=[LIMIT, BEFORE], admin=True)},
         "/sites/{name}/inventory": {"get": _op("A site's inventory with each item's verdict, and open advisories",
                                                {"200": _json(_ref("Inventory"))}, params=[SITE])},
         "/verdict": {"get": _op("Judge any product version against the catalogue, as a monitored site's item",

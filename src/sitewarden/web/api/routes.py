@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from sitewarden.web.api import checks, feed, findings, inventory, reports, sites
+from sitewarden.web.api import audit, checks, feed, findings, inventory, reports, sites
 from sitewarden.web.api.openapi import openapi_document
 
 
@@ -25,5 +25,6 @@ def api_mount() -> Mount:
             *inventory.routes,
             *findings.routes,
             *reports.routes,
+            *audit.routes,
         ],
     )

@@ -18,15 +18,17 @@ from sitewarden.app.views import overview_matching
 from sitewarden.config.overlay import validate_site_definition
 from sitewarden.errors import ConfigError, Conflict, NotFound
 from sitewarden.fleet.query import QueryError
-from sitewarden.secrets import literal_secrets, redact, reference_values, register_secrets
+from sitewarden.secrets import redact, reference_values, register_secrets
 from sitewarden.store.history import site_checks, site_row
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery
 from sitewarden.store.results import add_failure_classes
 from sitewarden.store.sites import site_definition
 from sitewarden.store.verdicts import CMS_NAMES
+from sitewarden.trust import SitePolicy
 from sitewarden.verdict import VERDICT_RANKS
 from sitewarden.web.api import shapes
 from sitewarden.web.api.common import ApiError, admin, choice, integer, json_object, page, text
+from sitewarden.web.audit import audit
 from sitewarden.web.context import web
 
 
@@ -60,7 +62,7 @@ def _matched(match: dict[str, Any] | None) -> dict[str, Any]:
     return {"match": {"item": match["item"], "version": match["version"], "verdict": match["verdict"]}}
 
 
-def read_site(connection: Session, name: str) -> dict[str, Any] | None:
+def read_site(connection: Session, name: str, policy: SitePolicy) -> dict[str, Any] | None:
     row = site_row(connection, name)
     definition = site_definition(connection, name)
     if (row is None or not row["active"]) and definition is None:
@@ -71,14 +73,14 @@ def read_site(connection: Session, name: str) -> dict[str, Any] | None:
         items = add_failure_classes(connection, site_checks(connection, row["id"]))
         out["checks"] = [shapes.check(item, name) for item in items]
     if definition is not None:
-        out["definition"] = _shown(definition)
+        out["definition"] = _shown(definition, policy)
         out.setdefault("source", "api")
         out.setdefault("url", definition.get("url"))
     return out
 
 
 async def get_site(request: Request) -> Response:
-    found = await web(request).read(read_site, request.path_params["name"])
+    found = await web(request).read(read_site, request.path_params["name"], _policy(request))
     if found is None:
         raise ApiError(404, f"no site named '{request.path_params['name']}'")
     return JSONResponse(found)
@@ -86,11 +88,12 @@ async def get_site(request: Request) -> Response:
 
 async def create_site(request: Request) -> Response:
     user = admin(request)
-    definition = _valid(await json_object(request))
+    definition = _valid(await json_object(request), _policy(request))
     new = await _write(request, save_definition, definition, user.name, None)
     if not new:
         raise ApiError(409, f"a site named '{definition['name']}' already exists; use PUT to replace it")
-    return JSONResponse(_shown(definition), status_code=201)
+    await audit(request, "site.create", definition["name"])
+    return JSONResponse(_shown(definition, _policy(request)), status_code=201)
 
 
 async def replace_site(request: Request) -> Response:
@@ -100,9 +103,10 @@ async def replace_site(request: Request) -> Response:
     body.setdefault("name", name)
     if body["name"] != name:
         raise ApiError(400, "the name in the body differs from the name in the path")
-    definition = _valid(body)
+    definition = _valid(body, _policy(request))
     new = await _write(request, save_definition, definition, user.name, name)
-    return JSONResponse(_shown(definition), status_code=201 if new else 200)
+    await audit(request, "site.create" if new else "site.replace", name)
+    return JSONResponse(_shown(definition, _policy(request)), status_code=201 if new else 200)
 
 
 async def delete_site(request: Request) -> Response:
@@ -110,6 +114,7 @@ async def delete_site(request: Request) -> Response:
     name = request.path_params["name"]
     if not await _write(request, delete_definition, name, user.name):
         raise ApiError(404, f"no store-defined site named '{name}'")
+    await audit(request, "site.delete", name)
     return Response(status_code=204)
 
 
@@ -126,7 +131,8 @@ async def add_check(request: Request) -> Response:
         checks.append(body)
 
     definition = await _edit(request, name, change, user.name)
-    return JSONResponse(_shown(definition), status_code=201)
+    await audit(request, "check.create", f"{name}/{body.get('name') or body.get('kind')}")
+    return JSONResponse(_shown(definition, _policy(request)), status_code=201)
 
 
 async def replace_check(request: Request) -> Response:
@@ -143,7 +149,9 @@ async def replace_check(request: Request) -> Response:
                 return
         raise ApiError(404, f"site '{name}' has no check named '{check}'")
 
-    return JSONResponse(_shown(await _edit(request, name, change, user.name)))
+    definition = await _edit(request, name, change, user.name)
+    await audit(request, "check.replace", f"{name}/{check}")
+    return JSONResponse(_shown(definition, _policy(request)))
 
 
 async def delete_check(request: Request) -> Response:
@@ -158,13 +166,16 @@ async def delete_check(request: Request) -> Response:
         definition["checks"] = kept
 
     await _edit(request, name, change, user.name)
+    await audit(request, "check.delete", f"{name}/{check}")
     return Response(status_code=204)
 
 
 async def _edit(request: Request, name: str, change: Any, user: str) -> dict[str, Any]:
+    policy = _policy(request)
+
     def edit(definition: dict[str, Any]) -> dict[str, Any]:
         change(definition)
-        return _valid(definition)
+        return _valid(definition, policy)
 
     result: dict[str, Any] = await _write(request, edit_definition, name, edit, user)
     return result
@@ -180,25 +191,27 @@ async def _write(request: Request, work: Any, *args: Any) -> Any:
         raise ApiError(404, exc.message) from None
 
 
-def _valid(definition: dict[str, Any]) -> dict[str, Any]:
-    """Refuse what the config loader would refuse, and literal secrets (only `${ENV}` or `file:` references)."""
+def _policy(request: Request) -> SitePolicy:
+    return web(request).settings.api_sites.policy()
+
+
+def _valid(definition: dict[str, Any], policy: SitePolicy) -> dict[str, Any]:
+    """Refuse what the config loader would refuse, and what the config's `web.api_sites` does not allow."""
     if not isinstance(definition.get("name"), str):
         raise ApiError(422, "name: a site needs a name")
     try:
-        model = validate_site_definition(definition, "site")
+        model = validate_site_definition(definition, policy, "site")
     except ConfigError as exc:
         reason = f"{exc.path}: {exc.message}" if exc.path else exc.message
         raise ApiError(422, redact(reason, reference_values(definition))) from None
-    literal = literal_secrets(model, definition)
-    if literal:
-        raise ApiError(422, f"{literal[0]}: give secrets as ${{ENV_VAR}} or file:/path references, not values")
     register_secrets(model)
     return definition
 
 
-def _shown(definition: dict[str, Any]) -> dict[str, Any]:
+def _shown(definition: dict[str, Any], policy: SitePolicy) -> dict[str, Any]:
+    """A definition as the API shows it: literal secrets masked, never returned."""
     try:
-        return shapes.redacted(validate_site_definition(definition, "site"))
+        return shapes.redacted(validate_site_definition(definition, policy))
     except ConfigError:  # a reference that cannot be resolved here: show the definition without its values
         return {"name": definition.get("name"), "url": definition.get("url"), "unresolved": True}
 

@@ -1,7 +1,10 @@
-"""Who is asking: a Bearer token, a signed session cookie or demo mode; plus security headers on every answer.
+"""Who is asking: a Bearer token, a server-side session named by a signed cookie, or demo mode; plus security
+headers on every answer.
 
 Pages, the API, /metrics and /health need a user; only the login form, static assets, public status pages and
 the heartbeat ping URLs are open. A signed-out browser is sent to the login form, an API client gets 401 JSON.
+A token authenticates the machine paths only (JSON API, /metrics, /health): no page or form accepts one, and no
+answer to a token request carries a session cookie, so a token can never mint a session or another token.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sitewarden.results import utcnow
-from sitewarden.store.users import User, token_user, user_by_id
+from sitewarden.store.sessions import session_user
+from sitewarden.store.users import User, token_user
 from sitewarden.web.auth.sessions import COOKIE, CSRF_HEADER, csrf_matches, new_session
 from sitewarden.web.context import DEMO_USER, WebContext
 
@@ -53,16 +57,21 @@ class AuthMiddleware:
         fresh = session is None
         if session is None:
             session = new_session()
+        machine = path.startswith(MACHINE_PREFIXES)
+        if request.headers.get("authorization") and not machine and not self._is_open(path):
+            await _json(_with_headers(send, None), 401, "API tokens are accepted by /api/, /metrics and /health only")
+            return
         user, via = await self._identify(request, session)
+        if via == "none" and "sid" in session:  # ended, expired or its user gone: start over signed out
+            session, fresh = new_session(), True
         state = scope.setdefault("state", {})
         state.update(principal=user, session=session, via=via)
         is_open = self._is_open(path)
-        wants_cookie = fresh and (not is_open or path.startswith("/login"))
+        wants_cookie = fresh and via != "token" and (not is_open or path.startswith("/login"))
         send = _with_headers(send, self._cookie(session) if wants_cookie else None)
         if is_open:
             await self.app(scope, receive, send)
             return
-        machine = path.startswith(MACHINE_PREFIXES)
         if user is None:
             if machine or request.headers.get("authorization"):
                 await _json(send, 401, "authentication required: send Authorization: Bearer <token>", bearer=True)
@@ -78,13 +87,16 @@ class AuthMiddleware:
 
     async def _identify(self, request: Request, session: dict[str, Any]) -> tuple[User | None, str]:
         header = request.headers.get("authorization", "")
-        if header:
+        if header and request.url.path.startswith(MACHINE_PREFIXES):
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 return None, "none"
             return await self.context.read(token_user, token.strip(), utcnow()), "token"
-        if isinstance(session.get("uid"), int):
-            user = await self.context.read(user_by_id, session["uid"])
+        if isinstance(session.get("sid"), str):
+            settings = self.context.settings
+            user = await self.context.read(
+                session_user, session["sid"], utcnow(), settings.session_idle, settings.session_lifetime
+            )
             if user is not None:
                 return user, "session"
         if self.context.demo:

@@ -1,4 +1,8 @@
-"""Signed session cookies with an expiry, and the CSRF token each session carries."""
+"""Signed session cookies with an expiry, and the CSRF token each session carries.
+
+The cookie holds the CSRF token and, once signed in, the token of a server-side session (store/sessions.py):
+the user is looked up on every request, so ending the session row ends the login wherever the cookie went.
+"""
 
 from __future__ import annotations
 
@@ -33,11 +37,11 @@ class SessionCodec:
         return data if isinstance(data, dict) else None
 
 
-def new_session(user_id: int | None = None) -> dict[str, Any]:
+def new_session(session_token: str | None = None) -> dict[str, Any]:
     """A fresh session with its own CSRF token (a new one at each login, so a planted cookie is useless)."""
     session: dict[str, Any] = {"csrf": secrets.token_urlsafe(24)}
-    if user_id is not None:
-        session["uid"] = user_id
+    if session_token is not None:
+        session["sid"] = session_token
     return session
 
 

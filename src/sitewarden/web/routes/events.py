@@ -13,6 +13,7 @@ from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.store.delivery_log import delivery_states, recent_deliveries
 from sitewarden.store.events import recent_events
 from sitewarden.web.context import web
+from sitewarden.web.ids import row_id
 
 PAGE = 50
 DELIVERIES = 30
@@ -33,7 +34,7 @@ async def events_page(request: Request) -> Response:
     context = web(request)
     filters = event_filters(request)
     before = request.query_params.get("before")
-    before_id = int(before) if before and before.isdigit() else None
+    before_id = row_id(before)
     failed_only = request.query_params.get("deliveries") == "failed"
 
     def work(connection: Session) -> tuple[list[Event], list[dict[str, Any]], dict[str, int]]:

@@ -9,7 +9,9 @@ from starlette.routing import Route
 
 from sitewarden.app.findings import AcceptRequest, accept, parse_until, revoke
 from sitewarden.results import utcnow
+from sitewarden.web.audit import audit
 from sitewarden.web.context import web
+from sitewarden.web.ids import ROW_ID
 from sitewarden.web.routes.forms import back, checked_form, require_admin
 
 
@@ -32,18 +34,20 @@ async def accept_finding(request: Request) -> Response:
         advisory=(value or None) if kind == "advisory" else None,
         verdict=(value or None) if kind == "verdict" else None,
     )
-    await web(request).read(accept, wanted, user.name, utcnow())
+    finding = await web(request).read(accept, wanted, user.name, utcnow())
+    await audit(request, "finding.accept", name, id=finding.id, product=finding.product)
     return back(request, f"/sites/{name}#inventory")
 
 
 async def revoke_finding(request: Request) -> Response:
     user = require_admin(request)
     await checked_form(request)
-    await web(request).read(revoke, request.path_params["id"], user.name, utcnow())
+    finding = await web(request).read(revoke, request.path_params["id"], user.name, utcnow())
+    await audit(request, "finding.revoke", finding.site, id=finding.id, product=finding.product)
     return back(request, f"/sites/{request.path_params['name']}#inventory")
 
 
 routes = [
     Route("/sites/{name}/findings", accept_finding, methods=["POST"], name="accept_finding"),
-    Route("/sites/{name}/findings/{id:int}/revoke", revoke_finding, methods=["POST"], name="revoke_finding"),
+    Route(f"/sites/{{name}}/findings/{ROW_ID}/revoke", revoke_finding, methods=["POST"], name="revoke_finding"),
 ]

@@ -1,4 +1,4 @@
-"""The login form and logout; a successful login starts a new session (new CSRF token, new cookie)."""
+"""The login form and logout; a successful login starts a new server-side session (new CSRF token, new cookie)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from sitewarden.results import utcnow
+from sitewarden.store.sessions import end_session, prune_sessions, start_session
 from sitewarden.web.auth.login import attempt_login
 from sitewarden.web.auth.middleware import session_cookie
 from sitewarden.web.auth.sessions import new_session
-from sitewarden.web.context import principal, web
+from sitewarden.web.context import address_of, principal, session_of, web
 from sitewarden.web.routes.forms import checked_form, safe_next
 
 
@@ -28,7 +30,7 @@ async def login(request: Request) -> Response:
     name = str(form.get("name") or "").strip()[:200]
     password = str(form.get("password") or "")
     target = safe_next(str(form.get("next") or ""), "/")
-    address = request.client.host if request.client else "unknown"
+    address = address_of(request)
     outcome = await context.read(attempt_login, context.settings, name, password, address)
     if outcome.user is None:
         return context.templates.TemplateResponse(
@@ -37,14 +39,20 @@ async def login(request: Request) -> Response:
             {"next": target, "error": outcome.error, "name": name},
             status_code=429 if outcome.limited else 401,
         )
+    agent = request.headers.get("user-agent", "")
+    settings = context.settings
+    await context.read(prune_sessions, utcnow(), settings.session_idle, settings.session_lifetime)
+    token = await context.read(start_session, outcome.user, utcnow(), address, agent)
     response = RedirectResponse(target, status_code=303)
-    cookie = context.codec.encode(new_session(outcome.user.id))
-    response.headers.append("set-cookie", session_cookie(context, cookie))
+    response.headers.append("set-cookie", session_cookie(context, context.codec.encode(new_session(token))))
     return response
 
 
 async def logout(request: Request) -> Response:
     await checked_form(request)
+    token = session_of(request).get("sid")
+    if isinstance(token, str):
+        await web(request).read(end_session, token)
     response = RedirectResponse("/login", status_code=303)
     response.headers.append("set-cookie", session_cookie(web(request), "", clear=True))
     return response

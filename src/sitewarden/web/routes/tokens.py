@@ -8,7 +8,9 @@ from starlette.routing import Route
 
 from sitewarden.results import utcnow
 from sitewarden.store.users import create_token, list_tokens, revoke_token
+from sitewarden.web.audit import audit
 from sitewarden.web.context import web
+from sitewarden.web.ids import ROW_ID
 from sitewarden.web.routes.forms import back, checked_form, require_user
 
 
@@ -30,6 +32,7 @@ async def create(request: Request) -> Response:
     if context.demo and user.id == 0:
         return await tokens_page(request)
     token = await context.read(create_token, user.name, name, utcnow())
+    await audit(request, "token.create", user.name, name=name)
     response = await tokens_page(request, created=token)
     response.headers["cache-control"] = "no-store"
     return response
@@ -40,11 +43,12 @@ async def revoke(request: Request) -> Response:
     user = require_user(request)
     await checked_form(request)
     await context.read(revoke_token, request.path_params["id"], None if user.is_admin else user.name)
+    await audit(request, "token.revoke", str(request.path_params["id"]))
     return back(request, "/tokens")
 
 
 routes = [
     Route("/tokens", tokens_page, methods=["GET"], name="tokens"),
     Route("/tokens", create, methods=["POST"]),
-    Route("/tokens/{id:int}/revoke", revoke, methods=["POST"]),
+    Route(f"/tokens/{ROW_ID}/revoke", revoke, methods=["POST"]),
 ]

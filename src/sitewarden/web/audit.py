@@ -1,0 +1,24 @@
+"""Recording an admin action taken through the dashboard or the API: who, from where, what, on which object."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from sitewarden.results import utcnow
+from sitewarden.store.audit import AuditEntry, record_audit
+from sitewarden.web.context import address_of, principal, web
+
+
+async def audit(request: Request, action: str, target: str, **detail: object) -> None:
+    """Append to the audit log; `detail` names what changed, never a secret or a whole definition."""
+    user = principal(request)
+    via = request.scope.get("state", {}).get("via", "none")
+    entry = AuditEntry(
+        user.name if user is not None else "-",
+        address_of(request),
+        action,
+        target,
+        utcnow(),
+        {"via": via, **detail},
+    )
+    await web(request).read(record_audit, entry)
