@@ -54,7 +54,8 @@ class CheckExecutor:
         self.stats = stats
         self.clock = clock
 
-    async def run(self, check: PlannedCheck) -> Result:
+    async def run(self, check: PlannedCheck, due: float | None = None) -> Result:
+        """Run once; with `due` (a scheduled run) the start lag is measured from it to the pool slot."""
         spec = check.spec
         ctx = ProbeContext(
             http=self.http,
@@ -65,7 +66,8 @@ class CheckExecutor:
             memory=check.state.memory,
             services=self.services,
         )
-        result = await run_probe(check.probe, spec.params, ctx, self.pools(), spec.key, self.clock)
+        on_slot = None if due is None else (lambda: self.stats.started(self.clock.monotonic() - due))
+        result = await run_probe(check.probe, spec.params, ctx, self.pools(), spec.key, self.clock, on_slot)
         self.stats.runs += 1
         state, transition = advance(check.state, result, spec.failure_threshold, spec.success_threshold)
         check.state = state
