@@ -107,6 +107,19 @@ class _Duplicate(Exception):
 class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The C safe loader (when PyYAML has it) with string keys and duplicate keys refused."""
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """Plain scalars repeat a lot in a fleet (kinds, intervals, booleans): resolve each text once."""
+        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > 64:
+            return super().resolve(kind, value, implicit)
+        tag = self._tags.get(value)
+        if tag is None:
+            tag = self._tags[value] = super().resolve(kind, value, implicit)
+        return tag
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
         self.flatten_mapping(node)
         mapping: dict[str, Any] = {}

@@ -6,7 +6,7 @@ Everything here blocks on the database; the engine calls it before its loop star
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,15 +15,17 @@ from sitewarden.config.models import Config
 from sitewarden.config.overlay import with_store_sites
 from sitewarden.config.plan import CheckSpec, plan_checks, site_info
 from sitewarden.engine.state import new_state
-from sitewarden.probes.base import Probe, SiteInfo
+from sitewarden.probes.base import Probe, SiteInfo, resolve_url
 from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.database import Database
 from sitewarden.store.sites import site_definitions_list
 from sitewarden.store.states import load_states
 
+ABSOLUTE = ("http://", "https://")
 
-@dataclass
+
+@dataclass(slots=True)
 class PlannedCheck:
     """A check with everything needed to run it: spec, probe instance, site, id and live state."""
 
@@ -75,29 +77,70 @@ class Planner:
         return Plan(config, specs, ids, states, now)
 
 
+@dataclass
+class CheckDiff:
+    """What a reload changes: new checks, checks whose definition changed (with it), and removed keys."""
+
+    added: dict[str, PlannedCheck]
+    changed: list[tuple[PlannedCheck, CheckSpec, SiteInfo | None, int, Probe[Any]]]
+    removed: list[str]
+
+
 def build_checks(plan: Plan, current: dict[str, PlannedCheck]) -> dict[str, PlannedCheck]:
     """The runnable checks of a plan; a check already planned keeps its object, so a run in progress stays valid."""
-    kinds = check_kinds()
-    sites = {site.name: site for site in plan.config.sites}
-    planned: dict[str, PlannedCheck] = {}
-    for spec in plan.specs:
-        check_id = plan.ids[spec.key]
-        old = current.get(spec.key)
-        site = site_info(sites[spec.site]) if spec.site else None
-        if old is not None:
-            if old.spec.kind != spec.kind:
-                old.probe = kinds[spec.kind]()
-            old.spec, old.site, old.check_id = spec, site, check_id
-            planned[spec.key] = old
-            continue
-        planned[spec.key] = PlannedCheck(
-            spec=spec,
-            probe=kinds[spec.kind](),
-            site=site,
-            check_id=check_id,
-            state=plan.states.get(check_id) or new_state(plan.at),
-        )
+    diff = diff_checks(plan, current)
+    removed = set(diff.removed)
+    planned = {key: check for key, check in current.items() if key not in removed}
+    apply_diff(planned, diff)
     return planned
+
+
+def diff_checks(plan: Plan, current: dict[str, PlannedCheck]) -> CheckDiff:
+    """Compare a plan with the checks running now; pure, so a reload computes it in a thread.
+
+    Probes hold no per-check state, so one instance per kind serves the whole fleet (the tls probe's SSL contexts
+    are then one per CA set, not one per check), and a site-relative URL is resolved here, once per plan.
+    """
+    kinds = check_kinds()
+    probes: dict[str, Probe[Any]] = {}
+    for check in current.values():
+        probes.setdefault(check.spec.kind, check.probe)
+    sites = {site.name: site_info(site) for site in plan.config.sites}
+    diff = CheckDiff({}, [], [])
+    wanted: set[str] = set()
+    for spec in plan.specs:
+        wanted.add(spec.key)
+        check_id = plan.ids[spec.key]
+        site = sites[spec.site] if spec.site else None
+        probe = probes.get(spec.kind)
+        if probe is None:
+            probe = probes[spec.kind] = kinds[spec.kind]()
+        spec = _with_absolute_url(spec, site, probe)
+        old = current.get(spec.key)
+        if old is None:
+            state = plan.states.get(check_id) or new_state(plan.at)
+            diff.added[spec.key] = PlannedCheck(spec=spec, probe=probe, site=site, check_id=check_id, state=state)
+        elif old.spec != spec or old.site != site or old.check_id != check_id:
+            diff.changed.append((old, spec, site, check_id, probe))
+    diff.removed = [key for key in current if key not in wanted]
+    return diff
+
+
+def apply_diff(checks: dict[str, PlannedCheck], diff: CheckDiff) -> None:
+    """Apply a diff in place: the cost follows the number of changes, not the size of the fleet."""
+    for key in diff.removed:
+        checks.pop(key, None)
+    for old, spec, site, check_id, probe in diff.changed:
+        old.spec, old.site, old.check_id, old.probe = spec, site, check_id, probe
+    checks.update(diff.added)
+
+
+def _with_absolute_url(spec: CheckSpec, site: SiteInfo | None, probe: Probe[Any]) -> CheckSpec:
+    """A relative `url` joined to its site's URL now, so no run pays for the join."""
+    url = getattr(spec.params, "url", None)
+    if site is None or not probe.site_relative_url or not isinstance(url, str) or url.startswith(ABSOLUTE):
+        return spec
+    return replace(spec, params=spec.params.model_copy(update={"url": resolve_url(url, site)}))
 
 
 def _selected(spec: CheckSpec, only: Sequence[str]) -> bool:
