@@ -125,6 +125,14 @@ class StoreConfig(Section):
         description="sqlite:///path (relative to the config file) or postgresql+psycopg://user@host/db.",
     )
     retention: Retention = Field(default_factory=Retention, description="History kept.")
+    sample_every: Duration = Field(
+        default=3600.0,
+        gt=0,
+        description=(
+            "An ok result that repeats an ok predecessor is stored in full once per this period per check; the "
+            "others are only counted in the hourly rollups (changes and non-ok results are always stored)."
+        ),
+    )
 
     @field_validator("url")
     @classmethod

@@ -35,6 +35,7 @@ class PlannedCheck:
     check_id: int
     state: CheckState
     due: float = 0.0
+    sampled_at: float = float("-inf")  # when an ok result of this check was last stored in full (monotonic)
 
 
 @dataclass(frozen=True)

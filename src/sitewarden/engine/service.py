@@ -78,6 +78,7 @@ class Engine:
             listeners=self.listeners,
             stats=self.stats,
             clock=clock,
+            sample_every=self.config.store.sample_every,
         )
         self.dispatcher = Dispatcher(
             lambda: self.checks, self.executor.run, self.ownership.mine, clock, self.stats, config.defaults.jitter
@@ -191,6 +192,7 @@ class Engine:
             "overloaded": self.load.overloaded,
             "write_queue": self.writer.queue.qsize(),
             "written": self.writer.written,
+            "folded": self.writer.folded,
             "failed_batches": self.writer.failed_batches,
             "pools": self.pools.snapshot(),
         }
