@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import trustme
@@ -11,6 +12,7 @@ import trustme
 from sitewarden.config.loader import parse_config
 from sitewarden.engine.planning import diff_checks
 from sitewarden.engine.service import Engine
+from sitewarden.probes.base import SiteInfo, resolve_url
 from sitewarden.results import Status
 from sitewarden.store.database import Database, open_database
 from tests.fixtures.certs import ServeTls
@@ -50,9 +52,22 @@ sites:
     assert first._verifying(ca_file) is second._verifying(ca_file)  # type: ignore[attr-defined]
 
 
-def test_a_relative_url_is_resolved_once_per_plan_and_a_reload_diff_names_only_changes(
-    database: Database, sqlite_url: str
-) -> None:
+@pytest.mark.parametrize(
+    ("base", "url"),
+    [
+        ("http://127.0.0.1:9/base/", "health"),
+        ("http://127.0.0.1:9/base", "/health?x=1"),
+        ("http://127.0.0.1:9/a/b/", "../up"),
+        ("http://127.0.0.1:9/?q=1", "health"),
+        ("http://127.0.0.1:9", "#top"),
+    ],
+)
+def test_a_site_relative_url_joins_as_urljoin_does(base: str, url: str) -> None:
+    site = SiteInfo(name="shop", url=base)
+    assert resolve_url(url, site) == urljoin(base if base.endswith("/") else base + "/", url.lstrip("/"))
+
+
+def test_a_reload_diff_names_only_the_changed_checks(database: Database, sqlite_url: str) -> None:
     text = """
 store: {{url: "{url}"}}
 sites:
@@ -61,7 +76,6 @@ sites:
     checks: [{{name: web, kind: http, url: health}}, {{name: home, kind: http, interval: {interval}}}]
 """
     engine = Engine(parse_config(text.format(url=sqlite_url, interval="60s")), database)
-    assert engine.checks["shop/web"].spec.params.url == "http://127.0.0.1:9/base/health"  # type: ignore[attr-defined]
     engine.planner.base_config = parse_config(text.format(url=sqlite_url, interval="30s"))
     plan = engine.planner.sync(set(engine.checks), engine.clock.now())
     diff = diff_checks(plan, engine.checks)

@@ -6,7 +6,7 @@ Everything here blocks on the database; the engine calls it before its loop star
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,14 +15,12 @@ from sitewarden.config.models import Config
 from sitewarden.config.overlay import with_store_sites
 from sitewarden.config.plan import CheckSpec, plan_checks, site_info
 from sitewarden.engine.state import new_state
-from sitewarden.probes.base import Probe, SiteInfo, resolve_url
+from sitewarden.probes.base import Probe, SiteInfo
 from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.database import Database
 from sitewarden.store.sites import site_definitions_list
 from sitewarden.store.states import load_states
-
-ABSOLUTE = ("http://", "https://")
 
 
 @dataclass(slots=True)
@@ -100,7 +98,7 @@ def diff_checks(plan: Plan, current: dict[str, PlannedCheck]) -> CheckDiff:
     """Compare a plan with the checks running now; pure, so a reload computes it in a thread.
 
     Probes hold no per-check state, so one instance per kind serves the whole fleet (the tls probe's SSL contexts
-    are then one per CA set, not one per check), and a site-relative URL is resolved here, once per plan.
+    are then one per CA set, not one per check); one SiteInfo per site serves all of that site's checks.
     """
     kinds = check_kinds()
     probes: dict[str, Probe[Any]] = {}
@@ -116,7 +114,6 @@ def diff_checks(plan: Plan, current: dict[str, PlannedCheck]) -> CheckDiff:
         probe = probes.get(spec.kind)
         if probe is None:
             probe = probes[spec.kind] = kinds[spec.kind]()
-        spec = _with_absolute_url(spec, site, probe)
         old = current.get(spec.key)
         if old is None:
             state = plan.states.get(check_id) or new_state(plan.at)
@@ -134,14 +131,6 @@ def apply_diff(checks: dict[str, PlannedCheck], diff: CheckDiff) -> None:
     for old, spec, site, check_id, probe in diff.changed:
         old.spec, old.site, old.check_id, old.probe = spec, site, check_id, probe
     checks.update(diff.added)
-
-
-def _with_absolute_url(spec: CheckSpec, site: SiteInfo | None, probe: Probe[Any]) -> CheckSpec:
-    """A relative `url` joined to its site's URL now, so no run pays for the join."""
-    url = getattr(spec.params, "url", None)
-    if site is None or not probe.site_relative_url or not isinstance(url, str) or url.startswith(ABSOLUTE):
-        return spec
-    return replace(spec, params=spec.params.model_copy(update={"url": resolve_url(url, site)}))
 
 
 def _selected(spec: CheckSpec, only: Sequence[str]) -> bool:

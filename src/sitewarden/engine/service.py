@@ -4,7 +4,6 @@ housekeeping; this module wires them together and runs the loop that drives them
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 import socket
@@ -21,6 +20,7 @@ from sitewarden.engine.execution import CheckExecutor, ResultListener
 from sitewarden.engine.figures import EngineStats
 from sitewarden.engine.housekeeping import FIRST_PRUNE_AFTER, PRUNE_EVERY, prune
 from sitewarden.engine.load import LoadWatch, offered_rate
+from sitewarden.engine.memory import settle_heap
 from sitewarden.engine.ownership import Ownership
 from sitewarden.engine.planning import PlannedCheck, Planner, apply_diff, build_checks, diff_checks
 from sitewarden.engine.pools import Pools
@@ -119,7 +119,7 @@ class Engine:
             if self.ownership.mine(key) and key not in self.dispatcher.running:
                 self.dispatcher.schedule_first(key, now)  # a new interval moves its phase
         self._measure_offered()
-        gc.freeze()  # the new plan lives as long as the process: keep it out of the collector's walks
+        settle_heap(collect=False)  # the new plan lives as long as the process
         if diff.added or diff.removed or diff.changed:
             logger.info(
                 "checks reloaded added=%d changed=%d removed=%d", len(diff.added), len(diff.changed), len(diff.removed)
@@ -146,8 +146,7 @@ class Engine:
             if self.ownership.mine(key):
                 self.dispatcher.schedule_first(key, now)
         self._measure_offered()
-        gc.collect()
-        gc.freeze()  # the plan, states and schedule live for the whole run: the collector need not walk them again
+        settle_heap()  # the plan, states and schedule live for the whole run
         next_shards = now + renew_every
         next_prune = now + FIRST_PRUNE_AFTER
         next_control = now
