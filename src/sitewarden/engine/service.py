@@ -20,7 +20,6 @@ from sitewarden.engine.execution import CheckExecutor, ResultListener
 from sitewarden.engine.figures import EngineStats
 from sitewarden.engine.housekeeping import FIRST_PRUNE_AFTER, PRUNE_EVERY, prune
 from sitewarden.engine.load import LoadWatch, offered_rate
-from sitewarden.engine.memory import settle_heap
 from sitewarden.engine.ownership import Ownership
 from sitewarden.engine.planning import PlannedCheck, Planner, apply_diff, build_checks, diff_checks
 from sitewarden.engine.pools import Pools
@@ -28,6 +27,7 @@ from sitewarden.engine.scheduler import Scheduler
 from sitewarden.engine.shards import RENEW_EVERY, ShardKeeper
 from sitewarden.engine.writer import ResultWriter
 from sitewarden.events.model import Event, EventType, Severity
+from sitewarden.memory import settle_heap
 from sitewarden.results import Result
 from sitewarden.store.database import Database
 from sitewarden.store.events import insert_events
