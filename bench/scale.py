@@ -168,6 +168,8 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     first_check = None
     rss_max = 0.0
     samples: list[tuple[float, float, float, dict[str, Any]]] = []
+    sizes: list[int] = []
+    size_before = 0
     try:
         deadline = started + arguments.start_timeout
         while time.monotonic() < deadline and daemon.poll() is None:
@@ -185,25 +187,31 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             rss_max = max(rss_max, process_figures(daemon.pid)[0])
             time.sleep(1.0)
         end = time.monotonic() + arguments.seconds
+        size_before = store.size()
         while daemon.poll() is None:
             now = time.monotonic()
             rss, cpu = process_figures(daemon.pid)
             rss_max = max(rss_max, rss)
             samples.append((now, rss, cpu, store.figures()))
             if now >= end:
+                sizes.append(store.size())
                 break
             time.sleep(2.0)
     finally:
+        stopping = time.monotonic()
         daemon.send_signal(signal.SIGTERM)
         try:
-            daemon.wait(60)
+            daemon.wait(180)
         except subprocess.TimeoutExpired:
             daemon.kill()
+            daemon.wait()
+        stop_seconds = time.monotonic() - stopping
         nginx.send_signal(signal.SIGTERM)
         nginx.wait(10)
-    if daemon.returncode not in (0, -signal.SIGTERM) or len(samples) < 2:
+    if len(samples) < 2:
         raise SystemExit(f"the daemon stopped early (exit {daemon.returncode}); see {workdir / 'daemon.log'}")
     size = store.size()
+    size_after = sizes[-1] if sizes else size
     written = store._query("SELECT count(*) FROM results")[0][0]
     store.drop()
     (t0, _, cpu0, fig0), (t1, rss1, cpu1, fig1) = samples[0], samples[-1]
@@ -224,9 +232,13 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "lag_p50_s": percentile(start_hist, end_hist, 0.5),
         "lag_p99_s": percentile(start_hist, end_hist, 0.99),
         "lag_p99_recent_s": fig1.get("lag_p99_seconds"),
-        "db_bytes_per_result": round(size / written) if written else None,
+        "db_bytes_per_run": round((size_after - size_before) / runs) if runs else None,
+        "db_bytes": size,
         "results_stored": written,
+        "runs_folded": fig1.get("folded"),
         "seconds_sampled": round(seconds),
+        "stop_s": round(stop_seconds, 1),
+        "exit": daemon.returncode,
     }
 
 

@@ -125,3 +125,29 @@ async def test_failing_checks_retry_at_retry_interval_as_spread_as_they_ran() ->
     assert late
     for key, at in late:
         assert abs(((at + offset - stable_fraction(key) * INTERVAL) + 0.5) % INTERVAL - 0.5) < 0.3
+
+
+async def test_beyond_max_running_due_checks_wait_on_the_heap_not_as_tasks() -> None:
+    clock = FakeClock()
+    checks = _checks(50, interval=10.0)
+    release = asyncio.Event()
+    started: list[str] = []
+
+    async def slow(check: PlannedCheck, due: float) -> Result:
+        started.append(check.spec.key)
+        await release.wait()
+        return Result(Status.OK, "stand-in")
+
+    dispatcher = Dispatcher(lambda: checks, slow, lambda key: True, clock, EngineStats(), max_running=5)
+    for key in checks:
+        dispatcher.schedule_first(key, clock.monotonic())
+    clock.advance(10.0)
+    dispatcher.start_due(clock.monotonic())
+    await asyncio.sleep(0)
+    assert len(dispatcher.running) == 5 and len(started) == 5 and len(dispatcher.scheduler) == 45
+    assert dispatcher.saturated(clock.monotonic())
+    release.set()
+    await dispatcher.wait_for_slot(1.0)
+    dispatcher.start_due(clock.monotonic())
+    await asyncio.sleep(0)
+    assert len(started) == 10 and len(dispatcher.running) <= 5  # the next five, once the first five ended

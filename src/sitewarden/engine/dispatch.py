@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Awaitable, Callable
 
@@ -24,6 +25,7 @@ class Dispatcher:
         clock: Clock,
         stats: EngineStats,
         jitter: float = 0.0,
+        max_running: int | None = None,
     ) -> None:
         self.checks = checks
         self.run = run
@@ -31,8 +33,10 @@ class Dispatcher:
         self.clock = clock
         self.stats = stats
         self.jitter = jitter
+        self.max_running = max_running
         self.scheduler = Scheduler()
         self.running: dict[str, asyncio.Task[None]] = {}
+        self.slot_freed = asyncio.Event()
 
     def schedule_first(self, key: str, now: float) -> None:
         """A check's first run here (start, reload, shard won): its next phase slot, as if it had never stopped."""
@@ -59,9 +63,27 @@ class Dispatcher:
         return self.scheduler.next_due()
 
     def start_due(self, now: float) -> None:
-        """Start every check due at `now`; a paused one only moves on to its next due time."""
-        for key in self.scheduler.pop_due(now):
+        """Start the checks due at `now`, at most `max_running` at once; a paused one only moves to its next time.
+
+        Beyond that cap due checks stay on the heap, not as tasks queued on a pool: an overloaded engine holds no
+        task per waiting check, and their start lag still counts from their due time.
+        """
+        limit = None if self.max_running is None else self.max_running - len(self.running)
+        if limit is not None and limit <= 0:
+            return
+        for key in self.scheduler.pop_due(now, limit):
             self._start(key, now)
+
+    def saturated(self, now: float) -> bool:
+        """At the cap with checks due: the loop should wait for a run to end, not for a due time."""
+        due = self.scheduler.next_due()
+        return self.max_running is not None and len(self.running) >= self.max_running and due is not None and due <= now
+
+    async def wait_for_slot(self, longest: float) -> None:
+        """Until a running check ends (or `longest` real seconds)."""
+        self.slot_freed.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.slot_freed.wait(), longest)
 
     def run_now(self, key: str) -> bool:
         """Move a check to the front of the schedule (the dashboard's "run now")."""
@@ -93,6 +115,7 @@ class Dispatcher:
         finally:
             self.running.pop(key, None)
             self.stats.running = len(self.running)
+            self.slot_freed.set()
             if self.checks().get(key) is check and self.mine(key):  # still ours to run
                 now = self.clock.monotonic()
                 check.due = self._next(check, now)

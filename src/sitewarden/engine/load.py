@@ -34,7 +34,7 @@ class LoadWatch:
             self.running = (starts - first_starts) / (now - first_time)
         if self.overloaded and median_lag < CAUGHT_UP:
             self.overloaded = False
-        elif not self.overloaded and median_lag > BEHIND:
+        elif not self.overloaded and median_lag > BEHIND and self.running < self.offered:  # not a catch-up burst
             self.overloaded = True
             return (
                 f"offered {self.offered:,.0f} checks/s, running {self.running:,.0f}/s: checks start "

@@ -81,7 +81,13 @@ class Engine:
             sample_every=self.config.store.sample_every,
         )
         self.dispatcher = Dispatcher(
-            lambda: self.checks, self.executor.run, self.ownership.mine, clock, self.stats, config.defaults.jitter
+            lambda: self.checks,
+            self.executor.run,
+            self.ownership.mine,
+            clock,
+            self.stats,
+            config.defaults.jitter,
+            max_running=2 * sum(self.config.pools.limits().values()),  # keeps every pool busy, nothing more
         )
         self.load = LoadWatch()
         self.commands = CommandHandler(
@@ -140,13 +146,13 @@ class Engine:
         self.writer.start()
         clock = self.clock
         renew_every = self.shards.renew_every if self.shards is not None else RENEW_EVERY
+        settle_heap()  # the plan and states live for the whole run; before scheduling, so no check waits for it
         now = clock.monotonic()
         await self.ownership.rebalance(self.dispatcher, now)
         for key in self.checks:
             if self.ownership.mine(key):
                 self.dispatcher.schedule_first(key, now)
         self._measure_offered()
-        settle_heap()  # the plan, states and schedule live for the whole run
         next_shards = now + renew_every
         next_prune = now + FIRST_PRUNE_AFTER
         next_control = now
@@ -166,6 +172,9 @@ class Engine:
                     next_shards = now + renew_every
                     await self.ownership.rebalance(self.dispatcher, now)
                     self._measure_offered()
+                if self.dispatcher.saturated(clock.monotonic()):
+                    await self.dispatcher.wait_for_slot(1.0)
+                    continue
                 wake = self.dispatcher.next_due()
                 delay = 1.0 if wake is None else min(max(wake - clock.monotonic(), 0.0), 1.0)
                 if delay > 0:
