@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, bindparam, select, text, update
 
 from sitewarden.store.batches import chunked
 from sitewarden.store.tables import checks, sites
+
+SYNC_LOCK = 0x5174_7761_7265  # the advisory lock the check sync runs under
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,11 @@ def sync_config(
 
     Returns check key → id. Rows are never deleted here, so the history of a removed check stays readable.
     New and changed rows are written with one executemany each, so 100,000 checks cost a few statements.
+    On PostgreSQL the sync holds an advisory lock to the end of its transaction: workers starting together would
+    otherwise both insert the same new rows.
     """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
     site_values = {
         site.name: {
             "url": site.url,
