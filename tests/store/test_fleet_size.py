@@ -13,6 +13,7 @@ from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.overview import latest_certificates
+from sitewarden.store.results import last_failure_classes
 from sitewarden.store.states import load_states, state_rows
 
 FLEET = 70_000
@@ -46,6 +47,7 @@ def test_a_fleet_of_70000_checks_syncs_stores_results_loads_states_and_deactivat
     with database.transaction() as connection:
         assert len(load_states(connection, list(ids.values()))) == FLEET
         assert latest_certificates(connection, ["tls"], list(range(1, FLEET))) == []
+        assert last_failure_classes(connection, list(ids.values())) == {}
     _, changed = _rows(FLEET, interval=300.0)
     with database.transaction() as connection:
         assert sync_config(connection, sites, changed, NOW) == ids
