@@ -35,6 +35,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/http_checks.py
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/scale.py --checks 5000 --interval 30 --seconds 30 --warmup 10
 
 clean:
 	rm -rf $(VENV) .demo build dist

@@ -34,6 +34,7 @@ LEAVES = {
     "sitewarden.passwords",
     "sitewarden.states",
     "sitewarden.clock",
+    "sitewarden.memory",
     "sitewarden.registry",
     "sitewarden.names",
     "sitewarden.strict_json",  # strict RFC 8259 reading for the json kind and inventory documents

@@ -99,6 +99,25 @@ async def test_status_exits_with_the_worst_hard_status(tmp_path: Path, fake_site
     assert code == 2 and "no site or check named 'nothing'" in err
 
 
+async def test_status_engine_prints_each_engines_start_lag_and_load(tmp_path: Path, fake_site: FakeSite) -> None:
+    from sitewarden.results import utcnow
+    from sitewarden.store.database import open_database
+    from sitewarden.store.workers import publish_stats
+
+    config = _fleet_config(tmp_path, fake_site)
+    database = open_database(f"sqlite:///{tmp_path / 'sw.db'}")
+    figures = {"checks": 2, "runs": 9, "lag_p50_seconds": 0.002, "lag_p99_seconds": 0.04, "offered_per_second": 0.1}
+    with database.transaction() as connection:
+        publish_stats(connection, "worker-1", utcnow(), figures, utcnow())
+    database.close()
+    code, out, _ = await sitewarden("status", "--engine", "--json", "-c", str(config))
+    assert code == 0
+    [engine] = json.loads(out)
+    assert engine["name"] == "worker-1" and engine["lag_p99_seconds"] == 0.04 and engine["runs"] == 9
+    code, out, _ = await sitewarden("status", "--engine", "-c", str(config))
+    assert code == 0 and "p99 0.04 s" in out
+
+
 async def test_check_prints_the_full_result_without_storing(tmp_path: Path, fake_site: FakeSite) -> None:
     fake_site.set("/health", status=503)
     config = _fleet_config(tmp_path, fake_site)

@@ -160,6 +160,9 @@ def worker(
 def status(
     name: Annotated[str | None, typer.Argument(help="A site, check key (site/check) or check name.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    engine: Annotated[
+        bool, typer.Option("--engine", help="Print the engines' figures (start lag, offered and started load).")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Print the checks' states and each judged site's worst inventory verdict.
@@ -167,6 +170,21 @@ def status(
     Exit with the worst confirmed check status (Nagios style: 0 ok … 3 unknown); verdicts never change the exit
     status (`sitewarden advisories` exits 2 while an advisory is open).
     """
+    if engine:
+        from sitewarden.app.status import engine_figures
+
+        figures = engine_figures(_load(config))
+        if as_json:
+            out.print_json(json.dumps(figures, default=str))
+        else:
+            for item in figures:
+                out.print(
+                    f"{item['name']}: {item.get('checks', 0)} checks, {item.get('runs', 0)} runs, start lag "
+                    f"p50 {item.get('lag_p50_seconds', 0)} s p99 {item.get('lag_p99_seconds', 0)} s, offered "
+                    f"{item.get('offered_per_second', 0)}/s, started {item.get('started_per_second', 0)}/s"
+                    + (" (overloaded)" if item.get("overloaded") else "")
+                )
+        return
     from sitewarden.app.catalog import status_verdicts
     from sitewarden.app.status import exit_status, read_states
     from sitewarden.console import states_table

@@ -148,3 +148,29 @@ def test_loading_a_config_registers_its_secrets_for_redaction(tmp_path: Path) ->
     assert redact(secret) == secret
     load_config(path)
     assert redact(f"saw {secret}") == f"saw {MASK}"
+
+
+def test_included_files_add_sites_and_their_errors_name_their_own_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "customers").mkdir()
+    main = tmp_path / "sitewarden.yaml"
+    main.write_text("include: customers/*.yaml\nsites:\n  - {name: own, url: 'http://127.0.0.1/'}\n")
+    (tmp_path / "customers" / "a.yaml").write_text("sites:\n  - {name: a, url: 'http://127.0.0.1/a'}\n")
+    (tmp_path / "customers" / "b.yaml").write_text("checks:\n  - {name: ping, kind: tcp, host: 127.0.0.1, port: 9}\n")
+    config = load_config(main)
+    assert [site.name for site in config.sites] == ["own", "a"]
+    assert [spec.key for spec in plan_checks(config)] == ["ping"]
+    (tmp_path / "customers" / "a.yaml").write_text(
+        "sites:\n  - name: a\n    url: 'http://127.0.0.1/a'\n    colour: 1\n"
+    )
+    with pytest.raises(ConfigErrors) as raised:
+        load_config(main)
+    assert [str(error) for error in raised.value.errors] == [
+        f"{tmp_path / 'customers' / 'a.yaml'}:4: sites[1].colour: unknown key 'colour'"
+    ]
+
+
+def test_an_include_that_matches_nothing_is_an_error(tmp_path: Path) -> None:
+    main = tmp_path / "sitewarden.yaml"
+    main.write_text("include: [nowhere/*.yaml]\n")
+    with pytest.raises(ConfigErrors, match="include: no file matches 'nowhere/\\*.yaml'"):
+        load_config(main)

@@ -42,7 +42,7 @@ async def test_sigkill_keeps_flushed_results_and_a_sound_database(tmp_path: Path
     config.write_text(
         f"""
 defaults: {{interval: 0.2s, retry_interval: 0.2s, timeout: 2s}}
-store: {{url: "sqlite:///sw.db"}}
+store: {{url: "sqlite:///sw.db", sample_every: 0.1s}}  # every result in full, so the count is exact
 sites:
   - name: shop
     url: {fake_site.url}

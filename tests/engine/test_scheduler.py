@@ -37,12 +37,6 @@ def test_rescheduling_moves_a_check_and_remove_drops_it() -> None:
     assert len(scheduler) == 0
 
 
-def test_first_run_lies_within_the_spread() -> None:
-    scheduler = Scheduler()
-    due = scheduler.schedule_first("shop/web", 100.0, interval=60.0, spread=30.0)
-    assert 100.0 <= due < 130.0
-
-
 def test_next_due_keeps_phase_unless_behind() -> None:
     assert next_due(100.0, 60.0, 130.0) == 160.0
     assert next_due(100.0, 60.0, 200.0) == 260.0

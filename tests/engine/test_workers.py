@@ -67,7 +67,7 @@ async def test_a_killed_workers_shards_move_to_the_survivor(tmp_path: Path, fake
     config.write_text(
         f"""
 defaults: {{interval: 1s, retry_interval: 1s, timeout: 2s}}
-store: {{url: "{url}"}}
+store: {{url: "{url}", sample_every: 0.5s}}
 workers: {{lease: 3s, renew_every: 1s}}
 sites:
   - name: shop

@@ -64,17 +64,25 @@ def test_events_heartbeats_extensions_and_tokens_pages_render(live_web: LiveWeb)
     assert "No heartbeat checks are configured." in get(live_web, "/heartbeats").text
 
 
-def test_metrics_are_prometheus_text_with_check_and_engine_figures(live_web: LiveWeb) -> None:
-    with live_web.database.transaction() as connection:
-        stats = {"lag_seconds": 0.25, "write_queue": 3, "runs": 7, "failed_batches": 0, "pools": {"network": 2}}
-        publish_stats(connection, "worker-1", utcnow(), stats, utcnow())
-    answer = get(live_web, "/metrics")
-    assert answer.headers["content-type"].startswith("text/plain; version=0.0.4")
-    samples = {
+def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
         (sample.name, tuple(sorted(sample.labels.items()))): sample.value
-        for family in text_string_to_metric_families(answer.text)
+        for family in text_string_to_metric_families(text)
         for sample in family.samples
     }
+
+
+def test_metrics_are_prometheus_text_with_check_and_engine_figures(live_web: LiveWeb) -> None:
+    with live_web.database.transaction() as connection:
+        stats = {
+            "lag_seconds": 0.25, "write_queue": 3, "runs": 7, "failed_batches": 0, "pools": {"network": 2},
+            "lag_histogram": {"le": [0.1, 1.0], "buckets": [5, 6, 7], "sum": 2.5, "count": 7},
+            "offered_per_second": 12.5, "started_per_second": 12.0, "overloaded": False,
+        }  # fmt: skip
+        publish_stats(connection, "worker-1", utcnow(), stats, utcnow())
+    answer = get(live_web, "/metrics", checks="all")
+    assert answer.headers["content-type"].startswith("text/plain; version=0.0.4")
+    samples = _samples(answer.text)
     assert samples[("sitewarden_check_status", (("check", "web"), ("kind", "http"), ("site", "down-api")))] == 2
     failing = (("check", "web"), ("class", "http_status"), ("kind", "http"), ("site", "down-api"))
     assert samples[("sitewarden_check_failure", failing)] == 1
@@ -86,7 +94,22 @@ def test_metrics_are_prometheus_text_with_check_and_engine_figures(live_web: Liv
     assert samples[("sitewarden_engine_lag_seconds", (("worker", "worker-1"),))] == 0.25
     assert samples[("sitewarden_engine_queue_size", (("queue", "write"), ("worker", "worker-1")))] == 3
     assert samples[("sitewarden_engine_running_checks", (("pool", "network"), ("worker", "worker-1")))] == 2
+    lag = "sitewarden_engine_start_lag_seconds"
+    assert samples[(f"{lag}_bucket", (("le", "1.0"), ("worker", "worker-1")))] == 6
+    assert samples[(f"{lag}_bucket", (("le", "+Inf"), ("worker", "worker-1")))] == 7
+    assert samples[(f"{lag}_sum", (("worker", "worker-1"),))] == 2.5
+    assert samples[("sitewarden_engine_offered_checks_per_second", (("worker", "worker-1"),))] == 12.5
     assert requests.get(live_web.url + "/metrics", timeout=10).status_code == 401
+
+
+def test_metrics_count_checks_by_kind_and_status_unless_asked_for_every_check(live_web: LiveWeb) -> None:
+    samples = _samples(get(live_web, "/metrics").text)
+    assert not any(name == "sitewarden_check_status" for name, _ in samples)
+    assert samples[("sitewarden_checks", (("kind", "http"), ("status", "error")))] >= 1
+    assert samples[("sitewarden_certificate_days_left", (("check", "cert"), ("site", "down-api")))] == 32
+    assert sum(value for (name, _), value in samples.items() if name == "sitewarden_checks") == sum(
+        1 for name, _ in _samples(get(live_web, "/metrics", checks="all").text) if name == "sitewarden_check_paused"
+    )
 
 
 def test_health_is_a_cms_health_check_document(live_web: LiveWeb) -> None:

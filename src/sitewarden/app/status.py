@@ -45,3 +45,15 @@ def heartbeat_lines(config: Config) -> list[dict[str, str]]:
             return stored_heartbeat_lines(connection, utcnow())
     finally:
         database.close()
+
+
+def engine_figures(config: Config) -> list[dict[str, Any]]:
+    """Every engine's last published figures: runs, start lag percentiles and histogram, offered and started load."""
+    from sitewarden.store.workers import worker_stats
+
+    database = open_database(config.store.url)
+    try:
+        with database.transaction() as connection:
+            return worker_stats(connection)
+    finally:
+        database.close()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import glob
 import os
 import types
 import typing
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +22,40 @@ DEFAULT_CONFIG = "sitewarden.yaml"
 PathKey = tuple[str | int, ...]
 
 
-@dataclass
 class SourceMap:
-    """Line numbers (1-based) of every mapping key and sequence item, by their path in the document."""
+    """Line numbers (1-based) of every mapping key and sequence item, by their path in the document.
 
-    lines: dict[PathKey, int] = field(default_factory=dict)
+    Built only when a line is asked for, that is when validation found a problem: the pure-Python composer that
+    knows line numbers costs about twenty times the C loader and a large share of memory on big fleets.
+    Included files keep their own map; `sites` and `checks` items from them are located there.
+    """
+
+    def __init__(self, text: str = "", filename: str = "<config>") -> None:
+        self.text = text
+        self.filename = filename
+        self._lines: dict[PathKey, int] | None = None if text else {}
+        self.included: dict[tuple[str, int], tuple[SourceMap, int]] = {}
+
+    @property
+    def lines(self) -> dict[PathKey, int]:
+        if self._lines is None:
+            self._lines = _mapped_yaml(self.text, self.filename)[1]
+        return self._lines
 
     def line_of(self, path: PathKey) -> int | None:
+        """The line of `path` in this file (for a path into an included file: that file's own line)."""
+        return self.locate(path)[1]
+
+    def locate(self, path: PathKey) -> tuple[str, int | None]:
+        """The file and line of `path`."""
+        if len(path) >= 2 and (path[0], path[1]) in self.included:
+            source, local = self.included[(str(path[0]), int(path[1]))]
+            return source.locate((path[0], local, *path[2:]))
         while path:
             if path in self.lines:
-                return self.lines[path]
+                return self.filename, self.lines[path]
             path = path[:-1]
-        return self.lines.get((), None)
+        return self.filename, self.lines.get((), None)
 
 
 def default_config_path() -> Path:
@@ -61,6 +83,7 @@ def load_config(path: Path | str) -> Config:
 def parse_config(text: str, filename: str = "<config>", base_dir: Path | None = None) -> Config:
     """Validate YAML text as a Config; `base_dir` anchors relative SQLite paths."""
     data, source = _read_yaml(text, filename)
+    data = _include(data, source, base_dir or Path.cwd())
     errors: list[ConfigError] = []
     data = _expand(data, (), source, filename, errors)
     config: Config | None = None
@@ -77,7 +100,56 @@ def parse_config(text: str, filename: str = "<config>", base_dir: Path | None = 
     return _anchor_store(config, base_dir)
 
 
+class _Duplicate(Exception):
+    """A mapping repeats a key: the slow path reports it with its line."""
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The C safe loader (when PyYAML has it) with string keys and duplicate keys refused."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """Plain scalars repeat a lot in a fleet (kinds, intervals, booleans): resolve each text once."""
+        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > 64:
+            return super().resolve(kind, value, implicit)
+        tag = self._tags.get(value)
+        if tag is None:
+            tag = self._tags[value] = super().resolve(kind, value, implicit)
+        return tag
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        self.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            key = key if isinstance(key, str) else str(key)
+            if key in mapping:
+                raise _Duplicate
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
 def _read_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
+    """The document as Python data; the line map is left for later unless the document is broken."""
+    try:
+        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+    except (_Duplicate, yaml.YAMLError):
+        data, lines = _mapped_yaml(text, filename)  # reports the problem with its line
+        source = SourceMap(text, filename)
+        source._lines = lines
+        return data, source
+    if data is None:
+        return {}, SourceMap(text, filename)
+    if not isinstance(data, dict):
+        raise ConfigErrors([ConfigError("the top level must be a mapping of sections", file=filename, line=1)])
+    return data, SourceMap(text, filename)
+
+
+def _mapped_yaml(text: str, filename: str) -> tuple[Any, dict[PathKey, int]]:
+    """The slow, exact path: compose with line numbers and build the data and its line map together."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -86,9 +158,9 @@ def _read_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
         raise ConfigErrors([ConfigError(f"invalid YAML: {exc.problem or exc}", file=filename, line=line)]) from None
     except yaml.YAMLError as exc:
         raise ConfigErrors([ConfigError(f"invalid YAML: {exc}", file=filename)]) from None
-    source = SourceMap()
+    source = _Lines()
     if node is None:
-        return {}, source
+        return {}, source.lines
     source.lines[()] = node.start_mark.line + 1
     errors: list[ConfigError] = []
     data = _to_python(node, (), source, filename, errors)
@@ -96,10 +168,60 @@ def _read_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
         raise ConfigErrors(errors)
     if not isinstance(data, dict):
         raise ConfigErrors([ConfigError("the top level must be a mapping of sections", file=filename, line=1)])
-    return data, source
+    return data, source.lines
 
 
-def _to_python(node: yaml.Node, path: PathKey, source: SourceMap, filename: str, errors: list[ConfigError]) -> Any:
+INCLUDABLE = ("sites", "checks")
+
+
+def _include(data: dict[str, Any], source: SourceMap, base_dir: Path) -> dict[str, Any]:
+    """`include:` globs (one file per customer, say): their `sites` and `checks` appended to the main file's."""
+    patterns = data.pop("include", None)
+    if patterns is None:
+        return data
+    line = source.line_of(("include",))
+    if isinstance(patterns, str):
+        patterns = [patterns]
+    if not isinstance(patterns, list) or not all(isinstance(pattern, str) for pattern in patterns):
+        raise ConfigErrors([ConfigError("include must be a glob or a list of globs", file=source.filename, line=line)])
+    for pattern in patterns:
+        files = sorted(glob.glob(str(base_dir / pattern)))
+        if not files:
+            message = f"include: no file matches '{pattern}'"
+            raise ConfigErrors([ConfigError(message, file=source.filename, line=line, path="include")])
+        for file in files:
+            _append_file(data, source, Path(file))
+    return data
+
+
+def _append_file(data: dict[str, Any], source: SourceMap, path: Path) -> None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigErrors([ConfigError(f"cannot read included file: {exc}", file=str(path))]) from None
+    part, part_source = _read_yaml(text, str(path))
+    for key in part:
+        if key not in INCLUDABLE:
+            message = f"an included file holds only {' and '.join(INCLUDABLE)}, not '{key}'"
+            raise ConfigErrors([ConfigError(message, file=str(path), line=part_source.line_of((key,)), path=key)])
+    for section in INCLUDABLE:
+        items = part.get(section) or []
+        if not isinstance(items, list):
+            raise ConfigErrors([ConfigError(f"{section} must be a list", file=str(path), path=section)])
+        target = data.setdefault(section, [])
+        if not isinstance(target, list):
+            return
+        for local in range(len(items)):
+            source.included[(section, len(target) + local)] = (part_source, local)
+        target.extend(items)
+
+
+class _Lines:
+    def __init__(self) -> None:
+        self.lines: dict[PathKey, int] = {}
+
+
+def _to_python(node: yaml.Node, path: PathKey, source: _Lines, filename: str, errors: list[ConfigError]) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -144,7 +266,10 @@ def _expand(value: Any, path: PathKey, source: SourceMap, filename: str, errors:
         try:
             return expand_env(value)
         except ValueError as exc:
-            errors.append(ConfigError(str(exc), file=filename, line=source.line_of(path), path=format_path(path)))
+            file, line = source.locate(path)
+            errors.append(
+                ConfigError(str(exc), file=file if source.text else filename, line=line, path=format_path(path))
+            )
     return value
 
 
@@ -200,7 +325,8 @@ def _translate(exc: ValidationError, data: Any, source: SourceMap, filename: str
     for error in exc.errors(include_url=False):
         path = _data_path(tuple(error["loc"]), data)
         message, hint = _message(error, path, data)
-        errors.append(ConfigError(message, file=filename, line=source.line_of(path), path=format_path(path), hint=hint))
+        file, line = source.locate(path)
+        errors.append(ConfigError(message, file=file, line=line, path=format_path(path), hint=hint))
     return errors
 
 
@@ -276,7 +402,8 @@ def _semantic_errors(config: Config, source: SourceMap, filename: str) -> list[C
     errors: list[ConfigError] = []
 
     def error(path: PathKey, message: str) -> None:
-        errors.append(ConfigError(message, file=filename, line=source.line_of(path), path=format_path(path)))
+        file, line = source.locate(path)
+        errors.append(ConfigError(message, file=file, line=line, path=format_path(path)))
 
     seen_sites: dict[str, int] = {}
     for index, site in enumerate(config.sites):

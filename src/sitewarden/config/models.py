@@ -41,6 +41,11 @@ class Defaults(Section):
     timeout: Duration = Field(default=10.0, gt=0, description="Longest a run may take.")
     failure_threshold: int = Field(default=3, ge=1, le=100, description="Non-ok results in a row before it counts.")
     success_threshold: int = Field(default=1, ge=1, le=100, description="Ok results in a row before recovery counts.")
+    jitter: Duration = Field(
+        default=0.0,
+        ge=0,
+        description="Random delay up to this (at most half an interval) added to each run on top of its stable phase.",
+    )
 
 
 class CheckSchedule(Section):
@@ -135,6 +140,14 @@ class StoreConfig(Section):
         description="sqlite:///path (relative to the config file) or postgresql+psycopg://user@host/db.",
     )
     retention: Retention = Field(default_factory=Retention, description="History kept.")
+    sample_every: Duration = Field(
+        default=3600.0,
+        gt=0,
+        description=(
+            "An ok result that repeats an ok predecessor is stored in full once per this period per check; the "
+            "others are only counted in the hourly rollups (changes and non-ok results are always stored)."
+        ),
+    )
 
     @field_validator("url")
     @classmethod
@@ -168,6 +181,10 @@ class Config(Section):
     groups: dict[str, GroupSettings] = Field(default_factory=dict, description="Site groups by name: SLA targets.")
     rdap: RdapSettings = Field(default_factory=RdapSettings, description="RDAP servers for domain checks.")
     checks: list[CheckConfig] = Field(default_factory=list, description="Checks that belong to no site.")
+    include: list[str] = Field(
+        default_factory=list,
+        description="Globs (relative to this file) of files holding more `sites` and `checks`, e.g. one per customer.",
+    )
     catalog: CatalogSettings = Field(default_factory=CatalogSettings, description="Release and advisory catalogue.")
     web: WebSettings = Field(default_factory=WebSettings, description="Dashboard, API and status pages.")
     targets: Targets = Field(default_factory=list, description="Notification routing: match, processors, handlers.")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import random
 from collections.abc import Awaitable, Callable
 
 from sitewarden.clock import Clock
 from sitewarden.engine.figures import EngineStats
 from sitewarden.engine.planning import PlannedCheck
-from sitewarden.engine.scheduler import Scheduler, next_due
+from sitewarden.engine.scheduler import Scheduler, next_due, phase_slot
 from sitewarden.results import Result, Status
-
-FIRST_RUN_SPREAD = 30.0  # seconds over which the first runs after a start are spread
 
 
 class Dispatcher:
@@ -20,23 +20,37 @@ class Dispatcher:
     def __init__(
         self,
         checks: Callable[[], dict[str, PlannedCheck]],
-        run: Callable[[PlannedCheck], Awaitable[Result]],
+        run: Callable[[PlannedCheck, float], Awaitable[Result]],
         mine: Callable[[str], bool],
         clock: Clock,
         stats: EngineStats,
+        jitter: float = 0.0,
+        max_running: int | None = None,
     ) -> None:
         self.checks = checks
         self.run = run
         self.mine = mine
         self.clock = clock
         self.stats = stats
+        self.jitter = jitter
+        self.max_running = max_running
         self.scheduler = Scheduler()
         self.running: dict[str, asyncio.Task[None]] = {}
+        self.slot_freed = asyncio.Event()
 
-    def schedule_first(self, key: str, now: float, spread: float = FIRST_RUN_SPREAD) -> None:
-        """A check's first run: at its stable share of its interval (or of `spread`, if smaller)."""
+    def schedule_first(self, key: str, now: float) -> None:
+        """A check's first run here (start, reload, shard won): its next phase slot, as if it had never stopped."""
         check = self.checks()[key]
-        check.due = self.scheduler.schedule_first(key, now, check.spec.interval, spread)
+        check.due = self._on_phase(key, check.spec.interval, now)
+        self.scheduler.schedule(key, check.due)
+
+    def _on_phase(self, key: str, interval: float, at_or_after: float) -> float:
+        """The check's next phase slot (wall-clock anchored) as a monotonic time, plus the optional jitter."""
+        offset = self.clock.now().timestamp() - self.clock.monotonic()
+        due = phase_slot(key, interval, at_or_after + offset) - offset
+        if self.jitter > 0:
+            due += random.uniform(0.0, min(self.jitter, interval / 2))
+        return due
 
     def is_idle(self, key: str) -> bool:
         """Neither scheduled nor running (a shard just won may hold checks its previous owner left running)."""
@@ -49,9 +63,27 @@ class Dispatcher:
         return self.scheduler.next_due()
 
     def start_due(self, now: float) -> None:
-        """Start every check due at `now`; a paused one only moves on to its next due time."""
-        for key in self.scheduler.pop_due(now):
+        """Start the checks due at `now`, at most `max_running` at once; a paused one only moves to its next time.
+
+        Beyond that cap due checks stay on the heap, not as tasks queued on a pool: an overloaded engine holds no
+        task per waiting check, and their start lag still counts from their due time.
+        """
+        limit = None if self.max_running is None else self.max_running - len(self.running)
+        if limit is not None and limit <= 0:
+            return
+        for key in self.scheduler.pop_due(now, limit):
             self._start(key, now)
+
+    def saturated(self, now: float) -> bool:
+        """At the cap with checks due: the loop should wait for a run to end, not for a due time."""
+        due = self.scheduler.next_due()
+        return self.max_running is not None and len(self.running) >= self.max_running and due is not None and due <= now
+
+    async def wait_for_slot(self, longest: float) -> None:
+        """Until a running check ends (or `longest` real seconds)."""
+        self.slot_freed.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.slot_freed.wait(), longest)
 
     def run_now(self, key: str) -> bool:
         """Move a check to the front of the schedule (the dashboard's "run now")."""
@@ -69,7 +101,6 @@ class Dispatcher:
         check = self.checks()[key]
         if key in self.running:
             return
-        self.stats.last_lag = max(0.0, now - check.due)
         if check.state.paused:
             check.due = next_due(check.due, check.spec.interval, now)
             self.scheduler.schedule(key, check.due)
@@ -80,13 +111,23 @@ class Dispatcher:
     async def _run_and_reschedule(self, check: PlannedCheck) -> None:
         key = check.spec.key
         try:
-            await self.run(check)
+            await self.run(check, check.due)
         finally:
             self.running.pop(key, None)
             self.stats.running = len(self.running)
+            self.slot_freed.set()
             if self.checks().get(key) is check and self.mine(key):  # still ours to run
                 now = self.clock.monotonic()
-                ok = check.state.soft is Status.OK and check.state.hard in (None, Status.OK)
-                interval = check.spec.interval if ok else check.spec.retry_interval
-                check.due = next_due(check.due, interval, now)
+                check.due = self._next(check, now)
                 self.scheduler.schedule(key, check.due)
+
+    def _next(self, check: PlannedCheck, now: float) -> float:
+        """Ok: the next phase slot (skipping missed ones); not ok: `retry_interval` after this run's due time.
+
+        Retries count from the due time, not from the end of the run, so checks that failed together (an outage)
+        retry as spread out as they ran; once ok again a check returns to its phase.
+        """
+        spec = check.spec
+        if check.state.soft is Status.OK and check.state.hard in (None, Status.OK):
+            return self._on_phase(spec.key, spec.interval, max(check.due + spec.interval / 2, now))
+        return next_due(check.due, spec.retry_interval, now)

@@ -17,7 +17,7 @@ from sitewarden.engine.writer import PendingWrite, ResultWriter
 from sitewarden.events.availability import transition_event
 from sitewarden.events.model import Event
 from sitewarden.probes.base import ProbeContext
-from sitewarden.results import Result
+from sitewarden.results import Result, Status
 from sitewarden.states import CheckState, Transition
 from sitewarden.transport.http import HttpClient
 
@@ -45,6 +45,7 @@ class CheckExecutor:
         listeners: Sequence[ResultListener],
         stats: EngineStats,
         clock: Clock,
+        sample_every: float = 3600.0,
     ) -> None:
         self.http = http
         self.services = services
@@ -53,8 +54,26 @@ class CheckExecutor:
         self.listeners = listeners
         self.stats = stats
         self.clock = clock
+        self.sample_every = sample_every
 
-    async def run(self, check: PlannedCheck) -> Result:
+    def _stored_in_full(
+        self, check: PlannedCheck, result: Result, previous: Status | None, transition: Transition | None
+    ) -> bool:
+        """Whether a result gets its own row: every change, every non-ok result, one ok sample per period.
+
+        An ok result after an ok one tells nothing new but its latency, which the hourly rollup keeps; a check
+        whose certificate is read from its latest result always stores it.
+        """
+        now = self.clock.monotonic()
+        repeat = result.status is Status.OK and previous is Status.OK and transition is None
+        if repeat and not check.probe.yields_certificate and now - check.sampled_at < self.sample_every:
+            return False
+        if result.status is Status.OK:
+            check.sampled_at = now
+        return True
+
+    async def run(self, check: PlannedCheck, due: float | None = None) -> Result:
+        """Run once; with `due` (a scheduled run) the start lag is measured from it to the pool slot."""
         spec = check.spec
         ctx = ProbeContext(
             http=self.http,
@@ -65,10 +84,13 @@ class CheckExecutor:
             memory=check.state.memory,
             services=self.services,
         )
-        result = await run_probe(check.probe, spec.params, ctx, self.pools(), spec.key, self.clock)
+        on_slot = None if due is None else (lambda: self.stats.started(self.clock.monotonic() - due))
+        result = await run_probe(check.probe, spec.params, ctx, self.pools(), spec.key, self.clock, on_slot)
         self.stats.runs += 1
+        previous = check.state.last_status
         state, transition = advance(check.state, result, spec.failure_threshold, spec.success_threshold)
         check.state = state
+        stored = self._stored_in_full(check, result, previous, transition)
         events: tuple[Event, ...] = ()
         if transition is not None:
             events = (transition_event(spec, transition, result),)
@@ -79,7 +101,7 @@ class CheckExecutor:
                 transition.new.label,
                 result.summary,
             )
-        await self.writer.put(PendingWrite(check.check_id, result, state, events, spec.key))
+        await self.writer.put(PendingWrite(check.check_id, result, state, events, spec.key, stored))
         for listener in self.listeners:
             try:
                 await listener.on_result(spec, result, state, transition)

@@ -38,7 +38,7 @@ class Ownership:
             if shard in lost:
                 dispatcher.remove(key)
             elif shard in gained and dispatcher.is_idle(key):
-                dispatcher.schedule_first(key, now, self.keeper.renew_every)
+                dispatcher.schedule_first(key, now)
 
     async def release(self) -> None:
         """Hand every shard back on a clean stop, so the other workers take them at once."""

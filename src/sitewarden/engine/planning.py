@@ -23,7 +23,7 @@ from sitewarden.store.sites import site_definitions_list
 from sitewarden.store.states import load_states
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedCheck:
     """A check with everything needed to run it: spec, probe instance, site, id and live state."""
 
@@ -33,6 +33,7 @@ class PlannedCheck:
     check_id: int
     state: CheckState
     due: float = 0.0
+    sampled_at: float = float("-inf")  # when an ok result of this check was last stored in full (monotonic)
 
 
 @dataclass(frozen=True)
@@ -75,29 +76,61 @@ class Planner:
         return Plan(config, specs, ids, states, now)
 
 
+@dataclass
+class CheckDiff:
+    """What a reload changes: new checks, checks whose definition changed (with it), and removed keys."""
+
+    added: dict[str, PlannedCheck]
+    changed: list[tuple[PlannedCheck, CheckSpec, SiteInfo | None, int, Probe[Any]]]
+    removed: list[str]
+
+
 def build_checks(plan: Plan, current: dict[str, PlannedCheck]) -> dict[str, PlannedCheck]:
     """The runnable checks of a plan; a check already planned keeps its object, so a run in progress stays valid."""
-    kinds = check_kinds()
-    sites = {site.name: site for site in plan.config.sites}
-    planned: dict[str, PlannedCheck] = {}
-    for spec in plan.specs:
-        check_id = plan.ids[spec.key]
-        old = current.get(spec.key)
-        site = site_info(sites[spec.site]) if spec.site else None
-        if old is not None:
-            if old.spec.kind != spec.kind:
-                old.probe = kinds[spec.kind]()
-            old.spec, old.site, old.check_id = spec, site, check_id
-            planned[spec.key] = old
-            continue
-        planned[spec.key] = PlannedCheck(
-            spec=spec,
-            probe=kinds[spec.kind](),
-            site=site,
-            check_id=check_id,
-            state=plan.states.get(check_id) or new_state(plan.at),
-        )
+    diff = diff_checks(plan, current)
+    removed = set(diff.removed)
+    planned = {key: check for key, check in current.items() if key not in removed}
+    apply_diff(planned, diff)
     return planned
+
+
+def diff_checks(plan: Plan, current: dict[str, PlannedCheck]) -> CheckDiff:
+    """Compare a plan with the checks running now; pure, so a reload computes it in a thread.
+
+    Probes hold no per-check state, so one instance per kind serves the whole fleet (the tls probe's SSL contexts
+    are then one per CA set, not one per check); one SiteInfo per site serves all of that site's checks.
+    """
+    kinds = check_kinds()
+    probes: dict[str, Probe[Any]] = {}
+    for check in current.values():
+        probes.setdefault(check.spec.kind, check.probe)
+    sites = {site.name: site_info(site) for site in plan.config.sites}
+    diff = CheckDiff({}, [], [])
+    wanted: set[str] = set()
+    for spec in plan.specs:
+        wanted.add(spec.key)
+        check_id = plan.ids[spec.key]
+        site = sites[spec.site] if spec.site else None
+        probe = probes.get(spec.kind)
+        if probe is None:
+            probe = probes[spec.kind] = kinds[spec.kind]()
+        old = current.get(spec.key)
+        if old is None:
+            state = plan.states.get(check_id) or new_state(plan.at)
+            diff.added[spec.key] = PlannedCheck(spec=spec, probe=probe, site=site, check_id=check_id, state=state)
+        elif old.spec != spec or old.site != site or old.check_id != check_id:
+            diff.changed.append((old, spec, site, check_id, probe))
+    diff.removed = [key for key in current if key not in wanted]
+    return diff
+
+
+def apply_diff(checks: dict[str, PlannedCheck], diff: CheckDiff) -> None:
+    """Apply a diff in place: the cost follows the number of changes, not the size of the fleet."""
+    for key in diff.removed:
+        checks.pop(key, None)
+    for old, spec, site, check_id, probe in diff.changed:
+        old.spec, old.site, old.check_id, old.probe = spec, site, check_id, probe
+    checks.update(diff.added)
 
 
 def _selected(spec: CheckSpec, only: Sequence[str]) -> bool:

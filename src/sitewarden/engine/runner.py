@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sitewarden.clock import SYSTEM_CLOCK, Clock
@@ -19,13 +20,27 @@ TIMEOUT_GRACE = 1.0  # probes enforce `timeout` themselves and say which phase h
 
 
 async def run_probe(
-    probe: Probe[Any], params: Any, ctx: ProbeContext, pools: Pools | None, key: str, clock: Clock = SYSTEM_CLOCK
+    probe: Probe[Any],
+    params: Any,
+    ctx: ProbeContext,
+    pools: Pools | None,
+    key: str,
+    clock: Clock = SYSTEM_CLOCK,
+    on_slot: Callable[[], None] | None = None,
 ) -> Result:
-    """The one place a probe is awaited: pool, timeout, timing and the internal-error guard live here."""
+    """The one place a probe is awaited: pool, timeout, timing and the internal-error guard live here.
+
+    `on_slot` is called once the pool slot is taken, where the start lag ends; the duration starts after it, so a
+    wait for the pool never shows up as a slow response.
+    """
     if pools is None:
+        if on_slot is not None:
+            on_slot()
         result = await _timed(probe, params, ctx, key, clock)
     else:
         async with pools.get(probe.pool):
+            if on_slot is not None:
+                on_slot()
             result = await _timed(probe, params, ctx, key, clock)
     if ctx.secrets:  # whatever a probe echoed of the secrets it was given stays out of the result and its log
         redact_result(result, ctx.secrets)

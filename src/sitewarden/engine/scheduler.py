@@ -1,9 +1,15 @@
-"""A heap of due times. Each check gets a stable offset inside its interval so a fleet does not fire at once."""
+"""A heap of due times. Each check runs at a stable phase of its whole interval, so a fleet does not fire at once.
+
+The phase is a fraction of the interval taken from a hash of the check's key and anchored to the wall clock (as
+Prometheus spreads its scrapes): N checks at interval T start N/T per second, and a restart, a reload or a shard
+moving to another worker keeps every check's phase instead of running it at once.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 from dataclasses import dataclass, field
 
 
@@ -40,13 +46,6 @@ class Scheduler:
         self._seq += 1
         heapq.heappush(self._heap, _Entry(due, self._seq, key))
 
-    def schedule_first(self, key: str, now: float, interval: float, spread: float | None = None) -> float:
-        """First run: now plus the check's stable share of its interval (or of `spread`, if smaller)."""
-        window = interval if spread is None else min(interval, spread)
-        due = now + stable_fraction(key) * window
-        self.schedule(key, due)
-        return due
-
     def remove(self, key: str) -> None:
         self._due.pop(key, None)
 
@@ -75,3 +74,9 @@ def next_due(previous_due: float, interval: float, now: float) -> float:
     """Keep a check's phase (previous due + interval) unless it fell behind; then start from now."""
     due = previous_due + interval
     return due if due > now else now + interval
+
+
+def phase_slot(key: str, interval: float, at_or_after: float) -> float:
+    """The first moment at or after `at_or_after` (wall seconds) that lies on the check's phase of its interval."""
+    phase = stable_fraction(key) * interval
+    return phase + math.ceil((at_or_after - phase) / interval) * interval

@@ -19,14 +19,18 @@ from sitewarden.engine.dispatch import Dispatcher
 from sitewarden.engine.execution import CheckExecutor, ResultListener
 from sitewarden.engine.figures import EngineStats
 from sitewarden.engine.housekeeping import FIRST_PRUNE_AFTER, PRUNE_EVERY, prune
+from sitewarden.engine.load import LoadWatch, offered_rate
 from sitewarden.engine.ownership import Ownership
-from sitewarden.engine.planning import PlannedCheck, Planner, build_checks
+from sitewarden.engine.planning import PlannedCheck, Planner, apply_diff, build_checks, diff_checks
 from sitewarden.engine.pools import Pools
 from sitewarden.engine.scheduler import Scheduler
 from sitewarden.engine.shards import RENEW_EVERY, ShardKeeper
 from sitewarden.engine.writer import ResultWriter
+from sitewarden.events.model import Event, EventType, Severity
+from sitewarden.memory import settle_heap
 from sitewarden.results import Result
 from sitewarden.store.database import Database
+from sitewarden.store.events import insert_events
 from sitewarden.transport.http import HttpClient
 
 __all__ = ["Engine", "PlannedCheck", "ResultListener"]
@@ -74,8 +78,18 @@ class Engine:
             listeners=self.listeners,
             stats=self.stats,
             clock=clock,
+            sample_every=self.config.store.sample_every,
         )
-        self.dispatcher = Dispatcher(lambda: self.checks, self.executor.run, self.ownership.mine, clock, self.stats)
+        self.dispatcher = Dispatcher(
+            lambda: self.checks,
+            self.executor.run,
+            self.ownership.mine,
+            clock,
+            self.stats,
+            config.defaults.jitter,
+            max_running=2 * sum(self.config.pools.limits().values()),  # keeps every pool busy, nothing more
+        )
+        self.load = LoadWatch()
         self.commands = CommandHandler(
             database, self.worker_name, self.started_at, clock, reload=self.reload, run_now=self.run_now
         )
@@ -91,22 +105,32 @@ class Engine:
         return self._pools
 
     async def reload(self) -> tuple[int, int]:
-        """Re-read store-defined sites (in a thread): schedule new checks, drop removed ones; (added, removed)."""
-        before = self.checks
-        plan = await asyncio.to_thread(self.planner.sync, set(before), self.clock.now())
+        """Re-read store-defined sites (in a thread): schedule new checks, drop removed ones; (added, removed).
+
+        The plan and its diff against the running checks are computed in a thread; the loop only applies the
+        changes, so reloading a large fleet in which ten checks changed costs the loop milliseconds.
+        """
+        plan = await asyncio.to_thread(self.planner.sync, set(self.checks), self.clock.now())
+        diff = await asyncio.to_thread(diff_checks, plan, self.checks)
         self.config = plan.config
-        self.checks = build_checks(plan, before)
+        apply_diff(self.checks, diff)
         now = self.clock.monotonic()
-        added = [key for key in self.checks if key not in before]
-        removed = [key for key in before if key not in self.checks]
-        for key in added:
+        for key in diff.added:
             if self.ownership.mine(key):
                 self.dispatcher.schedule_first(key, now)
-        for key in removed:
+        for key in diff.removed:
             self.dispatcher.remove(key)
-        if added or removed:
-            logger.info("checks reloaded added=%d removed=%d", len(added), len(removed))
-        return len(added), len(removed)
+        for old, *_ in diff.changed:
+            key = old.spec.key
+            if self.ownership.mine(key) and key not in self.dispatcher.running:
+                self.dispatcher.schedule_first(key, now)  # a new interval moves its phase
+        self._measure_offered()
+        settle_heap(collect=False)  # the new plan lives as long as the process
+        if diff.added or diff.removed or diff.changed:
+            logger.info(
+                "checks reloaded added=%d changed=%d removed=%d", len(diff.added), len(diff.changed), len(diff.removed)
+            )
+        return len(diff.added), len(diff.removed)
 
     async def run_once(self) -> list[tuple[CheckSpec, Result]]:
         """Run every selected check once (paused ones included: a cron run is an explicit request)."""
@@ -122,11 +146,13 @@ class Engine:
         self.writer.start()
         clock = self.clock
         renew_every = self.shards.renew_every if self.shards is not None else RENEW_EVERY
+        settle_heap()  # the plan and states live for the whole run; before scheduling, so no check waits for it
         now = clock.monotonic()
         await self.ownership.rebalance(self.dispatcher, now)
         for key in self.checks:
             if self.ownership.mine(key):
                 self.dispatcher.schedule_first(key, now)
+        self._measure_offered()
         next_shards = now + renew_every
         next_prune = now + FIRST_PRUNE_AFTER
         next_control = now
@@ -140,10 +166,15 @@ class Engine:
                     spawn(self.prune(), "prune")
                 if now >= next_control:
                     next_control = now + CONTROL_EVERY
+                    self._watch_load(now)
                     await self.commands.poll(self.checks, self.figures())
                 if now >= next_shards:
                     next_shards = now + renew_every
                     await self.ownership.rebalance(self.dispatcher, now)
+                    self._measure_offered()
+                if self.dispatcher.saturated(clock.monotonic()):
+                    await self.dispatcher.wait_for_slot(1.0)
+                    continue
                 wake = self.dispatcher.next_due()
                 delay = 1.0 if wake is None else min(max(wake - clock.monotonic(), 0.0), 1.0)
                 if delay > 0:
@@ -161,11 +192,41 @@ class Engine:
             "runs": self.stats.runs,
             "running": len(self.dispatcher.running),
             "lag_seconds": round(self.stats.last_lag, 3),
+            "lag_p50_seconds": round(self.stats.lag.percentile(0.5), 3),
+            "lag_p99_seconds": round(self.stats.lag.percentile(0.99), 3),
+            "lag_histogram": self.stats.lag.snapshot(),
+            "offered_per_second": round(self.load.offered, 1),
+            "started_per_second": round(self.load.running, 1),
+            "overloaded": self.load.overloaded,
             "write_queue": self.writer.queue.qsize(),
             "written": self.writer.written,
+            "folded": self.writer.folded,
             "failed_batches": self.writer.failed_batches,
             "pools": self.pools.snapshot(),
         }
+
+    def _measure_offered(self) -> None:
+        """Checks per second this worker's schedule asks for (its own shards only)."""
+        mine = self.ownership.mine
+        self.load.offered = offered_rate(check.spec.interval for key, check in self.checks.items() if mine(key))
+
+    def _watch_load(self, now: float) -> None:
+        message = self.load.sample(now, self.stats.lag.count, self.stats.lag.percentile(0.5))
+        if message is None:
+            return
+        logger.warning("engine overloaded worker=%s %s", self.worker_name, message)
+        event = Event(
+            type=EventType.SYSTEM,
+            severity=Severity.WARNING,
+            channel=f"system.engine.{self.worker_name}",
+            message=f"sitewarden is overloaded: {message}",
+            payload={"offered_per_second": self.load.offered, "started_per_second": self.load.running},
+        )
+        spawn(asyncio.to_thread(self._store_event, event), "overload-event")
+
+    def _store_event(self, event: Event) -> None:
+        with self.database.transaction() as connection:
+            insert_events(connection, [event])
 
     async def run_check(self, key: str) -> Result:
         """Run one check now, outside its schedule, with everything a scheduled run does (state, store, listeners)."""

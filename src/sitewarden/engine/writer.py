@@ -34,6 +34,8 @@ class PendingWrite:
     state: CheckState
     events: tuple[Event, ...] = ()
     key: str = ""
+    stored: bool = True
+    """False for an ok result that repeats its predecessor: it counts in the rollups, no raw row is written."""
 
 
 class ResultWriter:
@@ -48,6 +50,7 @@ class ResultWriter:
         self.flush_interval = flush_interval
         self.queue: asyncio.Queue[PendingWrite | None] = asyncio.Queue(maxsize=batch_size * 20)
         self.written = 0
+        self.folded = 0
         self.failed_batches = 0
         self._task: asyncio.Task[None] | None = None
 
@@ -111,6 +114,7 @@ class ResultWriter:
         try:
             await asyncio.to_thread(write_batch, self.database, batch, self.fence)
             self.written += len(batch)
+            self.folded += sum(1 for item in batch if not item.stored)
         except StoreError as exc:
             self.failed_batches += 1
             logger.error("cannot write results count=%d error=%s", len(batch), exc)
@@ -123,7 +127,7 @@ def write_batch(database: Database, batch: list[PendingWrite], fence: Fence | No
             batch = fence(connection, batch)
         rows = [(item.check_id, item.result) for item in batch]
         latest = {item.check_id: item.state for item in batch}
-        insert_results(connection, rows)
+        insert_results(connection, [(item.check_id, item.result) for item in batch if item.stored])
         add_to_rollups(connection, rows)
         save_states(connection, latest, utcnow())
         new_events = [event for item in batch for event in item.events]

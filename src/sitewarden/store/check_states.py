@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from sitewarden.store.batches import chunked
 from sitewarden.store.tables import checks, sites, states
 
 COLUMNS = (
@@ -72,3 +73,30 @@ def count_check_states(connection: Connection, **filters: Any) -> int:
     """How many active checks match the filters of `check_state_rows`, before paging."""
     query = select(func.count()).select_from(_joined()).where(*_conditions(**filters))
     return int(connection.scalar(query) or 0)
+
+
+def count_by_kind_and_status(connection: Connection) -> list[tuple[str, int | None, int, int]]:
+    """(kind, hard status or None, active checks, of them paused): what /metrics shows by default, in one GROUP BY."""
+    paused = func.sum(case((states.c.paused.is_(True), 1), else_=0))
+    query = (
+        select(checks.c.kind, states.c.hard_status, func.count(), paused)
+        .select_from(checks.outerjoin(states))
+        .where(checks.c.active.is_(True))
+        .group_by(checks.c.kind, states.c.hard_status)
+    )
+    return [
+        (kind, status, int(number), int(stopped or 0)) for kind, status, number, stopped in connection.execute(query)
+    ]
+
+
+def check_names(connection: Connection, check_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Check id → (site name or "", check name), read in chunks so any number of ids works."""
+    names: dict[int, tuple[str, str]] = {}
+    for chunk in chunked(check_ids):
+        query = (
+            select(checks.c.id, checks.c.name, sites.c.name.label("site"))
+            .select_from(checks.outerjoin(sites, sites.c.id == checks.c.site_id))
+            .where(checks.c.id.in_(chunk))
+        )
+        names.update({row.id: (row.site or "", row.name) for row in connection.execute(query)})
+    return names

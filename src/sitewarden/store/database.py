@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -20,6 +20,7 @@ from sitewarden.errors import StoreError
 
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x5174_7761_7264  # the advisory lock id every sitewarden process migrates under
 
 
 class Database:
@@ -63,6 +64,8 @@ class Database:
         """Apply every pending migration; return the revisions that were applied."""
         try:
             with self.engine.begin() as connection:
+                if self.dialect == "postgresql":  # two workers starting on a fresh database: one migrates, one waits
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
                 before = set(MigrationContext.configure(connection).get_current_heads())
                 config = _alembic_config(connection)
                 command.upgrade(config, "heads")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from sitewarden.store.batches import chunked
 from sitewarden.store.check_states import check_state_rows, count_check_states
 from sitewarden.store.tables import checks, rollups, sites, states
 
@@ -81,17 +82,10 @@ def check_history(connection: Connection, check_ids: list[int], span: str, now: 
         end = end.replace(hour=0) + timedelta(days=1)
     first = end - count * timedelta(hours=hours)
     sums: dict[int, list[dict[str, float]]] = {check_id: [_empty() for _ in range(count)] for check_id in check_ids}
-    query = select(rollups).where(
-        rollups.c.check_id.in_(check_ids), rollups.c.period == "hour", rollups.c.bucket >= first
-    )
-    for row in connection.execute(query):
-        index = int((row.bucket - first).total_seconds() // (hours * 3600))
-        if not 0 <= index < count:
-            continue
-        target = sums[row.check_id][index]
-        for name in ("count", "ok", "warning", "error", "unknown", "duration_sum"):
-            target[name] += getattr(row, name)
-        target["duration_max"] = max(target["duration_max"], row.duration_max)
+    for chunk in chunked(check_ids):
+        hourly = (rollups.c.check_id.in_(chunk), rollups.c.period == "hour", rollups.c.bucket >= first)
+        query = select(rollups).where(*hourly)
+        _add_rows(sums, connection.execute(query), first, hours, count)
     out: dict[int, list[Bucket]] = {}
     for check_id, values in sums.items():
         out[check_id] = [
@@ -108,6 +102,17 @@ def check_history(connection: Connection, check_ids: list[int], span: str, now: 
             for index, value in enumerate(values)
         ]
     return out
+
+
+def _add_rows(sums: dict[int, list[dict[str, float]]], rows: Any, first: datetime, hours: int, count: int) -> None:
+    for row in rows:
+        index = int((row.bucket - first).total_seconds() // (hours * 3600))
+        if not 0 <= index < count:
+            continue
+        target = sums[row.check_id][index]
+        for name in ("count", "ok", "warning", "error", "unknown", "duration_sum"):
+            target[name] += getattr(row, name)
+        target["duration_max"] = max(target["duration_max"], row.duration_max)
 
 
 def _empty() -> dict[str, float]:

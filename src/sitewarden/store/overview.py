@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, String, and_, case, cast, func, select
 
+from sitewarden.store.batches import chunked
 from sitewarden.store.tables import checks, results, rollups, sites, states
 from sitewarden.store.verdicts import cms_condition, verdict_condition
 from sitewarden.verdict import VERDICT_RANKS
@@ -197,13 +198,13 @@ def latest_certificates(
         )
         .where(checks.c.kind.in_(list(kinds)), checks.c.active.is_(True))
     )
-    if site_ids is not None:
-        query = query.where(checks.c.site_id.in_(site_ids))
     found: dict[int, tuple[int, int | None, float]] = {}
-    for check_id, site_id, metrics in connection.execute(query):
-        for metric in metrics or []:
-            if metric.get("name") == CERTIFICATE_METRIC and metric.get("value") is not None:
-                found[int(check_id)] = (int(check_id), site_id, float(metric["value"]))
+    queries = [query] if site_ids is None else [query.where(checks.c.site_id.in_(chunk)) for chunk in chunked(site_ids)]
+    for statement in queries:
+        for check_id, site_id, metrics in connection.execute(statement):
+            for metric in metrics or []:
+                if metric.get("name") == CERTIFICATE_METRIC and metric.get("value") is not None:
+                    found[int(check_id)] = (int(check_id), site_id, float(metric["value"]))
     return list(found.values())
 
 

@@ -57,21 +57,22 @@ def last_failure_classes(connection: Connection, check_ids: list[int]) -> dict[i
 
     if not check_ids:
         return {}
-    query = (
-        select(results.c.check_id, results.c.details)
-        .select_from(
-            states.join(
-                results,
-                (results.c.check_id == states.c.check_id) & (results.c.started_at == states.c.last_result_at),
-            )
-        )
-        .where(states.c.check_id.in_(check_ids), states.c.last_status != int(Status.OK))
+    from sitewarden.store.batches import chunked
+
+    joined = states.join(
+        results, (results.c.check_id == states.c.check_id) & (results.c.started_at == states.c.last_result_at)
     )
     found: dict[int, str] = {}
-    for check_id, details in connection.execute(query):
-        failure = (details or {}).get(FAILURE_KEY)
-        if isinstance(failure, str):
-            found[check_id] = failure
+    for chunk in chunked(check_ids):  # any fleet size: PostgreSQL binds at most 65,535 parameters
+        query = (
+            select(results.c.check_id, results.c.details)
+            .select_from(joined)
+            .where(states.c.check_id.in_(chunk), states.c.last_status != int(Status.OK))
+        )
+        for check_id, details in connection.execute(query):
+            failure = (details or {}).get(FAILURE_KEY)
+            if isinstance(failure, str):
+                found[check_id] = failure
     return found
 
 

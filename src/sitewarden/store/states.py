@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,16 +10,21 @@ from sqlalchemy import Connection, select
 
 from sitewarden.results import Status
 from sitewarden.states import CheckState
+from sitewarden.store.batches import chunked
 from sitewarden.store.check_states import check_state_rows
 from sitewarden.store.database import upsert_statement
 from sitewarden.store.tables import states
 
 
-def load_states(connection: Connection, check_ids: list[int] | None = None) -> dict[int, CheckState]:
-    query = select(states)
-    if check_ids is not None:
-        query = query.where(states.c.check_id.in_(check_ids))
-    return {row.check_id: _state(row) for row in connection.execute(query)}
+def load_states(connection: Connection, check_ids: Sequence[int] | None = None) -> dict[int, CheckState]:
+    """The stored states of these checks (all of them for None), read in chunks so any number of ids works."""
+    if check_ids is None:
+        return {row.check_id: _state(row) for row in connection.execute(select(states))}
+    found: dict[int, CheckState] = {}
+    for chunk in chunked(check_ids):
+        for row in connection.execute(select(states).where(states.c.check_id.in_(chunk))):
+            found[row.check_id] = _state(row)
+    return found
 
 
 def save_states(connection: Connection, rows: dict[int, CheckState], now: datetime) -> None:

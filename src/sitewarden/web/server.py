@@ -77,6 +77,12 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     """`sitewarden serve`: the dashboard until SIGINT/SIGTERM."""
     host = host or config.web.host
     port = port or config.web.port
+    # The dashboard reads sites and checks from the store: the monitoring plan (100,000 check models on a large
+    # fleet) is let go once the file is validated and its secrets registered, and the heap handed back.
+    config = config.model_copy(update={"sites": [], "checks": []})
+    from sitewarden.memory import settle_heap
+
+    settle_heap()
     database = open_store(config.store.url)
     try:
         refuse_open_bind(database, host)

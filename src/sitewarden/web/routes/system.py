@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -20,7 +20,7 @@ from sitewarden.app.database import Session
 from sitewarden.app.views import handler_failures
 from sitewarden.config.kinds import certificate_kinds, domain_kinds
 from sitewarden.results import utcnow
-from sitewarden.store.check_states import check_state_rows
+from sitewarden.store.check_states import check_names, check_state_rows, count_by_kind_and_status
 from sitewarden.store.overview import latest_certificates
 from sitewarden.store.results import last_failure_classes
 from sitewarden.store.verdicts import branch_tally, verdict_tally
@@ -32,8 +32,34 @@ STALE_WORKER = 30.0
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-def metric_families(connection: Session) -> list[Metric]:
-    """Every figure /metrics shows, read in one transaction."""
+STATUS_LABELS = {0: "ok", 1: "warning", 2: "error", 3: "unknown"}
+
+
+def metric_families(connection: Session, per_check: bool = False) -> list[Metric]:
+    """Every figure /metrics shows, read in one transaction: per-check series only when asked for.
+
+    By default the checks are counted by kind and status (a GROUP BY, milliseconds at 100,000 checks); the
+    per-check series (`/metrics?checks=all`) cost a row and three samples per check.
+    """
+    families = _per_check_families(connection) if per_check else _aggregated_families(connection)
+    return [*families, *verdict_families(connection), *_engine_families(connection)]
+
+
+def _aggregated_families(connection: Session) -> list[Metric]:
+    counted = GaugeMetricFamily(
+        "sitewarden_checks", "Active checks by kind and confirmed status.", labels=["kind", "status"]
+    )
+    paused = GaugeMetricFamily("sitewarden_checks_paused", "Active checks that are paused.")
+    paused_total = 0
+    for kind, hard_status, number, paused_number in count_by_kind_and_status(connection):
+        label = STATUS_LABELS.get(hard_status, "pending") if hard_status is not None else "pending"
+        counted.add_metric([kind, label], number)
+        paused_total += paused_number
+    paused.add_metric([], paused_total)
+    return [counted, paused, *_expiry_families(connection, None)]
+
+
+def _per_check_families(connection: Session) -> list[Metric]:
     status = GaugeMetricFamily(
         "sitewarden_check_status",
         "Confirmed status: 0 ok, 1 warning, 2 error, 3 unknown.",
@@ -59,29 +85,32 @@ def metric_families(connection: Session) -> list[Metric]:
         if row["last_duration_ms"] is not None:
             duration.add_metric([site, name, kind], row["last_duration_ms"] / 1000)
         paused.add_metric([site, name], 1 if row["paused"] else 0)
-    certificate = GaugeMetricFamily(
-        "sitewarden_certificate_days_left", "Days until the certificate expires.", labels=["site", "check"]
-    )
     names = {row["id"]: (row["site"] or "", row["name"]) for row in rows}
-    for check_id, _, days in latest_certificates(connection, certificate_kinds()):
-        if check_id in names:
-            certificate.add_metric(list(names[check_id]), days)
-    domain = GaugeMetricFamily(
-        "sitewarden_domain_days_left", "Days until the domain registration expires.", labels=["site", "check"]
-    )
-    for check_id, _, days in latest_certificates(connection, domain_kinds()):
-        if check_id in names:
-            domain.add_metric(list(names[check_id]), days)
     return [
         status,
         failure,
         duration,
         paused,
-        certificate,
-        domain,
-        *verdict_families(connection),
-        *_engine_families(connection),
+        *_expiry_families(connection, names),
     ]
+
+
+def _expiry_families(connection: Session, names: dict[int, tuple[str, str]] | None) -> list[Metric]:
+    """Days left per certificate and per domain registration (such checks are few enough to list one by one)."""
+    wanted = (
+        ("sitewarden_certificate_days_left", "Days until the certificate expires.", certificate_kinds()),
+        ("sitewarden_domain_days_left", "Days until the domain registration expires.", domain_kinds()),
+    )
+    families: list[Metric] = []
+    for metric, description, kinds in wanted:
+        family = GaugeMetricFamily(metric, description, labels=["site", "check"])
+        found = latest_certificates(connection, kinds)
+        known = names if names is not None else check_names(connection, [check_id for check_id, _, _ in found])
+        for check_id, _, days in found:
+            if check_id in known:
+                family.add_metric(list(known[check_id]), days)
+        families.append(family)
+    return families
 
 
 def verdict_families(connection: Session) -> list[Metric]:
@@ -146,8 +175,33 @@ def _engine_families(connection: Session) -> list[Metric]:
     failed = CounterMetricFamily(
         "sitewarden_engine_failed_batches", "Result batches the store refused.", labels=["worker"]
     )
+    lag_histogram = HistogramMetricFamily(
+        "sitewarden_engine_start_lag_seconds",
+        "Check start minus due time, the wait for a pool slot included.",
+        labels=["worker"],
+    )
+    offered = GaugeMetricFamily(
+        "sitewarden_engine_offered_checks_per_second", "Runs per second the schedule asks for.", labels=["worker"]
+    )
+    started = GaugeMetricFamily(
+        "sitewarden_engine_started_checks_per_second", "Runs started per second, last minute.", labels=["worker"]
+    )
+    overloaded = GaugeMetricFamily(
+        "sitewarden_engine_overloaded", "1 while checks start over a second late.", labels=["worker"]
+    )
     for stats in worker_stats(connection):
         worker = str(stats["name"])
+        histogram = stats.get("lag_histogram")
+        if isinstance(histogram, dict) and histogram.get("le"):
+            bounds = [*(str(float(bound)) for bound in histogram["le"]), "+Inf"]
+            lag_histogram.add_metric(
+                [worker],
+                list(zip(bounds, (float(n) for n in histogram["buckets"]), strict=False)),
+                float(histogram["sum"]),
+            )
+        offered.add_metric([worker], float(stats.get("offered_per_second", 0.0)))
+        started.add_metric([worker], float(stats.get("started_per_second", 0.0)))
+        overloaded.add_metric([worker], 1.0 if stats.get("overloaded") else 0.0)
         seen.add_metric([worker], (now - stats["updated_at"]).total_seconds())
         lag.add_metric([worker], float(stats.get("lag_seconds", 0.0)))
         queue.add_metric([worker, "write"], float(stats.get("write_queue", 0)))
@@ -158,7 +212,7 @@ def _engine_families(connection: Session) -> list[Metric]:
     handlers = CounterMetricFamily("sitewarden_handler_failures", "Failed notification deliveries.", labels=["handler"])
     for handler, number in handler_failures(connection).items():
         handlers.add_metric([handler], float(number))
-    return [lag, seen, queue, running, runs, failed, handlers]
+    return [lag, lag_histogram, offered, started, overloaded, seen, queue, running, runs, failed, handlers]
 
 
 class _Snapshot(Collector):
@@ -170,7 +224,8 @@ class _Snapshot(Collector):
 
 
 async def metrics(request: Request) -> Response:
-    families = await web(request).read(metric_families)
+    per_check = request.query_params.get("checks") == "all"
+    families = await web(request).read(lambda connection: metric_families(connection, per_check))
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Snapshot(families))
     return Response(generate_latest(registry), media_type=CONTENT_TYPE)

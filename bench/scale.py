@@ -1,0 +1,259 @@
+"""The daemon at fleet size: `sitewarden run` with N scheduled HTTP checks against loopback nginx on several ports.
+
+Unlike bench/http_checks.py (a flat-out loop), this drives what users run: the config file is loaded, the store
+synced, and every check runs on its own schedule. It samples the daemon's RSS and CPU, the engine's published
+figures (runs, start lag histogram, offered and started load) and the database size, then prints one line.
+
+Usage: python bench/scale.py [--checks 100000] [--interval 300] [--seconds 120] [--store sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from http_checks import ensure_debian_package, free_port  # noqa: E402
+
+POSTGRES_ADMIN = os.environ.get("SITEWARDEN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+NGINX = """
+worker_processes 1;
+error_log {dir}/error.log warn;
+pid {dir}/nginx.pid;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    keepalive_timeout 0;
+    server {{
+{listen}
+        location / {{ default_type text/html; return 200 "<html><body>Add to cart</body></html>"; }}
+    }}
+}}
+"""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def start_nginx(workdir: Path, ports: list[int]) -> subprocess.Popen[bytes]:
+    binary = ensure_debian_package("nginx", "nginx")
+    if binary is None:
+        raise SystemExit("nginx is not installed and cannot be installed (run as root, or apt-get install nginx)")
+    listen = "\n".join(f"        listen 127.0.0.1:{port} backlog=8192;" for port in ports)
+    (workdir / "nginx.conf").write_text(NGINX.format(dir=workdir, listen=listen))
+    process = subprocess.Popen([binary, "-c", str(workdir / "nginx.conf"), "-g", "daemon off;"])
+    time.sleep(0.5)
+    return process
+
+
+def write_config(path: Path, checks: int, interval: float, ports: list[int], store: str) -> None:
+    """Ten checks per site, the sites spread over the nginx ports."""
+    lines = [f"defaults: {{interval: {interval:g}s, timeout: 10s}}", f'store: {{url: "{store}"}}', "sites:"]
+    for site in range((checks + 9) // 10):
+        port = ports[site % len(ports)]
+        lines.append(f'  - name: s{site}\n    url: "http://127.0.0.1:{port}/"\n    checks:')
+        for number in range(min(10, checks - site * 10)):
+            lines.append(f'      - {{name: c{number}, kind: http, url: "/p{number}", keyword: "Add to cart"}}')
+    path.write_text("\n".join(lines) + "\n")
+
+
+def process_figures(pid: int) -> tuple[float, float]:
+    """(RSS in MiB, CPU seconds) of a process from /proc."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / TICK
+    with open(f"/proc/{pid}/status") as handle:
+        rss = next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:")) / 1024
+    return rss, cpu
+
+
+class Store:
+    """Reads the engine's published figures and the database size, without going through sitewarden."""
+
+    def __init__(self, kind: str, workdir: Path) -> None:
+        self.kind = kind
+        self.name = f"sitewarden_bench_{uuid.uuid4().hex[:10]}"
+        self.file = workdir / "bench.db"
+        if kind == "postgresql":
+            import psycopg
+
+            with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+                connection.execute(f'CREATE DATABASE "{self.name}"')
+            base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+            self.url = f"{base}/{self.name}"
+        else:
+            self.url = f"sqlite:///{self.file}"
+
+    def _query(self, sql: str) -> list[tuple[Any, ...]]:
+        if self.kind == "postgresql":
+            import psycopg
+
+            with psycopg.connect(POSTGRES_ADMIN.rsplit("/", 1)[0] + "/" + self.name) as connection:
+                return list(connection.execute(sql).fetchall())
+        import sqlite3
+
+        if not self.file.exists():
+            return []
+        connection = sqlite3.connect(f"file:{self.file}?mode=ro", uri=True, timeout=5)
+        try:
+            return list(connection.execute(sql).fetchall())
+        finally:
+            connection.close()
+
+    def figures(self) -> dict[str, Any]:
+        try:
+            rows = self._query("SELECT stats FROM workers")
+        except Exception:
+            return {}
+        for (stats,) in rows:
+            return stats if isinstance(stats, dict) else json.loads(stats)
+        return {}
+
+    def size(self) -> int:
+        """Bytes on disk: the SQLite file and its WAL, or pg_database_size."""
+        if self.kind == "postgresql":
+            return int(self._query(f"SELECT pg_database_size('{self.name}')")[0][0])
+        return sum(path.stat().st_size for path in self.file.parent.glob("bench.db*"))
+
+    def drop(self) -> None:
+        if self.kind == "postgresql":
+            import psycopg
+
+            with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def percentile(histogram_start: dict[str, Any], histogram_end: dict[str, Any], fraction: float) -> float:
+    """A percentile of the lags observed between two histogram snapshots (the bucket's upper bound)."""
+    bounds = [*histogram_end["le"], float("inf")]
+    start = histogram_start.get("buckets") or [0] * len(bounds)
+    counts = [end - begin for end, begin in zip(histogram_end["buckets"], start, strict=True)]
+    total = counts[-1]
+    if total <= 0:
+        return 0.0
+    for bound, cumulative in zip(bounds, counts, strict=True):
+        if cumulative >= fraction * total:
+            return float(bound)
+    return float("inf")
+
+
+def run(arguments: argparse.Namespace) -> dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix="sitewarden-scale-"))
+    ports = [free_port() for _ in range(arguments.ports)]
+    nginx = start_nginx(workdir, ports)
+    store = Store(arguments.store, workdir)
+    config = workdir / "sitewarden.yaml"
+    write_config(config, arguments.checks, arguments.interval, ports, store.url)
+    env = {**os.environ, "SITEWARDEN_LOG_LEVEL": "WARNING"}
+    started = time.monotonic()
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "sitewarden", "run", "--no-notify", "-c", str(config)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(workdir / "daemon.log", "wb"),  # noqa: SIM115
+    )
+    figures: dict[str, Any] = {}
+    first_check = None
+    rss_max = 0.0
+    samples: list[tuple[float, float, float, dict[str, Any]]] = []
+    sizes: list[int] = []
+    size_before = 0
+    try:
+        deadline = started + arguments.start_timeout
+        while time.monotonic() < deadline and daemon.poll() is None:
+            rss, cpu = process_figures(daemon.pid)
+            rss_max = max(rss_max, rss)
+            figures = store.figures()
+            if figures.get("runs", 0) > 0:
+                first_check = time.monotonic() - started
+                break
+            time.sleep(0.5)
+        if first_check is None:
+            raise SystemExit(f"no check ran within {arguments.start_timeout} s; see {workdir / 'daemon.log'}")
+        warm_until = time.monotonic() + arguments.warmup
+        while time.monotonic() < warm_until and daemon.poll() is None:
+            rss_max = max(rss_max, process_figures(daemon.pid)[0])
+            time.sleep(1.0)
+        end = time.monotonic() + arguments.seconds
+        size_before = store.size()
+        while daemon.poll() is None:
+            now = time.monotonic()
+            rss, cpu = process_figures(daemon.pid)
+            rss_max = max(rss_max, rss)
+            samples.append((now, rss, cpu, store.figures()))
+            if now >= end:
+                sizes.append(store.size())
+                break
+            time.sleep(2.0)
+    finally:
+        stopping = time.monotonic()
+        daemon.send_signal(signal.SIGTERM)
+        try:
+            daemon.wait(180)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            daemon.wait()
+        stop_seconds = time.monotonic() - stopping
+        nginx.send_signal(signal.SIGTERM)
+        nginx.wait(10)
+    if len(samples) < 2:
+        raise SystemExit(f"the daemon stopped early (exit {daemon.returncode}); see {workdir / 'daemon.log'}")
+    size = store.size()
+    size_after = sizes[-1] if sizes else size
+    written = store._query("SELECT count(*) FROM results")[0][0]
+    store.drop()
+    (t0, _, cpu0, fig0), (t1, rss1, cpu1, fig1) = samples[0], samples[-1]
+    runs = fig1["runs"] - fig0.get("runs", 0)
+    seconds = t1 - t0
+    start_hist, end_hist = fig0.get("lag_histogram") or {}, fig1["lag_histogram"]
+    return {
+        "checks": arguments.checks,
+        "interval": arguments.interval,
+        "store": arguments.store,
+        "first_check_s": round(first_check, 1),
+        "rss_mib": round(rss1),
+        "rss_max_mib": round(rss_max),
+        "runs_per_s": round(runs / seconds),
+        "offered_per_s": fig1.get("offered_per_second"),
+        "cpu_pct": round((cpu1 - cpu0) / seconds * 100),
+        "cpu_us_per_run": round((cpu1 - cpu0) / runs * 1e6) if runs else None,
+        "lag_p50_s": percentile(start_hist, end_hist, 0.5),
+        "lag_p99_s": percentile(start_hist, end_hist, 0.99),
+        "lag_p99_recent_s": fig1.get("lag_p99_seconds"),
+        "db_bytes_per_run": round((size_after - size_before) / runs) if runs else None,
+        "db_bytes": size,
+        "results_stored": written,
+        "runs_folded": fig1.get("folded"),
+        "seconds_sampled": round(seconds),
+        "stop_s": round(stop_seconds, 1),
+        "exit": daemon.returncode,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--checks", type=int, default=100_000)
+    parser.add_argument("--interval", type=float, default=300.0)
+    parser.add_argument("--seconds", type=float, default=120.0, help="steady-state sampling after the warm-up")
+    parser.add_argument("--warmup", type=float, default=20.0)
+    parser.add_argument("--ports", type=int, default=4)
+    parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--start-timeout", type=float, default=300.0)
+    figures = run(parser.parse_args())
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Start-up leaves garbage behind (the parsed YAML, pydantic's intermediate data, SQL parameter lists): collect it,
+freeze what is left for the life of the process, and hand the freed heap back to the system."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def settle_heap(collect: bool = True) -> None:
+    """After start-up (collect, freeze, trim) or a reload (freeze only: a full collection would stall the loop)."""
+    if collect:
+        gc.collect()
+    gc.freeze()  # long-lived objects leave the collector's generations: no more walks over the whole plan
+    if collect:
+        _trim()
+
+
+def _trim() -> None:
+    """glibc keeps freed memory in its arenas; malloc_trim returns what it can (elsewhere: nothing to do)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)
