@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ from sitewarden.engine.service import Engine
 from sitewarden.results import Result, Status, utcnow
 from sitewarden.states import CheckState, Transition
 from sitewarden.store.commands import request_command
-from sitewarden.store.database import Database, open_database
+from sitewarden.store.database import Database
 from sitewarden.store.events import events_after
 from sitewarden.store.sites import delete_site_definition, save_site_definition
 from sitewarden.store.states import load_states
@@ -41,10 +41,9 @@ sites:
 
 
 @pytest.fixture
-def database(sqlite_url: str) -> Iterator[Database]:
-    db = open_database(sqlite_url)
-    yield db
-    db.close()
+def database(sqlite_database: Database) -> Database:
+    """The engine's scheduling tests need one backend: the shared SQLite store."""
+    return sqlite_database
 
 
 class _RunTimes:

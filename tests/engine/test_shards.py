@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-
-import pytest
 
 from sitewarden.config.models import Config
 from sitewarden.config.plan import CheckSpec
@@ -14,17 +11,10 @@ from sitewarden.engine.shards import ShardKeeper, shard_of
 from sitewarden.engine.writer import PendingWrite
 from sitewarden.results import Result, Status
 from sitewarden.states import CheckState, Transition
-from sitewarden.store.database import Database, open_database
+from sitewarden.store.database import Database
 from sitewarden.store.workers import publish_stats
 from tests.fixtures.clock import FakeClock, run_for
 from tests.fixtures.servers import FakeSite
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    db = open_database(database_url)
-    yield db
-    db.close()
 
 
 def _alive(database: Database, clock: FakeClock, *workers: str) -> None:
