@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitewarden.catalog.versions import compare, parse_version, server_version, stability, update_size
+from sitewarden.catalog.versions import compare, parse_version, server_version, stability
 
 ORDERED = [
     ("1.0-dev", "1.0a1"),
@@ -88,18 +88,3 @@ def test_server_version_strings_reduce_to_their_release(text: str, expected: str
 )
 def test_stability_names_the_least_stable_part(text: str, expected: str) -> None:
     assert stability(parse_version(text)) == expected
-
-
-@pytest.mark.parametrize(
-    ("installed", "candidate", "size"),
-    [
-        ("12.4.10", "12.4.11", "bugfix"),
-        ("12.4.10", "12.5.0", "minor"),
-        ("12.4.10", "13.4.0", "major"),
-        ("12.4.10", "12.4.10", None),
-        ("12.4.10", "12.4.9", None),
-        ("6.4", "6.4.3", "bugfix"),
-    ],
-)
-def test_update_size_follows_the_first_changed_number(installed: str, candidate: str, size: str | None) -> None:
-    assert update_size(parse_version(installed), parse_version(candidate)) == size

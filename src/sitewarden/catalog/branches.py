@@ -68,11 +68,6 @@ def branch_of(product: str, version: Version, rows: Iterable[dict[str, Any]]) ->
     return Branch(".".join(str(n) for n in numbers), numbers)
 
 
-def branch_key(product: str, version: Version, rows: Iterable[dict[str, Any]]) -> tuple[int, ...]:
-    """The numbers of a version's branch, for grouping releases by line."""
-    return branch_of(product, version, rows).numbers
-
-
 def _day(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()

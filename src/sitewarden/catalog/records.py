@@ -172,16 +172,3 @@ def normalise_severity(text: str | None) -> str | None:
     word = str(text).strip().lower()
     word = {"moderate": "medium", "important": "high"}.get(word, word)
     return word if word in SEVERITIES else None
-
-
-def severity_from_score(score: float | None) -> str | None:
-    """CVSS v3 base score bands."""
-    if score is None:
-        return None
-    if score >= 9.0:
-        return "critical"
-    if score >= 7.0:
-        return "high"
-    if score >= 4.0:
-        return "medium"
-    return "low" if score > 0 else None

@@ -179,14 +179,3 @@ def stability(version: Version) -> str:
     if not ranks:
         return "stable"
     return _CANONICAL.get(min(ranks), "dev")
-
-
-def update_size(installed: Version, candidate: Version) -> str | None:
-    """`major`, `minor` or `bugfix` for a newer candidate, None when it is not newer."""
-    if candidate <= installed:
-        return None
-    if candidate.major != installed.major:
-        return "major"
-    if candidate.minor != installed.minor:
-        return "minor"
-    return "bugfix"

@@ -134,7 +134,7 @@ class HostKeyPolicy(asyncssh.SSHClient):
         self.stored = False
         self.facts: dict[str, Any] = {"host": host, "port": params.port}
 
-    def validate_host_public_key(self, host: str, addr: str, port: int, key: asyncssh.SSHKey) -> bool:
+    def validate_host_public_key(self, host: str, _addr: str, port: int, key: asyncssh.SSHKey) -> bool:
         fingerprint = key.get_fingerprint()
         self.facts["fingerprint"] = fingerprint
         where = f"{host}:{port}"
