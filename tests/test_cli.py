@@ -52,7 +52,7 @@ async def test_init_writes_a_config_that_checks_clean(tmp_path: Path) -> None:
     assert code == 0, err
     assert "sitewarden.yaml: ok" in out and "sites: 1, checks: 2 (2 http)" in out
     code, _, err = await sitewarden("init", cwd=tmp_path)
-    assert code == 3 and "exists already" in err and "--force" in err
+    assert code == 2 and "exists already" in err and "--force" in err
 
 
 async def test_three_mistakes_give_three_lines_and_exit_2() -> None:
@@ -88,8 +88,8 @@ async def test_status_exits_with_the_worst_hard_status(tmp_path: Path, fake_site
     await sitewarden("run", "--once", "-c", str(config))
     code, out, _ = await sitewarden("status", "-c", str(config))
     assert code == 2 and "shop" in out and "status 500" in out
-    code, out, _ = await sitewarden("status", "shop/web", "--json", "-c", str(config))
-    assert code == 0
+    code, out, err = await sitewarden("status", "shop/web", "--json", "-c", str(config))
+    assert code == 0, out + err
     rows = json.loads(out)
     assert [(row["key"], row["status"], row["class"]) for row in rows] == [("shop/web", "ok", None)]
     code, out, _ = await sitewarden("status", "shop/health", "--json", "-c", str(config))
@@ -179,3 +179,44 @@ async def test_sites_query_lists_matches_as_table_json_and_csv_and_points_at_a_b
         "          ^",
         "query error at column 11: unknown field 'verdcit' (did you mean 'verdict'?)",
     ]
+
+
+async def test_version_alone_prints_the_version() -> None:
+    code, out, err = await sitewarden("--version")
+    assert code == 0, err
+    assert out.startswith("sitewarden ") and "Missing command" not in err
+
+
+async def test_check_config_explains_a_bad_name_and_warns_of_a_site_without_checks(tmp_path: Path) -> None:
+    path = tmp_path / "sitewarden.yaml"
+    path.write_text('sites:\n  - name: "Shop Main"\n    url: http://127.0.0.1:9\n    checks: [{kind: http}]\n')
+    code, _, err = await sitewarden("check-config", str(path))
+    assert code == 2
+    assert "'Shop Main' is not a valid name" in err and "letters, digits" in err and "[A-Za-z" not in err
+    path.write_text("sites:\n  - name: empty\n    url: http://127.0.0.1:9\n")
+    code, out, err = await sitewarden("check-config", str(path))
+    assert code == 0 and ": ok" in out
+    assert "warning: sites[0] 'empty' has no checks" in err
+
+
+async def test_a_soft_failure_reads_and_exits_the_same_in_run_once_and_status(
+    tmp_path: Path, fake_site: FakeSite
+) -> None:
+    fake_site.set("/", body="Add to cart")
+    fake_site.set("/health", status=500)
+    config = _fleet_config(tmp_path, fake_site)
+    config.write_text(config.read_text().replace("failure_threshold: 1", "failure_threshold: 3"))
+    code, out, _ = await sitewarden("run", "--once", "-c", str(config))
+    assert code == 2 and "error (soft, 1 of 3)" in out
+    code, out, _ = await sitewarden("status", "-c", str(config))
+    assert code == 2 and "error (soft, 1 of 3)" in out and "pending" not in out
+    code, out, _ = await sitewarden("status", "shop/health", "--json", "-c", str(config))
+    assert code == 2
+    assert [(row["status"], row["soft"]) for row in json.loads(out)] == [("error", "soft, 1 of 3")]
+
+
+async def test_check_log_and_bytes_metric_agree_when_the_body_is_not_read(tmp_path: Path, fake_site: FakeSite) -> None:
+    fake_site.set("/health", body="x" * 335)
+    config = _fleet_config(tmp_path, fake_site)
+    code, out, _ = await sitewarden("check", "health", "-c", str(config))
+    assert "335 bytes" in out and " 0 bytes" not in out
