@@ -220,3 +220,13 @@ async def test_check_log_and_bytes_metric_agree_when_the_body_is_not_read(tmp_pa
     config = _fleet_config(tmp_path, fake_site)
     code, out, _ = await sitewarden("check", "health", "-c", str(config))
     assert "335 bytes" in out and " 0 bytes" not in out
+
+
+async def test_inventory_without_inventory_checks_says_so_and_how_to_add_one(
+    tmp_path: Path, fake_site: FakeSite
+) -> None:
+    config = _fleet_config(tmp_path, fake_site)
+    code, out, err = await sitewarden("inventory", "-c", str(config))
+    assert code == 2 and "no site has an inventory check" in err and "cms_health" in err
+    code, out, err = await sitewarden("inventory", "shop", "-c", str(config))
+    assert code == 2 and "site 'shop' has no inventory check" in err and "run its inventory checks first" not in err

@@ -307,7 +307,7 @@ def inventory(
     from sitewarden.app.inventory import read_judged
     from sitewarden.console_tables import inventory_json, inventory_tables
 
-    found, verdicts = read_judged(_load(config).store.url, site)
+    found, verdicts = read_judged(_load(config), site)
     if as_json:
         out.print_json(json.dumps(inventory_json(found, verdicts)))
     else:
