@@ -230,3 +230,42 @@ async def test_inventory_without_inventory_checks_says_so_and_how_to_add_one(
     assert code == 2 and "no site has an inventory check" in err and "cms_health" in err
     code, out, err = await sitewarden("inventory", "shop", "-c", str(config))
     assert code == 2 and "site 'shop' has no inventory check" in err and "run its inventory checks first" not in err
+
+
+async def _first_lines(*args: str, until: str, cwd: Path | None = None) -> str:
+    """Start a long-running command, read its output until `until` appears, then stop it with SIGTERM."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "sitewarden", *args, cwd=cwd, stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None
+    seen = ""
+    try:
+        while until not in seen:
+            line = await asyncio.wait_for(process.stdout.readline(), 60)
+            if not line:
+                break
+            seen += line.decode()
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), 60)
+    return seen
+
+
+async def test_run_and_serve_say_what_they_run_at_start(tmp_path: Path, fake_site: FakeSite) -> None:
+    from tests.fixtures.servers import free_port
+
+    config = _fleet_config(tmp_path, fake_site)
+    first = await _first_lines("run", "-c", str(config), until="\n")
+    assert first.startswith("sitewarden ") and f"config {config}" in first and "1 site, 2 checks" in first
+    assert "store sqlite:///" in first and "dashboard http://127.0.0.1:8470/" in first
+    port = free_port()
+    first = await _first_lines("serve", "--port", str(port), "-c", str(config), until="\n")
+    assert f"dashboard http://127.0.0.1:{port}/" in first and "1 site, 2 checks" in first
+
+
+async def test_demo_prints_its_table_when_output_is_not_a_terminal(tmp_path: Path) -> None:
+    from tests.fixtures.servers import free_port
+
+    output = await _first_lines("demo", "--dir", str(tmp_path), "--port", str(free_port()), until="demo fleet")
+    assert output.startswith("sitewarden ") and "status/demo" in output and "healthy/web" not in output.split("\n")[0]
+    assert "sitewarden demo fleet" in output

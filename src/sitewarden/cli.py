@@ -8,13 +8,16 @@ import logging
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from sitewarden import __version__
 from sitewarden.errors import ConfigError, SitewardenError
+
+if TYPE_CHECKING:
+    from sitewarden.config.models import Config
 
 app = typer.Typer(
     name="sitewarden",
@@ -148,6 +151,7 @@ def run(
 
         out.print(results_table(outcomes, states_by_key(loaded, [spec.key for spec, _ in outcomes])))
         raise typer.Exit(int(worst(result.status for _, result in outcomes)))
+    _print_start(loaded, config, served=False)
     run_daemon(loaded, only or (), notify=not no_notify)
 
 
@@ -160,7 +164,9 @@ def worker(
     """Run as one of several workers sharing the checks of one PostgreSQL store (shard leases)."""
     from sitewarden.app.daemon import run_daemon
 
-    run_daemon(_load(config), only or (), notify=not no_notify, scale_out=True)
+    loaded = _load(config)
+    _print_start(loaded, config, served=False)
+    run_daemon(loaded, only or (), notify=not no_notify, scale_out=True)
 
 
 @app.command()
@@ -428,7 +434,20 @@ def serve(
     """Serve the dashboard, JSON API and /metrics; refuses a non-loopback address while no user exists."""
     from sitewarden.web.server import serve as serve_web
 
-    serve_web(_load(config), host, port)
+    loaded = _load(config)
+    _print_start(loaded, config, served=True, host=host, port=port)
+    serve_web(loaded, host, port)
+
+
+def _print_start(
+    loaded: Config, override: Path | None, *, served: bool, host: str | None = None, port: int | None = None
+) -> None:
+    """One line at start, so a terminal or a service log says what runs on what, and where the dashboard is."""
+    from sitewarden.console import start_line
+
+    url = f"http://{host or loaded.web.host}:{port or loaded.web.port}/"
+    dashboard = url if served else f"{url} (when `sitewarden serve` runs)"
+    out.print(start_line(loaded, str(_config_path(override)), dashboard), markup=False, highlight=False)
 
 
 def _password(from_stdin: bool) -> str:

@@ -123,6 +123,19 @@ def config_summary(config: Config, path: str) -> str:
     )
 
 
+def start_line(config: Config, path: str, dashboard: str) -> str:
+    """The one line `serve`, `run`, `worker` and `demo` print at start: what runs, on what, and where to look."""
+    from sitewarden import __version__
+    from sitewarden.app.database import safe_store_url
+
+    checks = sum(len(site.checks) for site in config.sites) + len(config.checks)
+    sites = f"{len(config.sites)} site{'s' if len(config.sites) != 1 else ''}"
+    return (
+        f"sitewarden {__version__} · config {path} · store {safe_store_url(config.store.url)} · "
+        f"{sites}, {checks} check{'s' if checks != 1 else ''} · dashboard {dashboard}"
+    )
+
+
 def config_warnings(config: Config) -> list[str]:
     """Valid but probably unintended: a site with no checks is never watched."""
     return [
