@@ -81,6 +81,8 @@ async def test_demo_fleet_shows_the_status_each_site_is_there_for(tmp_path: Path
         assert '<td data-role="branch">12 <span class="support elts">elts</span>' in page.text()
         blog = await HttpClient().request(HttpRequest(url=f"http://127.0.0.1:{port}/sites/wordpress", read_body=True))
         assert 'data-role="caveat">version seen from outside' in blog.text()
+        status = await HttpClient().request(HttpRequest(url=f"http://127.0.0.1:{port}/status/demo", read_body=True))
+        assert status.status == 200 and "Demo fleet status" in status.text() and "failing" in status.text()
     finally:
         pinger.cancel()
         stop.set()
