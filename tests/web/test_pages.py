@@ -32,6 +32,19 @@ def test_overview_counts_filters_sorts_and_pages(live_web: LiveWeb) -> None:
     assert '<svg class="spark"' in html and "32 days" in html
 
 
+def test_overview_says_why_a_site_is_red(live_web: LiveWeb) -> None:
+    html = get(live_web, "/").text
+    row = html[html.index('href="/sites/down-api"') : html.index('href="/sites/blog"')]
+    assert '<div class="why" data-role="why"><b>web</b> error: status 503</div>' in row
+    assert 'data-role="why"' not in html[html.index('href="/sites/blog"') :]
+
+
+def test_favicon_is_served_without_login(live_web: LiveWeb) -> None:
+    answer = requests.get(live_web.url + "/favicon.ico", timeout=10)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+    assert answer.text.startswith("<svg")
+
+
 def test_overview_fragment_is_only_the_table_for_auto_refresh(live_web: LiveWeb) -> None:
     fragment = get(live_web, "/", fragment="table", status="error").text
     assert fragment.startswith('<div id="overview-table"') and "<html" not in fragment
