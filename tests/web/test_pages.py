@@ -68,6 +68,15 @@ def test_favicon_is_served_without_login(live_web: LiveWeb) -> None:
     assert answer.text.startswith("<svg")
 
 
+def test_overview_and_site_page_say_when_the_engine_stopped_reporting(live_web: LiveWeb) -> None:
+    stale = '<p class="stale" role="status" data-role="freshness">Data may be stale: no engine has reported yet'
+    assert stale in get(live_web, "/", fragment="table").text and stale in get(live_web, "/sites/shop").text
+    with live_web.database.transaction() as connection:
+        publish_stats(connection, "engine-1", utcnow(), {}, utcnow())
+    fresh = get(live_web, "/", fragment="table").text
+    assert 'data-role="freshness">Live: updated' in fresh and "Data may be stale" not in fresh
+
+
 def test_overview_fragment_is_only_the_table_for_auto_refresh(live_web: LiveWeb) -> None:
     fragment = get(live_web, "/", fragment="table", status="error").text
     assert fragment.startswith('<div id="overview-table"') and "<html" not in fragment

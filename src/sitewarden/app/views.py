@@ -28,6 +28,7 @@ from sitewarden.store.maintenance import site_windows
 from sitewarden.store.overview import OverviewPage, OverviewQuery, SiteSummary, overview, site_groups
 from sitewarden.store.results import add_failure_classes, recent_results
 from sitewarden.store.verdicts import page_verdicts
+from sitewarden.store.workers import worker_stats
 from sitewarden.web.settings import StatusPageSettings
 
 BRANCH_FACTS = ("branch", "support", "branch_latest", "upgrade", "fix_upgrade", "caveat")
@@ -180,7 +181,19 @@ def site_view(connection: Session, name: str, span: str) -> dict[str, Any] | Non
         "windows": site_windows(connection, name, now),
         "extras": site_extras(connection, name),
         "now": now,
+        "engine": engine_freshness(connection),
     }
+
+
+STALE_AFTER = 30.0
+"""Seconds without a worker report after which the pages say their data may be stale (as /health fails)."""
+
+
+def engine_freshness(connection: Session) -> dict[str, Any]:
+    """When an engine last reported, and whether that is too long ago for the pages to count as live."""
+    seen = max((row["updated_at"] for row in worker_stats(connection)), default=None)
+    stale = seen is None or (utcnow() - seen).total_seconds() > STALE_AFTER
+    return {"seen": seen, "stale": stale, "read_at": utcnow()}
 
 
 def status_view(connection: Session, page: StatusPageSettings) -> dict[str, Any]:
