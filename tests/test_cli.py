@@ -52,7 +52,7 @@ async def test_init_writes_a_config_that_checks_clean(tmp_path: Path) -> None:
     assert code == 0, err
     assert "sitewarden.yaml: ok" in out and "sites: 1, checks: 2 (2 http)" in out
     code, _, err = await sitewarden("init", cwd=tmp_path)
-    assert code == 3 and "exists already" in err and "--force" in err
+    assert code == 2 and "exists already" in err and "--force" in err
 
 
 async def test_three_mistakes_give_three_lines_and_exit_2() -> None:
@@ -88,8 +88,8 @@ async def test_status_exits_with_the_worst_hard_status(tmp_path: Path, fake_site
     await sitewarden("run", "--once", "-c", str(config))
     code, out, _ = await sitewarden("status", "-c", str(config))
     assert code == 2 and "shop" in out and "status 500" in out
-    code, out, _ = await sitewarden("status", "shop/web", "--json", "-c", str(config))
-    assert code == 0
+    code, out, err = await sitewarden("status", "shop/web", "--json", "-c", str(config))
+    assert code == 0, out + err
     rows = json.loads(out)
     assert [(row["key"], row["status"], row["class"]) for row in rows] == [("shop/web", "ok", None)]
     code, out, _ = await sitewarden("status", "shop/health", "--json", "-c", str(config))
@@ -198,3 +198,93 @@ async def test_sites_query_lists_matches_as_table_json_and_csv_and_points_at_a_b
         "          ^",
         "query error at column 11: unknown field 'verdcit' (did you mean 'verdict'?)",
     ]
+
+
+async def test_version_alone_prints_the_version() -> None:
+    code, out, err = await sitewarden("--version")
+    assert code == 0, err
+    assert out.startswith("sitewarden ") and "Missing command" not in err
+
+
+async def test_check_config_explains_a_bad_name_and_warns_of_a_site_without_checks(tmp_path: Path) -> None:
+    path = tmp_path / "sitewarden.yaml"
+    path.write_text('sites:\n  - name: "Shop Main"\n    url: http://127.0.0.1:9\n    checks: [{kind: http}]\n')
+    code, _, err = await sitewarden("check-config", str(path))
+    assert code == 2
+    assert "'Shop Main' is not a valid name" in err and "letters, digits" in err and "[A-Za-z" not in err
+    path.write_text("sites:\n  - name: empty\n    url: http://127.0.0.1:9\n")
+    code, out, err = await sitewarden("check-config", str(path))
+    assert code == 0 and ": ok" in out
+    assert "warning: sites[0] 'empty' has no checks" in err
+
+
+async def test_a_soft_failure_reads_and_exits_the_same_in_run_once_and_status(
+    tmp_path: Path, fake_site: FakeSite
+) -> None:
+    fake_site.set("/", body="Add to cart")
+    fake_site.set("/health", status=500)
+    config = _fleet_config(tmp_path, fake_site)
+    config.write_text(config.read_text().replace("failure_threshold: 1", "failure_threshold: 3"))
+    code, out, _ = await sitewarden("run", "--once", "-c", str(config))
+    assert code == 2 and "error (soft, 1 of 3)" in out
+    code, out, _ = await sitewarden("status", "-c", str(config))
+    assert code == 2 and "error (soft, 1 of 3)" in out and "pending" not in out
+    code, out, _ = await sitewarden("status", "shop/health", "--json", "-c", str(config))
+    assert code == 2
+    assert [(row["status"], row["soft"]) for row in json.loads(out)] == [("error", "soft, 1 of 3")]
+
+
+async def test_check_log_and_bytes_metric_agree_when_the_body_is_not_read(tmp_path: Path, fake_site: FakeSite) -> None:
+    fake_site.set("/health", body="x" * 335)
+    config = _fleet_config(tmp_path, fake_site)
+    code, out, _ = await sitewarden("check", "health", "-c", str(config))
+    assert "335 bytes" in out and " 0 bytes" not in out
+
+
+async def test_inventory_without_inventory_checks_says_so_and_how_to_add_one(
+    tmp_path: Path, fake_site: FakeSite
+) -> None:
+    config = _fleet_config(tmp_path, fake_site)
+    code, out, err = await sitewarden("inventory", "-c", str(config))
+    assert code == 2 and "no site has an inventory check" in err and "cms_health" in err
+    code, out, err = await sitewarden("inventory", "shop", "-c", str(config))
+    assert code == 2 and "site 'shop' has no inventory check" in err and "run its inventory checks first" not in err
+
+
+async def _first_lines(*args: str, until: str, cwd: Path | None = None) -> str:
+    """Start a long-running command, read its output until `until` appears, then stop it with SIGTERM."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "sitewarden", *args, cwd=cwd, stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None
+    seen = ""
+    try:
+        while until not in seen:
+            line = await asyncio.wait_for(process.stdout.readline(), 60)
+            if not line:
+                break
+            seen += line.decode()
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), 60)
+    return seen
+
+
+async def test_run_and_serve_say_what_they_run_at_start(tmp_path: Path, fake_site: FakeSite) -> None:
+    from tests.fixtures.servers import free_port
+
+    config = _fleet_config(tmp_path, fake_site)
+    first = await _first_lines("run", "-c", str(config), until="\n")
+    assert first.startswith("sitewarden ") and f"config {config}" in first and "1 site, 2 checks" in first
+    assert "store sqlite:///" in first and "dashboard http://127.0.0.1:8470/" in first
+    port = free_port()
+    first = await _first_lines("serve", "--port", str(port), "-c", str(config), until="\n")
+    assert f"dashboard http://127.0.0.1:{port}/" in first and "1 site, 2 checks" in first
+
+
+async def test_demo_prints_its_table_when_output_is_not_a_terminal(tmp_path: Path) -> None:
+    from tests.fixtures.servers import free_port
+
+    output = await _first_lines("demo", "--dir", str(tmp_path), "--port", str(free_port()), until="demo fleet")
+    assert output.startswith("sitewarden ") and "status/demo" in output and "healthy/web" not in output.split("\n")[0]
+    assert "sitewarden demo fleet" in output

@@ -8,13 +8,16 @@ import logging
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sitewarden import __version__
 from sitewarden.errors import ConfigError, SitewardenError
 from sitewarden.terminal import PlainConsole
+
+if TYPE_CHECKING:
+    from sitewarden.config.models import Config
 
 app = typer.Typer(
     name="sitewarden",
@@ -65,18 +68,24 @@ OnlyOption = Annotated[
 ]
 
 
+def _print_version(value: bool) -> None:
+    """Eager, so `sitewarden --version` alone answers before Click asks for a command."""
+    if value:
+        out.print(f"sitewarden {__version__}", markup=False, highlight=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
 def main_options(
     config: ConfigOption = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
     log_level: Annotated[str, typer.Option("--log-level", help="debug, info, warning or error.")] = "warning",
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version)
+    ] = False,
 ) -> None:
     from sitewarden.logs import setup_logging
 
-    if version:
-        out.print(f"sitewarden {__version__}")
-        raise typer.Exit(0)
     Options.config = config
     Options.debug = debug
     setup_logging("debug" if debug else log_level)
@@ -115,10 +124,13 @@ def check_config(
     config: ConfigOption = None,
 ) -> None:
     """Validate a config file: a summary and exit 0, or every problem as FILE:LINE: path: message and exit 2."""
-    from sitewarden.console import config_summary
+    from sitewarden.console import config_summary, config_warnings
 
     path = _config_path(file or config)
-    out.print(config_summary(_load(path), str(path)), markup=False, highlight=False)
+    loaded = _load(path)
+    out.print(config_summary(loaded, str(path)), markup=False, highlight=False)
+    for line in config_warnings(loaded):
+        err.print(line, markup=False, highlight=False)
 
 
 @app.command()
@@ -128,7 +140,10 @@ def run(
     no_notify: Annotated[bool, typer.Option("--no-notify", help="Store events but send no notification.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Run the monitor: as a daemon until SIGINT/SIGTERM, or every check once (--once) for cron."""
+    """Run the monitor: as a daemon until SIGINT/SIGTERM, or every check once (--once) for cron.
+
+    With --once, exit with the worst status of this run's results (soft or confirmed), the rule `status` follows.
+    """
     from sitewarden.app.daemon import run_daemon, run_once
     from sitewarden.results import worst
 
@@ -137,10 +152,12 @@ def run(
         outcomes = run_once(loaded, only or (), notify=not no_notify)
         if not outcomes:
             raise SitewardenError("no checks to run" + (" matching --only" if only else ""), hint="see check-config")
+        from sitewarden.app.status import states_by_key
         from sitewarden.console import results_table
 
-        out.print(results_table(outcomes))
+        out.print(results_table(outcomes, states_by_key(loaded, [spec.key for spec, _ in outcomes])))
         raise typer.Exit(int(worst(result.status for _, result in outcomes)))
+    _print_start(loaded, config, served=False)
     run_daemon(loaded, only or (), notify=not no_notify)
 
 
@@ -153,7 +170,9 @@ def worker(
     """Run as one of several workers sharing the checks of one PostgreSQL store (shard leases)."""
     from sitewarden.app.daemon import run_daemon
 
-    run_daemon(_load(config), only or (), notify=not no_notify, scale_out=True)
+    loaded = _load(config)
+    _print_start(loaded, config, served=False)
+    run_daemon(loaded, only or (), notify=not no_notify, scale_out=True)
 
 
 @app.command()
@@ -167,8 +186,9 @@ def status(
 ) -> None:
     """Print the checks' states and each judged site's worst inventory verdict.
 
-    Exit with the worst confirmed check status (Nagios style: 0 ok … 3 unknown); verdicts never change the exit
-    status (`sitewarden advisories` exits 2 while an advisory is open).
+    Exit with the worst current check status, soft or confirmed, as `run --once` does (Nagios style: 0 ok …
+    3 unknown, a check not run yet counts as unknown); verdicts never change the exit status (`sitewarden
+    advisories` exits 2 while an advisory is open).
     """
     if engine:
         from sitewarden.app.status import engine_figures
@@ -317,7 +337,7 @@ def inventory(
     from sitewarden.app.inventory import read_judged
     from sitewarden.console_tables import inventory_json, inventory_tables
 
-    found, verdicts = read_judged(_load(config).store.url, site)
+    found, verdicts = read_judged(_load(config), site)
     if as_json:
         out.print_json(json.dumps(inventory_json(found, verdicts)))
     else:
@@ -438,7 +458,20 @@ def serve(
     """Serve the dashboard, JSON API and /metrics; refuses a non-loopback address while no user exists."""
     from sitewarden.web.server import serve as serve_web
 
-    serve_web(_load(config), host, port)
+    loaded = _load(config)
+    _print_start(loaded, config, served=True, host=host, port=port)
+    serve_web(loaded, host, port)
+
+
+def _print_start(
+    loaded: Config, override: Path | None, *, served: bool, host: str | None = None, port: int | None = None
+) -> None:
+    """One line at start, so a terminal or a service log says what runs on what, and where the dashboard is."""
+    from sitewarden.console import start_line
+
+    url = f"http://{host or loaded.web.host}:{port or loaded.web.port}/"
+    dashboard = url if served else f"{url} (when `sitewarden serve` runs)"
+    out.print(start_line(loaded, str(_config_path(override)), dashboard), markup=False, highlight=False)
 
 
 def _password(from_stdin: bool) -> str:

@@ -38,16 +38,24 @@ def verdict_text(verdict: str | None) -> Text:
     return Text(verdict, style=VERDICT_STYLES.get(verdict, ""))
 
 
+def state_text(row: dict[str, Any]) -> Text:
+    """The current status, with "(soft, 1 of 3)" while it is not yet confirmed (rows from app.status)."""
+    current = Status(row["last_status"]) if row.get("last_status") is not None else None
+    if current is None and row.get("hard_status") is not None:
+        current = Status(row["hard_status"])
+    label = status_text(current)
+    if row.get("soft"):
+        label.append(f" ({row['soft']})", style="dim")
+    return label
+
+
 def states_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
     table = Table(title=title, expand=False)
     for column in ("site", "check", "kind", "status", "since", "class", "last result", "ms"):
         table.add_column(column, overflow="fold")
     for row in rows:
         hard = Status(row["hard_status"]) if row.get("hard_status") is not None else None
-        soft = Status(row["soft_status"]) if row.get("soft_status") is not None else None
-        label = status_text(hard)
-        if soft is not None and soft is not hard and row.get("attempts"):
-            label.append(f" ({soft.label} {row['attempts']}x)", style="dim")
+        label = state_text(row)
         duration = row.get("last_duration_ms")
         table.add_row(
             row.get("site") or "-",
@@ -62,12 +70,17 @@ def states_table(rows: list[dict[str, Any]], title: str | None = None) -> Table:
     return table
 
 
-def results_table(outcomes: list[tuple[Any, Result]]) -> Table:
+def results_table(outcomes: list[tuple[Any, Result]], states: dict[str, dict[str, Any]] | None = None) -> Table:
+    """`run --once`: each result, its status labelled soft or confirmed as `status` labels it."""
     table = Table()
     for column in ("check", "status", "summary", "ms"):
         table.add_column(column, overflow="fold")
     for spec, result in outcomes:
-        table.add_row(spec.key, status_text(result.status), result.summary, f"{result.duration_ms:.0f}")
+        label = status_text(result.status)
+        soft = (states or {}).get(spec.key, {}).get("soft")
+        if soft:
+            label.append(f" ({soft})", style="dim")
+        table.add_row(spec.key, label, result.summary, f"{result.duration_ms:.0f}")
     return table
 
 
@@ -109,6 +122,28 @@ def config_summary(config: Config, path: str) -> str:
         f"  sites: {len(config.sites)}, checks: {site_checks + len(config.checks)} ({by_kind})\n"
         f"  store: {safe_store_url(config.store.url)}"
     )
+
+
+def start_line(config: Config, path: str, dashboard: str) -> str:
+    """The one line `serve`, `run`, `worker` and `demo` print at start: what runs, on what, and where to look."""
+    from sitewarden import __version__
+    from sitewarden.app.database import safe_store_url
+
+    checks = sum(len(site.checks) for site in config.sites) + len(config.checks)
+    sites = f"{len(config.sites)} site{'s' if len(config.sites) != 1 else ''}"
+    return (
+        f"sitewarden {__version__} · config {path} · store {safe_store_url(config.store.url)} · "
+        f"{sites}, {checks} check{'s' if checks != 1 else ''} · dashboard {dashboard}"
+    )
+
+
+def config_warnings(config: Config) -> list[str]:
+    """Valid but probably unintended: a site with no checks is never watched."""
+    return [
+        f"warning: sites[{index}] '{site.name}' has no checks, so nothing watches it; add one under its `checks:`"
+        for index, site in enumerate(config.sites)
+        if not site.checks
+    ]
 
 
 def _num(value: float | None) -> str:

@@ -90,6 +90,32 @@ def test_admin_report_groups_sites_by_severity_with_totals(sqlite_url: str) -> N
     database.close()
 
 
+def test_admin_report_includes_failing_checks_outside_a_site(sqlite_url: str) -> None:
+    config = config_from(SITES, sqlite_url)
+    database = open_database(sqlite_url)
+    seed(database)
+    now = utcnow()
+    with database.transaction() as connection:
+        sites = [
+            SiteRow("shop", "https://shop.example.org/", [], []),
+            SiteRow("blog", "https://blog.example.org/", [], []),
+        ]
+        checks = [
+            CheckRow("shop/web", "shop", "web", "http", {}, 60.0),
+            CheckRow("shop/tls", "shop", "tls", "tls", {}, 60.0),
+            CheckRow("blog/web", "blog", "web", "http", {}, 60.0),
+            CheckRow("backup", None, "backup", "heartbeat", {}, 60.0),
+        ]
+        ids = sync_config(connection, sites, checks, now)
+        save_states(
+            connection, {ids["backup"]: CheckState(Status.ERROR, now, Status.ERROR, last_summary="overdue")}, now
+        )
+    report = admin_report(config, database, send=False)
+    assert "checks outside a site" in report.text and "backup (heartbeat) - overdue" in report.text
+    assert "Sites: 2, checks: 4," in report.text
+    database.close()
+
+
 def test_report_command_sends_client_reports_to_contacts(
     sqlite_url: str, smtp_server: SmtpServer, tmp_path: object
 ) -> None:

@@ -32,7 +32,11 @@ INVALID = [
     ("invalid-yaml.yaml", "4: invalid YAML: expected ',' or ']', but got '<stream end>'"),
     ("invalid-store.yaml", "2: store.url: expected sqlite:///path or postgresql+psycopg://user@host/db"),
     ("invalid-threshold.yaml", "2: defaults.failure_threshold: input should be greater than or equal to 1"),
-    ("invalid-site-name.yaml", "2: sites[0].name: string should match pattern '^[A-Za-z0-9][A-Za-z0-9_-]*$'"),
+    (
+        "invalid-site-name.yaml",
+        "2: sites[0].name: 'my shop' is not a valid name"
+        " (start with a letter or digit, then only letters, digits, '_' or '-'; no spaces or dots)",
+    ),
     ("invalid-standalone-url.yaml", "2: checks[0]: a check of kind 'http' outside a site needs a 'url'"),
     ("invalid-lease.yaml", "1: workers: renew_every must be shorter than lease, or leases expire between renewals"),
 ]

@@ -81,6 +81,12 @@ async def test_demo_fleet_shows_the_status_each_site_is_there_for(tmp_path: Path
         assert '<td data-role="branch">12 <span class="support elts">elts</span>' in page.text()
         blog = await HttpClient().request(HttpRequest(url=f"http://127.0.0.1:{port}/sites/wordpress", read_body=True))
         assert 'data-role="caveat">version seen from outside' in blog.text()
+        status = await HttpClient().request(HttpRequest(url=f"http://127.0.0.1:{port}/status/demo", read_body=True))
+        assert status.status == 200 and "Demo fleet status" in status.text() and "failing" in status.text()
+        rows = page.text().split('<tr class="component"')[1:]
+        insecure = [row.split("</tr>", 1)[0] for row in rows if ">insecure<" in row.split("</tr>", 1)[0]]
+        assert insecure and all('data-role="advisories"></td>' not in row for row in insecure)  # says why
+        assert "<td>-</td>" not in page.text().split('class="advisories"', 1)[1]
     finally:
         pinger.cancel()
         stop.set()

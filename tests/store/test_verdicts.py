@@ -46,7 +46,8 @@ def test_page_verdicts_give_cms_version_and_worst_verdict_and_fall_back_to_the_i
     with database.transaction() as connection:
         found = page_verdicts(connection, ["shop", "legacy", "drupal-site", "down-api"])
     assert found["shop"] == {"cms": "typo3", "version": "12.4.10", "core_verdict": "outdated", "verdict": "insecure",
-                             "insecure": 1, "accepted": 0, "core_accepted": False}  # fmt: skip
+                             "insecure": 1, "accepted": 0, "core_accepted": False,
+                             "verdict_item": "extension news 11.0.0"}  # fmt: skip
     assert found["legacy"]["verdict"] == "eol" and found["legacy"]["core_verdict"] == "eol"
     assert found["drupal-site"] == {"cms": "drupal", "version": "10.2.0"}
     assert "down-api" not in found

@@ -34,6 +34,51 @@ def test_overview_counts_filters_sorts_and_pages(live_web: LiveWeb) -> None:
     assert '<svg class="spark"' in html and "32 days" in html
 
 
+def test_overview_says_why_a_site_is_red(live_web: LiveWeb) -> None:
+    html = get(live_web, "/").text
+    row = html[html.index('href="/sites/down-api"') : html.index('href="/sites/blog"')]
+    assert '<div class="why" data-role="why"><b>web</b> error: status 503</div>' in row
+    assert 'data-role="why"' not in html[html.index('href="/sites/blog"') :]
+
+
+def test_recent_results_are_summary_lines_with_details_on_demand(live_web: LiveWeb) -> None:
+    html = get(live_web, "/sites/down-api").text
+    rows = html.count('<td class="when">')
+    details = '<details class="raw" data-role="result-details"><summary>details</summary>'
+    assert rows >= 10 and html.count(details) == rows
+    assert "<th>Details</th>" not in html and 'hx-preserve="true"' in html
+
+
+def test_events_show_severity_and_channel_filter_links(live_web: LiveWeb) -> None:
+    from sitewarden.events.model import Event, EventType, Severity
+    from sitewarden.store.events import insert_events
+
+    with live_web.database.transaction() as connection:
+        insert_events(connection, [Event(EventType.AVAILABILITY, Severity.ERROR, "site.shop.web", "web is down", {})])
+        insert_events(connection, [Event(EventType.AVAILABILITY, Severity.ERROR, "site.blog.web", "blog down", {})])
+    html = get(live_web, "/events").text
+    assert '<span class="sev error" data-role="severity">error</span>' in html
+    assert 'href="/events?channel=site.shop.web" data-role="channel">web</a>' in html
+    only = get(live_web, "/events", channel="site.shop.*").text
+    assert "web is down" in only and "blog down" not in only
+    assert 'hx-trigger="every 10s"' in html
+
+
+def test_favicon_is_served_without_login(live_web: LiveWeb) -> None:
+    answer = requests.get(live_web.url + "/favicon.ico", timeout=10)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+    assert answer.text.startswith("<svg")
+
+
+def test_overview_and_site_page_say_when_the_engine_stopped_reporting(live_web: LiveWeb) -> None:
+    stale = '<p class="stale" role="status" data-role="freshness">Data may be stale: no engine has reported yet'
+    assert stale in get(live_web, "/", fragment="table").text and stale in get(live_web, "/sites/shop").text
+    with live_web.database.transaction() as connection:
+        publish_stats(connection, "engine-1", utcnow(), {}, utcnow())
+    fresh = get(live_web, "/", fragment="table").text
+    assert 'data-role="freshness">Live: updated' in fresh and "Data may be stale" not in fresh
+
+
 def test_overview_fragment_is_only_the_table_for_auto_refresh(live_web: LiveWeb) -> None:
     fragment = get(live_web, "/", fragment="table", status="error").text
     assert fragment.startswith('<div id="overview-table"') and "<html" not in fragment

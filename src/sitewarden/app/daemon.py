@@ -41,22 +41,22 @@ def build_listeners(config: Config, database: Database) -> list[ResultListener]:
 
 
 def build_services(config: Config, database: Database) -> dict[str, Any]:
-    """What probes reach through `ProbeContext.services` (they never open the store): heartbeats for now."""
-    from sitewarden.config.kinds import check_kinds
+    """What probes reach through `ProbeContext.services` (they never open the store): heartbeats for now.
+
+    Every heartbeat, of the config file's sites and of store-defined ones (API, `sites import`), gets its row.
+    """
+    from sitewarden.config.overlay import with_store_sites
     from sitewarden.config.plan import plan_checks
+    from sitewarden.engine.planning import push_specs
     from sitewarden.probes.domain import RDAP_SERVERS
     from sitewarden.results import utcnow
-    from sitewarden.store.heartbeats import HeartbeatReader, HeartbeatSpec, sync_heartbeats
+    from sitewarden.store.heartbeats import HeartbeatReader, sync_heartbeats
+    from sitewarden.store.sites import site_definitions_list
 
-    kinds = check_kinds()
-    windows = [
-        (spec.key, kinds[spec.kind].push_window(spec.params))
-        for spec in plan_checks(config)
-        if kinds[spec.kind].accepts_pushes
-    ]
-    wanted = [HeartbeatSpec(key, window.uuid, window.period, window.grace) for key, window in windows]
-    if wanted:
-        with database.transaction() as connection:
+    with database.transaction() as connection:
+        effective = with_store_sites(config, site_definitions_list(connection))
+        wanted = push_specs(plan_checks(effective))
+        if wanted:
             sync_heartbeats(connection, wanted, utcnow())
     return {"heartbeats": HeartbeatReader(database), RDAP_SERVERS: rdap_directory(config, database)}
 

@@ -14,7 +14,7 @@ from sitewarden.events.delivery import REPORT_PREFIX, ReportSource
 from sitewarden.events.findings import SiteReport
 from sitewarden.events.message import Message
 from sitewarden.events.notifier import Notifier
-from sitewarden.events.reports import SECTIONS, render_admin, render_client
+from sitewarden.events.reports import SECTIONS, render_admin, render_client, standalone_report
 from sitewarden.results import utcnow
 from sitewarden.store.database import Database, open_database
 from sitewarden.store.notifications import ClaimLost, claim_report_run, last_report_run, lost_race, queue_report
@@ -62,7 +62,10 @@ def client_report(config: Config, database: Database, names: list[str] | None, *
 
 def admin_report(config: Config, database: Database, *, send: bool) -> Message:
     """Render (and with `send`, mail to `reports.admin.to`) the fleet report."""
-    message = render_admin(config, collect(config, database), utcnow())
+    reports = collect(config, database)
+    with database.transaction() as connection:
+        standalone = standalone_report(connection)
+    message = render_admin(config, reports, utcnow(), standalone)
     if send:
         if not config.reports.admin.to:
             raise SitewardenError("reports.admin.to lists no recipient", hint="add addresses under reports.admin.to")

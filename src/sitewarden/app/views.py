@@ -16,9 +16,10 @@ from sitewarden.app.fleet import evaluate
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.config.kinds import certificate_kinds, domain_kinds
 from sitewarden.fleet.query import parse_query
-from sitewarden.results import utcnow
+from sitewarden.results import Status, utcnow
 from sitewarden.store.acceptances import acceptances
 from sitewarden.store.assessments import assessment_rows
+from sitewarden.store.check_states import failing_checks
 from sitewarden.store.delivery_log import failed_attempts
 from sitewarden.store.events import recent_events
 from sitewarden.store.history import check_history, site_checks, site_row
@@ -27,6 +28,7 @@ from sitewarden.store.maintenance import site_windows
 from sitewarden.store.overview import OverviewPage, OverviewQuery, SiteSummary, overview, site_groups
 from sitewarden.store.results import add_failure_classes, recent_results
 from sitewarden.store.verdicts import page_verdicts
+from sitewarden.store.workers import worker_stats
 from sitewarden.web.settings import StatusPageSettings
 
 BRANCH_FACTS = ("branch", "support", "branch_latest", "upgrade", "fix_upgrade", "caveat")
@@ -64,10 +66,21 @@ def overview_with_groups(
 
 
 def overview_extras(connection: Session, rows: list[SiteSummary]) -> None:
-    """CMS, version, core verdict and worst verdict per shown overview row."""
+    """CMS, version, core verdict and worst verdict per shown overview row, and why a site is not ok."""
     found = page_verdicts(connection, [row.name for row in rows]) if rows else {}
+    failing = failing_checks(connection, [row.name for row in rows if row.status != "ok"])
     for row in rows:
         row.extra.update(found.get(row.name, {}))
+        row.extra["why"] = _worst_first(failing.get(row.name, []))
+
+
+def _worst_first(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Failing checks, the worst current status first, each with its status label and summary."""
+    for check in checks:
+        current = check["last_status"] if check["last_status"] is not None else check["hard_status"]
+        check["status"] = Status(current).label
+        check["rank"] = Status(current).severity_rank
+    return sorted(checks, key=lambda check: -check["rank"])
 
 
 def site_extras(connection: Session, site: str) -> dict[str, Any]:
@@ -168,7 +181,19 @@ def site_view(connection: Session, name: str, span: str) -> dict[str, Any] | Non
         "windows": site_windows(connection, name, now),
         "extras": site_extras(connection, name),
         "now": now,
+        "engine": engine_freshness(connection),
     }
+
+
+STALE_AFTER = 30.0
+"""Seconds without a worker report after which the pages say their data may be stale (as /health fails)."""
+
+
+def engine_freshness(connection: Session) -> dict[str, Any]:
+    """When an engine last reported, and whether that is too long ago for the pages to count as live."""
+    seen = max((row["updated_at"] for row in worker_stats(connection)), default=None)
+    stale = seen is None or (utcnow() - seen).total_seconds() > STALE_AFTER
+    return {"seen": seen, "stale": stale, "read_at": utcnow()}
 
 
 def status_view(connection: Session, page: StatusPageSettings) -> dict[str, Any]:

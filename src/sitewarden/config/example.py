@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from sitewarden.errors import SitewardenError
+from sitewarden.errors import Conflict, SitewardenError
 
 
 def example_config() -> str:
@@ -13,8 +13,9 @@ def example_config() -> str:
 
 
 def write_example_config(path: Path, *, force: bool = False) -> Path:
+    """Write the example; an existing file is a usage problem (exit 2), not an unknown outcome."""
     if path.exists() and not force:
-        raise SitewardenError(f"{path} exists already", hint="pass --force to overwrite it")
+        raise Conflict(f"{path} exists already", hint="pass --force to overwrite it")
     try:
         path.write_text(example_config(), encoding="utf-8")
     except OSError as exc:

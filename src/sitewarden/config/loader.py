@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config, check_fields
 from sitewarden.errors import ConfigError, ConfigErrors
+from sitewarden.names import NAME_PATTERN
 from sitewarden.secrets import expand_env, register_secrets
 
 DEFAULT_CONFIG = "sitewarden.yaml"
@@ -350,6 +351,11 @@ def _message(error: Any, path: PathKey, data: Any) -> tuple[str, str | None]:
         return f"unknown check kind '{tag}'", hint
     if kind == "union_tag_not_found":
         return "required key 'kind' is missing", None
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == NAME_PATTERN:
+        return (
+            f"'{error.get('input')}' is not a valid name",
+            "start with a letter or digit, then only letters, digits, '_' or '-'; no spaces or dots",
+        )
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

@@ -19,6 +19,7 @@ from sitewarden.probes.base import Probe, SiteInfo
 from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.database import Database
+from sitewarden.store.heartbeats import HeartbeatSpec, sync_heartbeats
 from sitewarden.store.sites import site_definitions_list
 from sitewarden.store.states import load_states
 
@@ -71,6 +72,9 @@ class Planner:
         with self.database.transaction() as connection:
             site_rows = _site_rows(config, self.store_sites)
             ids = sync_config(connection, site_rows, _check_rows(all_specs, self.store_sites), now)
+            pushed = push_specs(all_specs)
+            if pushed:  # a heartbeat added through the API gets its ping URL on the reload that schedules it
+                sync_heartbeats(connection, pushed, now)
             fresh = [ids[spec.key] for spec in specs if spec.key not in known]
             states = load_states(connection, fresh) if fresh else {}
         return Plan(config, specs, ids, states, now)
@@ -83,6 +87,15 @@ class CheckDiff:
     added: dict[str, PlannedCheck]
     changed: list[tuple[PlannedCheck, CheckSpec, SiteInfo | None, int, Probe[Any]]]
     removed: list[str]
+
+
+def push_specs(specs: Sequence[CheckSpec]) -> list[HeartbeatSpec]:
+    """The ping windows of the checks that outside jobs push to (heartbeats), whatever site defined them."""
+    kinds = check_kinds()
+    windows = [
+        (spec.key, kinds[spec.kind].push_window(spec.params)) for spec in specs if kinds[spec.kind].accepts_pushes
+    ]
+    return [HeartbeatSpec(key, window.uuid, window.period, window.grace) for key, window in windows]
 
 
 def build_checks(plan: Plan, current: dict[str, PlannedCheck]) -> dict[str, PlannedCheck]:

@@ -31,15 +31,31 @@ logger = logging.getLogger(__name__)
 SectionProvider = Callable[[Connection, SiteReport, "Config"], None]
 
 
+STANDALONE = "checks outside a site"
+"""The admin report's name for the checks that belong to no site (a backup heartbeat, an API check)."""
+
+
 def check_findings(connection: Connection, report: SiteReport, config: Config) -> None:
     """Checks whose confirmed status is not ok, with their last summary."""
     for row in state_rows(connection, report.name):
-        if row["site"] != report.name:
-            continue
-        report.checks += 1
-        hard = row["hard_status"]
-        if hard is None or Status(hard) is Status.OK:
-            continue
+        if row["site"] == report.name:
+            _add_check(report, row)
+
+
+def standalone_report(connection: Connection) -> SiteReport:
+    """The checks of no site, so a failing `backup` heartbeat is in the fleet report and its check count."""
+    report = SiteReport(STANDALONE, "", [], [])
+    for row in state_rows(connection):
+        if row["site"] is None:
+            _add_check(report, row)
+    report.sort()
+    return report
+
+
+def _add_check(report: SiteReport, row: dict[str, Any]) -> None:
+    report.checks += 1
+    hard = row["hard_status"]
+    if hard is not None and Status(hard) is not Status.OK:
         report.findings.append(Finding(Status(hard), "check", f"{row['check']} ({row['kind']})", row["last_summary"]))
 
 
@@ -86,14 +102,18 @@ def render_client(config: Config, report: SiteReport, now: datetime) -> Message:
     return _render(config, "client", {"site": report, "now": now}, report.name)
 
 
-def render_admin(config: Config, reports: list[SiteReport], now: datetime) -> Message:
+def render_admin(
+    config: Config, reports: list[SiteReport], now: datetime, standalone: SiteReport | None = None
+) -> Message:
+    """The fleet report; `standalone` (checks of no site) is listed and counted in checks, but is not a site."""
+    listed = [*reports, standalone] if standalone is not None and standalone.checks else reports
     by_status: dict[str, list[SiteReport]] = {}
-    for report in sorted(reports, key=lambda item: (-item.status.severity_rank, item.name)):
+    for report in sorted(listed, key=lambda item: (-item.status.severity_rank, item.name)):
         if report.findings:
             by_status.setdefault(report.status.label, []).append(report)
     totals = {
         "sites": len(reports),
-        "checks": sum(report.checks for report in reports),
+        "checks": sum(report.checks for report in listed),
         "with_problems": sum(1 for report in reports if report.status is not Status.OK),  # accepted ones are ok
         **{status.label: sum(1 for item in reports if item.findings and item.status is status) for status in Status},
         **security_totals(reports),

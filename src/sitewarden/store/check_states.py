@@ -100,3 +100,21 @@ def check_names(connection: Connection, check_ids: Sequence[int]) -> dict[int, t
         )
         names.update({row.id: (row.site or "", row.name) for row in connection.execute(query)})
     return names
+
+
+def failing_checks(connection: Connection, site_names: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """The not-ok checks (confirmed or latest status) of the named sites: why the overview shows a site red."""
+    if not site_names:
+        return {}
+    failing = (states.c.hard_status != 0) | (states.c.last_status != 0)
+    query = (
+        select(sites.c.name.label("site"), checks.c.name.label("check"), checks.c.kind, states.c.hard_status,
+               states.c.last_status, states.c.last_summary)
+        .select_from(_joined())
+        .where(checks.c.active.is_(True), sites.c.name.in_(list(site_names)), failing)
+        .order_by(sites.c.name, checks.c.name)
+    )  # fmt: skip
+    found: dict[str, list[dict[str, Any]]] = {}
+    for row in connection.execute(query):
+        found.setdefault(row.site, []).append(dict(row._mapping))
+    return found

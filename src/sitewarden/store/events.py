@@ -53,10 +53,17 @@ def recent_events(
     types: list[str] | None = None,
     min_severity: Severity | None = None,
     before_id: int | None = None,
+    channel: str | None = None,
 ) -> list[Event]:
+    """Newest first; `channel` is one channel, or a prefix when it ends in `*` (`site.shop.*`)."""
     query = select(events).order_by(events.c.id.desc()).limit(limit)
     if site is not None:
         query = query.where(events.c.site == site)
+    if channel is not None:
+        prefix = channel.removesuffix("*")
+        query = query.where(
+            events.c.channel.startswith(prefix, autoescape=True) if prefix != channel else events.c.channel == channel
+        )
     if types:
         query = query.where(events.c.type.in_(types))
     if min_severity is not None:

@@ -73,6 +73,11 @@ def page_verdicts(connection: Connection, names: list[str]) -> dict[str, dict[st
         rows = entry.pop("rows")
         open_rows = counted(rows)
         entry["verdict"] = site_worst(rows)
+        entry["verdict_item"] = next(
+            (f"{row['item_kind']} {row['item_key']} {row['version'] or ''}".strip() for row in open_rows
+             if row["verdict"] == entry["verdict"]),
+            None,
+        )  # fmt: skip
         entry["insecure"] = sum(1 for row in open_rows if row["verdict"] == "insecure")
         entry["accepted"] = len(rows) - len(open_rows)
     missing = [name for name in names if "cms" not in found.get(name, {})]

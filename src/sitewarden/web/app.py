@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -89,6 +89,7 @@ def create_app(
         *status_page.routes,
         *system.routes,
         api_mount(),
+        Route("/favicon.ico", _favicon, name="favicon"),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     app = Starlette(
@@ -104,6 +105,11 @@ def create_app(
     app.state.web = context
     app.state.database = database
     return app
+
+
+async def _favicon(_request: Request) -> Response:
+    """Browsers ask for /favicon.ico on every page; answer with the SVG icon instead of a logged 404."""
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
 
 def _ping_routes() -> list[BaseRoute]:

@@ -10,39 +10,46 @@ from sitewarden.store.history import Bucket
 
 
 def sparkline(values: Sequence[float | None], width: int = 120, height: int = 24) -> Markup:
-    """A response-time line; gaps where nothing ran."""
+    """A response-time line, one value per hour (oldest first); gaps where nothing ran, a tooltip per point."""
     known = [value for value in values if value is not None]
     if not known:
-        return Markup('<svg class="spark" width="%d" height="%d" role="img" aria-label="no data"></svg>') % (
-            width,
-            height,
-        )
+        return Markup(
+            '<svg class="spark" width="%d" height="%d" role="img" aria-label="no data yet"><title>no data yet</title>'
+            '<line class="empty" x1="3" y1="%d" x2="%d" y2="%d" /></svg>'
+        ) % (width, height, height - 3, width - 3, height - 3)
     top = max(known) or 1.0
-    step = width / max(len(values) - 1, 1)
+    pad = 3.0
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
     segments: list[list[str]] = [[]]
+    dots: list[str] = []
     for index, value in enumerate(values):
         if value is None:
             if segments[-1]:
                 segments.append([])
             continue
-        y = height - 2 - (value / top) * (height - 4)
-        segments[-1].append(f"{index * step:.1f},{y:.1f}")
-    lines = "".join(
-        f'<polyline points="{" ".join(points)}" />' if len(points) > 1 else _dot(points[0])
-        for points in segments
-        if points
-    )
+        x = pad + index * step
+        y = height - pad - (value / top) * (height - 2 * pad)
+        segments[-1].append(f"{x:.1f},{y:.1f}")
+        ago = len(values) - 1 - index
+        dots.append(
+            f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="{2.2 if len(known) == 1 else 1.2}">'
+            f"<title>{escape(_hours_ago(ago))}: {value:.0f} ms</title></circle>"
+        )
+    lines = "".join(f'<polyline points="{" ".join(points)}" />' for points in segments if len(points) > 1)
     label = f"response time, highest {top:.0f} ms"
     return Markup(
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(label)}">{lines}</svg>'
+        f'aria-label="{escape(label)}">{lines}{"".join(dots)}</svg>'
     )
 
 
 def history_chart(buckets: Sequence[Bucket], width: int = 720, height: int = 120) -> Markup:
-    """Status bands under a mean response-time line, one column per bucket."""
+    """Status bands under a mean response-time line, one column per bucket; labelled axes below the chart.
+
+    The span's empty buckets stay grey, so one result on a new install reads as "one run, nothing before".
+    """
     if not buckets:
-        return Markup("")
+        return Markup('<p class="muted">No results yet.</p>')
     band = 10
     column = width / len(buckets)
     top = max((bucket.mean_ms or 0.0) for bucket in buckets) or 1.0
@@ -62,16 +69,29 @@ def history_chart(buckets: Sequence[Bucket], width: int = 720, height: int = 120
         if bucket.mean_ms is not None:
             y = (height - band - 4) - (bucket.mean_ms / top) * (height - band - 12)
             points.append(f"{x + column / 2:.1f},{y:.1f}")
+            parts.append(
+                f'<rect class="hit" x="{x:.1f}" y="0" width="{max(column, 1):.1f}" height="{height - band}">'
+                f"<title>{title}</title></rect>"
+            )
     line = f'<polyline class="line" points="{" ".join(points)}" />' if len(points) > 1 else ""
     if len(points) == 1:
         line = _dot(points[0])
-    axis = f'<text class="axis" x="2" y="10">{top:.0f} ms</text>'
+    ran = sum(bucket.count for bucket in buckets)
+    axis = (
+        f'<div class="axis-row"><span>{buckets[0].start:%Y-%m-%d %H:%M}</span>'
+        f'<span class="muted">{ran} run{"s" if ran != 1 else ""} · mean response up to {top:.0f} ms · grey: no data'
+        f"</span><span>now (UTC)</span></div>"
+    )
     return Markup(
         f'<svg class="history" viewBox="0 0 {width} {height}" preserveAspectRatio="none" role="img" '
-        f'aria-label="history">{axis}{"".join(parts)}{line}</svg>'
+        f'aria-label="history of {ran} runs">{"".join(parts)}{line}</svg>{axis}'
     )
+
+
+def _hours_ago(hours: int) -> str:
+    return "this hour" if hours == 0 else f"{hours} h ago"
 
 
 def _dot(point: str) -> str:
     x, y = point.split(",")
-    return f'<circle cx="{x}" cy="{y}" r="1.5" />'
+    return f'<circle cx="{x}" cy="{y}" r="2.5" />'

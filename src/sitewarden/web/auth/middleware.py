@@ -24,7 +24,7 @@ from sitewarden.store.users import User, token_user
 from sitewarden.web.auth.sessions import COOKIE, CSRF_HEADER, csrf_matches, new_session
 from sitewarden.web.context import DEMO_USER, WebContext
 
-OPEN_PREFIXES = ("/login", "/static/", "/status/")
+OPEN_PREFIXES = ("/login", "/static/", "/status/", "/favicon.ico")
 MACHINE_PREFIXES = ("/api/", "/metrics", "/health")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SECURITY_HEADERS = {

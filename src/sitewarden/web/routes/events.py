@@ -25,6 +25,7 @@ def event_filters(request: Request) -> dict[str, str | None]:
     severity = params.get("severity") or None
     return {
         "site": (params.get("site") or "").strip()[:200] or None,
+        "channel": (params.get("channel") or "").strip()[:300] or None,
         "type": kind if kind in {item.value for item in EventType} else None,
         "severity": severity if severity in {item.label for item in Severity} else None,
     }
@@ -45,6 +46,7 @@ async def events_page(request: Request) -> Response:
             types=[filters["type"]] if filters["type"] else None,
             min_severity=Severity.parse(filters["severity"]) if filters["severity"] else None,
             before_id=before_id,
+            channel=filters["channel"],
         )
         return (
             found,

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sitewarden.app.views import overview_with_groups
+from sitewarden.app.views import engine_freshness, overview_with_groups
 from sitewarden.fleet.query import QueryError
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery
 from sitewarden.store.verdicts import CMS_NAMES
@@ -54,6 +54,7 @@ async def overview_page(request: Request) -> Response:
     except QueryError as error:
         query_error = error
         page, matches, groups = await context.read(overview_with_groups, replace(query, search=None, names=frozenset()))
+    engine = await context.read(engine_freshness)
     filters = {
         "status": query.status,
         "group": query.group,
@@ -79,6 +80,7 @@ async def overview_page(request: Request) -> Response:
             "verdicts": list(VERDICT_RANKS),
             "sorts": SORTS,
             "per_pages": PER_PAGE,
+            "engine": engine,
         },
     )
 
