@@ -10,6 +10,7 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import status_code_conformance
 
 from sitewarden.web.api.openapi import openapi_document
@@ -41,6 +42,31 @@ def test_generated_requests_never_cause_a_server_error(live_web: LiveWeb) -> Non
             )
 
         run()
+
+
+def test_requests_that_break_the_schema_never_cause_a_server_error(
+    live_web: LiveWeb, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Negative generation: out-of-range or wrongly typed parameters and bodies get a 4xx, never a 500 or traceback."""
+    schema = schemathesis.openapi.from_dict(openapi_document())
+    headers = {"Authorization": f"Bearer {live_web.admin_token}"}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    with caplog.at_level(logging.ERROR):
+        for operation in operations:
+
+            @settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                suppress_health_check=list(HealthCheck),
+            )
+            @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+            def run(case: schemathesis.Case) -> None:
+                case.call_and_validate(base_url=live_web.url + "/api/v1", headers=headers, checks=[not_a_server_error])
+
+            run()
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
 
 
 BOUNDARY_NUMBERS = ["0", "-1", "1", str(2**31), str(2**53 + 1), str(2**63 - 1), str(2**63), "9" * 20, "1e3", "\u0661"]
