@@ -8,7 +8,7 @@ cases in app/reports.py.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -61,26 +61,23 @@ def _add_check(report: SiteReport, row: dict[str, Any]) -> None:
 
 def certificate_findings(connection: Connection, report: SiteReport, config: Config) -> None:
     """Certificates that expire within `reports.certificate_days`, from the certificate checks' `days_left` metric."""
-    limit = config.reports.certificate_days
-    kinds = certificate_kinds()
-    for row in state_rows(connection, report.name):
-        if row["site"] != report.name or row["kind"] not in kinds:
-            continue
-        latest = recent_results(connection, row["id"], 1)
-        days = latest[0].result.metric("days_left") if latest else None
-        if days is None or days > limit:
-            continue
-        status = Status.ERROR if days < 0 or days <= limit / 3 else Status.WARNING
-        title = f"certificate of {row['check']} " + (
-            f"expired {abs(days):.0f} days ago" if days < 0 else f"expires in {days:.0f} days"
-        )
-        report.findings.append(Finding(status, "certificate", title, fix="renew the certificate"))
+    for row, days, when in _expiring(connection, report, config, certificate_kinds()):
+        title = f"certificate of {row['check']} {when}"
+        report.findings.append(Finding(_expiry_status(days, config), "certificate", title, fix="renew the certificate"))
 
 
 def domain_findings(connection: Connection, report: SiteReport, config: Config) -> None:
     """Domain registrations that expire within `reports.certificate_days`, from the domain checks' `days_left`."""
+    for row, days, when in _expiring(connection, report, config, domain_kinds()):
+        title = f"domain registration ({row['check']}) {when}"
+        report.findings.append(Finding(_expiry_status(days, config), "domain", title, fix="renew the domain"))
+
+
+def _expiring(
+    connection: Connection, report: SiteReport, config: Config, kinds: Collection[str]
+) -> Iterator[tuple[dict[str, Any], float, str]]:
+    """(state row, days left, "expires in N days" / "expired N days ago") of the site's checks of `kinds` due soon."""
     limit = config.reports.certificate_days
-    kinds = domain_kinds()
     for row in state_rows(connection, report.name):
         if row["site"] != report.name or row["kind"] not in kinds:
             continue
@@ -88,10 +85,12 @@ def domain_findings(connection: Connection, report: SiteReport, config: Config) 
         days = latest[0].result.metric("days_left") if latest else None
         if days is None or days > limit:
             continue
-        status = Status.ERROR if days < 0 or days <= limit / 3 else Status.WARNING
-        when = f"expired {abs(days):.0f} days ago" if days < 0 else f"expires in {days:.0f} days"
-        title = f"domain registration ({row['check']}) {when}"
-        report.findings.append(Finding(status, "domain", title, fix="renew the domain"))
+        yield row, days, (f"expired {abs(days):.0f} days ago" if days < 0 else f"expires in {days:.0f} days")
+
+
+def _expiry_status(days: float, config: Config) -> Status:
+    """Error once expired or within a third of the warning window, else warning."""
+    return Status.ERROR if days < 0 or days <= config.reports.certificate_days / 3 else Status.WARNING
 
 
 SECTIONS: list[SectionProvider] = [check_findings, certificate_findings, domain_findings, verdict_findings]
