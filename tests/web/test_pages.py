@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -44,9 +46,10 @@ def test_overview_says_why_a_site_is_red(live_web: LiveWeb) -> None:
 def test_recent_results_are_summary_lines_with_details_on_demand(live_web: LiveWeb) -> None:
     html = get(live_web, "/sites/down-api").text
     rows = html.count('<td class="when">')
-    details = '<details class="raw" data-role="result-details"><summary>details</summary>'
-    assert rows >= 10 and html.count(details) == rows
-    assert "<th>Details</th>" not in html and 'hx-preserve="true"' in html
+    pattern = r'<details class="raw" id="result-\d+" data-role="result-details"><summary>details</summary>'
+    details = re.findall(pattern, html)
+    assert rows >= 10 and len(details) == rows
+    assert "<th>Details</th>" not in html and "hx-preserve" not in html and "/static/live.js" in html
 
 
 def test_events_show_severity_and_channel_filter_links(live_web: LiveWeb) -> None:
@@ -197,3 +200,44 @@ def test_heartbeats_page_shows_the_ping_url_and_the_last_ping(live_web: LiveWeb)
     page = get(live_web, "/heartbeats").text
     assert f"{live_web.url}/ping/{uuid}" in page
     assert "nightly-backup" in page and "60.0 s" in page and "never" not in page
+
+
+def test_events_page_says_when_the_engine_stopped_reporting(live_web: LiveWeb) -> None:
+    stale = '<p class="stale" role="status" data-role="freshness">Data may be stale: no engine has reported yet'
+    html = get(live_web, "/events").text
+    assert stale in html and html.index('id="event-list"') < html.index(stale)  # inside the part that refreshes
+    with live_web.database.transaction() as connection:
+        publish_stats(connection, "engine-1", utcnow(), {}, utcnow())
+    assert 'data-role="freshness">Live: updated' in get(live_web, "/events").text
+
+
+def test_overview_and_site_page_show_uptime_over_24_hours_7_days_and_30_days(live_web: LiveWeb) -> None:
+    html = get(live_web, "/").text
+    down = html[html.index('href="/sites/down-api"') : html.index('href="/sites/blog"')]
+    figures = (
+        '<dl class="uptime" data-role="uptime"><div><dt>24 h</dt><dd>{0}</dd></div>'
+        "<div><dt>7 d</dt><dd>{0}</dd></div><div><dt>30 d</dt><dd>{0}</dd></div></dl>"
+    )
+    assert figures.format("0.00%") in down and figures.format("100%") in html[html.index('href="/sites/blog"') :]
+    site = get(live_web, "/sites/down-api").text
+    checks = site[site.index('id="check-web"') :]
+    assert figures.format("0.00%") in checks  # the web check
+    assert "Uptime of the site " + figures.format("0.00%") in site
+
+
+def test_a_soft_state_on_the_site_page_reads_as_in_status(live_web: LiveWeb) -> None:
+    from sitewarden.results import Status
+    from sitewarden.states import CheckState
+    from sitewarden.store.states import save_states
+
+    now = utcnow()
+    first_failure = CheckState(
+        hard=Status.OK, hard_since=now, soft=Status.ERROR, attempts=1, last_status=Status.ERROR,
+        last_summary="status 503", last_result_at=now, last_duration_ms=12.0,
+    )  # fmt: skip
+    with live_web.database.transaction() as connection:
+        save_states(connection, {live_web.check_ids["shop/web"]: first_failure}, now)
+    html = get(live_web, "/sites/shop").text
+    card = html[html.index('id="check-web"') :]
+    assert '<span class="status error" data-role="state">error</span>' in card
+    assert 'data-role="soft" title="not confirmed yet: the confirmed status is ok">(soft, 1 of 3)</span>' in card

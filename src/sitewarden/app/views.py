@@ -13,6 +13,8 @@ from typing import Any
 from sitewarden.acceptance import AcceptedFinding, is_accepted, site_worst, utc_today
 from sitewarden.app.database import Session
 from sitewarden.app.fleet import evaluate
+from sitewarden.app.soft_states import DEFAULT_THRESHOLDS, Thresholds, soft_state
+from sitewarden.app.uptime import NO_DATA, add_uptimes, check_uptimes, site_uptimes
 from sitewarden.catalog.verdicts import open_advisories
 from sitewarden.config.kinds import certificate_kinds, domain_kinds
 from sitewarden.fleet.query import parse_query
@@ -38,9 +40,11 @@ MOST_SITES = 2000
 
 
 def overview_page(connection: Session, query: OverviewQuery) -> OverviewPage:
-    """One page of the overview, each shown site with its CMS and verdicts."""
-    found = overview(connection, query, utcnow(), certificate_kinds=certificate_kinds(), domain_kinds=domain_kinds())
+    """One page of the overview, each shown site with its CMS, verdicts and uptime."""
+    now = utcnow()
+    found = overview(connection, query, now, certificate_kinds=certificate_kinds(), domain_kinds=domain_kinds())
     overview_extras(connection, found.sites)
+    add_uptimes(connection, found.sites, now)
     return found
 
 
@@ -162,8 +166,10 @@ def handler_failures(connection: Session) -> dict[str, int]:
     return failed_attempts(connection)
 
 
-def site_view(connection: Session, name: str, span: str) -> dict[str, Any] | None:
-    """Everything the site page shows, read in one transaction."""
+def site_view(
+    connection: Session, name: str, span: str, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> dict[str, Any] | None:
+    """Everything the site page shows, read in one transaction; `thresholds` say how many results confirm a state."""
     site = site_row(connection, name)
     if site is None or not site["active"]:
         return None
@@ -171,11 +177,15 @@ def site_view(connection: Session, name: str, span: str) -> dict[str, Any] | Non
     checks = add_failure_classes(connection, site_checks(connection, site["id"]))
     ids = [check["id"] for check in checks]
     history = check_history(connection, ids, span, now) if ids else {}
+    uptimes = check_uptimes(connection, ids, now) if ids else {}
     for check in checks:
         check["history"] = history.get(check["id"], [])
         check["recent"] = recent_results(connection, check["id"], RECENT)
+        check["uptime"] = uptimes.get(check["id"], NO_DATA)
+        check["current"], check["soft"] = soft_state(check, thresholds.of(check["key"]))
     return {
         "site": site,
+        "site_uptime": site_uptimes(connection, [site["id"]], now).get(site["id"], NO_DATA),
         "checks": checks,
         "events": recent_events(connection, limit=20, site=name),
         "windows": site_windows(connection, name, now),
@@ -204,6 +214,8 @@ def status_view(connection: Session, page: StatusPageSettings) -> dict[str, Any]
         utcnow(),
         certificate_kinds=certificate_kinds(),
     )
+    if page.show_uptime:
+        add_uptimes(connection, data.sites, utcnow())
     entries = []
     for row in data.sites:
         entry: dict[str, Any] = {"name": row.name, "status": row.status}

@@ -15,13 +15,13 @@ from rich.text import Text
 
 from sitewarden.app.daemon import build_engine, run_async
 from sitewarden.app.database import Database, open_store
+from sitewarden.app.soft_states import soft_label
 from sitewarden.config.loader import load_config
 from sitewarden.config.models import Config
 from sitewarden.console import start_line, status_text
 from sitewarden.demo.findings import accept_when_judged
 from sitewarden.demo.fleet import DemoFleet, demo_config, heartbeat_pinger
 from sitewarden.engine.service import Engine
-from sitewarden.results import Status
 from sitewarden.terminal import PlainConsole
 from sitewarden.web.server import ensure_port_free, serve_beside
 
@@ -109,9 +109,10 @@ def _table(engine: Engine, descriptions: dict[str, str]) -> Group:
     for check in engine.checks.values():
         state = check.state
         label = status_text(state.last_status if state.last_status is not None else state.hard)
-        if state.attempts and state.last_status is not None and state.last_status is not state.hard:
-            threshold = check.spec.success_threshold if state.soft is Status.OK else check.spec.failure_threshold
-            label.append(f" (soft, {state.attempts} of {threshold})", style="dim")
+        thresholds = (check.spec.failure_threshold, check.spec.success_threshold)
+        soft = soft_label(state.last_status, state.hard, state.attempts, thresholds)
+        if soft:
+            label.append(f" ({soft})", style="dim")
         ms = f"{state.last_duration_ms:.0f}" if state.last_duration_ms is not None else ""
         shows = descriptions.get(check.spec.site or "", "") if check.spec.site else "a cron job pinging its heartbeat"
         summary = state.last_summary or "waiting for the first run"

@@ -1,7 +1,7 @@
 """Read model of the dashboard's overview: every site with its worst status, filtered, sorted and paged in SQL.
 
-Only the page being shown gets the costlier figures (uptime, sparkline, certificate), so the page costs the same
-at 10,000 sites as at 10.
+Only the page being shown gets the costlier figures (sparkline, certificate; uptime comes from `app.uptime`), so
+the page costs the same at 10,000 sites as at 10.
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ class SiteSummary:
     response_ms: float | None
     last_result_at: datetime | None
     uptime_24h: float | None = None
+    uptime_7d: float | None = None
     uptime_30d: float | None = None
+    """Uptime figures are filled by `app.uptime` (None here)."""
     sparkline: list[float | None] = field(default_factory=list)
     certificate_days: float | None = None
     domain_days: float | None = None
@@ -129,7 +131,7 @@ def add_page_figures(
     certificate_kinds: Collection[str],
     domain_kinds: Collection[str] = (),
 ) -> None:
-    """Uptime over 24 h and 30 d, a 24-hour response-time sparkline and certificate days left, for shown sites.
+    """A 24-hour response-time sparkline and certificate days left, for shown sites.
 
     Rollups are read by check id (their unique index), never by a join on sites, so the cost follows the page.
     """
@@ -141,30 +143,18 @@ def add_page_figures(
     )
     if not site_of:
         return
-    day, month = now - timedelta(hours=24), now - timedelta(days=30)
     first = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=23)
-    totals: dict[int, list[int]] = {site_id: [0, 0, 0, 0] for site_id in by_id}
     spark: dict[int, list[list[float]]] = {site_id: [[0.0, 0.0] for _ in range(24)] for site_id in by_id}
-    query = select(
-        rollups.c.check_id, rollups.c.bucket, rollups.c.ok, rollups.c.warning, rollups.c.count, rollups.c.duration_sum
-    ).where(rollups.c.check_id.in_(list(site_of)), rollups.c.period == "hour", rollups.c.bucket >= month)
-    for check_id, bucket, ok, warning, count, duration_sum in connection.execute(query):
-        site_id = site_of[check_id]
-        total = totals[site_id]
-        total[2] += ok + warning
-        total[3] += count
-        if bucket >= day:
-            total[0] += ok + warning
-            total[1] += count
+    query = select(rollups.c.check_id, rollups.c.bucket, rollups.c.count, rollups.c.duration_sum).where(
+        rollups.c.check_id.in_(list(site_of)), rollups.c.period == "hour", rollups.c.bucket >= first
+    )
+    for check_id, bucket, count, duration_sum in connection.execute(query):
         index = int((bucket - first).total_seconds() // 3600)
         if 0 <= index < 24:
-            spark[site_id][index][0] += duration_sum
-            spark[site_id][index][1] += count
-    for site_id, (up_day, count_day, up_month, count_month) in totals.items():
-        row = by_id[site_id]
-        row.uptime_24h = up_day / count_day if count_day else None
-        row.uptime_30d = up_month / count_month if count_month else None
-        row.sparkline = [duration / count if count else None for duration, count in spark[site_id]]
+            spark[site_of[check_id]][index][0] += duration_sum
+            spark[site_of[check_id]][index][1] += count
+    for site_id, hours in spark.items():
+        by_id[site_id].sparkline = [duration / count if count else None for duration, count in hours]
     for site_id, days in certificate_days(connection, list(by_id), certificate_kinds).items():
         by_id[site_id].certificate_days = days
     if domain_kinds:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, func
+from sqlalchemy import Connection, and_, case, delete, func, select
 
 from sitewarden.results import Result, Status
+from sitewarden.store.batches import chunked
 from sitewarden.store.database import upsert_statement
-from sitewarden.store.tables import rollups
+from sitewarden.store.tables import checks, rollups
 
 _STATUS_COLUMNS = {Status.OK: "ok", Status.WARNING: "warning", Status.ERROR: "error", Status.UNKNOWN: "unknown"}
 
@@ -71,6 +73,55 @@ def _upsert(connection: Connection) -> Any:
             else func.greatest(rollups.c.duration_max, new.duration_max),
         },
     )
+
+
+UptimeCounts = tuple[tuple[int, int], ...]
+"""(results up, results) over each span asked for, in the order asked."""
+
+
+def uptime_by_check(
+    connection: Connection, check_ids: list[int], now: datetime, spans: Sequence[timedelta]
+) -> dict[int, UptimeCounts]:
+    """Results up (ok or warning) and results per check over each span, one grouped query per chunk of ids.
+
+    A span of 24 h counts the current hour's bucket and the 23 before it, so the figure moves with each result.
+    """
+    found: dict[int, UptimeCounts] = {}
+    for chunk in chunked(check_ids):
+        query = _uptime_query(rollups.c.check_id, now, spans).where(rollups.c.check_id.in_(chunk))
+        found.update(_uptime_rows(connection.execute(query.group_by(rollups.c.check_id))))
+    return found
+
+
+def uptime_by_site(
+    connection: Connection, site_ids: list[int], now: datetime, spans: Sequence[timedelta]
+) -> dict[int, UptimeCounts]:
+    """The same counts summed over each site's active checks: one grouped query for a page of sites."""
+    found: dict[int, UptimeCounts] = {}
+    joined = rollups.join(checks, and_(checks.c.id == rollups.c.check_id, checks.c.active.is_(True)))
+    for chunk in chunked(site_ids):
+        query = _uptime_query(checks.c.site_id, now, spans).select_from(joined).where(checks.c.site_id.in_(chunk))
+        found.update(_uptime_rows(connection.execute(query.group_by(checks.c.site_id))))
+    return found
+
+
+def _uptime_query(key: Any, now: datetime, spans: Sequence[timedelta]) -> Any:
+    current = hour_bucket(now)
+    starts = [current - span + timedelta(hours=1) for span in spans]
+    up = rollups.c.ok + rollups.c.warning
+    columns = [key]
+    for start in starts:
+        columns.append(func.sum(case((rollups.c.bucket >= start, up), else_=0)))
+        columns.append(func.sum(case((rollups.c.bucket >= start, rollups.c.count), else_=0)))
+    return select(*columns).where(rollups.c.period == "hour", rollups.c.bucket >= min(starts))
+
+
+def _uptime_rows(rows: Any) -> dict[int, UptimeCounts]:
+    found: dict[int, UptimeCounts] = {}
+    for row in rows:
+        sums = [int(value or 0) for value in row[1:]]
+        found[int(row[0])] = tuple((sums[index], sums[index + 1]) for index in range(0, len(sums), 2))
+    return found
 
 
 def prune_rollups(connection: Connection, before: datetime) -> int:

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sitewarden.app.database import Database
+from sitewarden.app.soft_states import DEFAULT_THRESHOLDS, Thresholds
 from sitewarden.errors import Conflict, NotFound, SitewardenError
 from sitewarden.results import utcnow
 from sitewarden.store.users import web_key
@@ -54,6 +55,7 @@ def create_app(
     demo: bool = False,
     catalog: CatalogSettings | None = None,
     sla_targets: dict[str, float | None] | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Starlette:
     """The whole web app for one store; `demo` signs every visitor in as an admin (loopback demo only)."""
     settings = settings or WebSettings()
@@ -71,6 +73,7 @@ def create_app(
         templates=make_templates(),
         demo=demo,
         trusted_proxies=parse_networks(settings.trusted_proxies),
+        thresholds=thresholds,
     )
     ping = _ping_routes()
     context.public_paths = [_prefix(route) for route in ping]

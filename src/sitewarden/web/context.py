@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from starlette.requests import Request
 
 from sitewarden.app.database import Database
+from sitewarden.app.soft_states import DEFAULT_THRESHOLDS, Thresholds
 from sitewarden.store.users import User
 from sitewarden.web.auth.addresses import Network, client_address
 from sitewarden.web.auth.sessions import SessionCodec
@@ -40,6 +41,8 @@ class WebContext:
     sla_targets: dict[str, float | None] = field(default_factory=dict)
     """The `sla:` target of each configured group, for `GET /api/v1/reports/sla`."""
     trusted_proxies: tuple[Network, ...] = ()
+    thresholds: Thresholds = DEFAULT_THRESHOLDS
+    """How many results in a row confirm a state, per check: the site page shows "(soft, 1 of 3)" as `status` does."""
 
     async def read(self, work: Callable[..., T], *args: Any) -> T:
         """Run `work(connection, *args)` in one transaction, in a worker thread so the loop stays free."""

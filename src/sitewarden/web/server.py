@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from sitewarden.app.daemon import run_async
 from sitewarden.app.database import Database, open_store
 from sitewarden.app.sla_reports import targets as sla_targets
+from sitewarden.app.soft_states import config_thresholds
 from sitewarden.config.models import Config
 from sitewarden.errors import AuthError, SitewardenError
 from sitewarden.store.users import count_users
@@ -79,6 +80,7 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     port = port or config.web.port
     # The dashboard reads sites and checks from the store: the monitoring plan (100,000 check models on a large
     # fleet) is let go once the file is validated and its secrets registered, and the heap handed back.
+    thresholds = config_thresholds(config)
     config = config.model_copy(update={"sites": [], "checks": []})
     from sitewarden.memory import settle_heap
 
@@ -87,7 +89,9 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     try:
         refuse_open_bind(database, host)
         ensure_port_free(host, port)
-        web_app = create_app(database, config.web, catalog=config.catalog, sla_targets=sla_targets(config))
+        web_app = create_app(
+            database, config.web, catalog=config.catalog, sla_targets=sla_targets(config), thresholds=thresholds
+        )
         server = make_server(web_app, host, port)
         logger.info("dashboard listening url=http://%s:%d/", host, port)
         run_async(server.serve)
@@ -97,7 +101,14 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
 
 async def serve_beside(database: Database, config: Config, port: int, stop: asyncio.Event, *, demo: bool) -> None:
     """The dashboard on 127.0.0.1 in the running loop until `stop` is set (the demo runs it beside the engine)."""
-    web_app = create_app(database, config.web, demo=demo, catalog=config.catalog, sla_targets=sla_targets(config))
+    web_app = create_app(
+        database,
+        config.web,
+        demo=demo,
+        catalog=config.catalog,
+        sla_targets=sla_targets(config),
+        thresholds=config_thresholds(config),
+    )
     server = make_server(web_app, "127.0.0.1", port)
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]  # the caller owns signals
     task = asyncio.create_task(server.serve(), name="dashboard")

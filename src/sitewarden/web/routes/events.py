@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sitewarden.app.database import Session
+from sitewarden.app.views import engine_freshness
 from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.store.delivery_log import delivery_states, recent_deliveries
 from sitewarden.store.events import recent_events
@@ -38,7 +39,7 @@ async def events_page(request: Request) -> Response:
     before_id = row_id(before)
     failed_only = request.query_params.get("deliveries") == "failed"
 
-    def work(connection: Session) -> tuple[list[Event], list[dict[str, Any]], dict[str, int]]:
+    def work(connection: Session) -> tuple[list[Event], list[dict[str, Any]], dict[str, int], dict[str, Any]]:
         found = recent_events(
             connection,
             limit=PAGE,
@@ -52,9 +53,10 @@ async def events_page(request: Request) -> Response:
             found,
             recent_deliveries(connection, limit=DELIVERIES, failed_only=failed_only),
             delivery_states(connection),
+            engine_freshness(connection),
         )
 
-    events, deliveries, delivery_counts = await context.read(work)
+    events, deliveries, delivery_counts, freshness = await context.read(work)
     return context.templates.TemplateResponse(
         request,
         "events.html",
@@ -67,6 +69,7 @@ async def events_page(request: Request) -> Response:
             "deliveries": deliveries,
             "delivery_counts": delivery_counts,
             "failed_only": failed_only,
+            "freshness": freshness,
         },
     )
 

@@ -18,7 +18,7 @@ async def site_page(request: Request) -> Response:
     span = request.query_params.get("range") or "24h"
     if span not in RANGES:
         span = "24h"
-    view = await context.read(site_view, name, span)
+    view = await context.read(site_view, name, span, context.thresholds)
     if view is None:
         raise HTTPException(404, f"no site named '{name}'")
     view.update(span=span, spans=list(RANGES))
