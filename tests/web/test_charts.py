@@ -38,3 +38,8 @@ def test_history_of_one_ten_and_ten_thousand_results_has_axes_gaps_and_a_tooltip
         assert html.count("<title>") == 48 + filled  # every bucket's band, and the hover area of each with data
         assert 'class="axis-row"' in html and "now (UTC)" in html and f"{filled * runs} run" in html
     assert "No results yet." in str(history_chart([]))
+
+
+def test_a_sparkline_of_one_result_draws_the_day_it_belongs_to() -> None:
+    svg = str(sparkline([None] * 23 + [42.0]))
+    assert '<line class="empty" x1="3" y1="23" x2="117" y2="23" />' in svg  # the 24 hours, under the one dot

@@ -37,9 +37,11 @@ def sparkline(values: Sequence[float | None], width: int = 120, height: int = 24
         )
     lines = "".join(f'<polyline points="{" ".join(points)}" />' for points in segments if len(points) > 1)
     label = f"response time, highest {top:.0f} ms"
+    # a dashed floor over the whole day: the hours without results read as a gap, not as an empty box
+    floor = f'<line class="empty" x1="{pad:.0f}" y1="{height - 1}" x2="{width - pad:.0f}" y2="{height - 1}" />'
     return Markup(
         f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(label)}">{lines}{"".join(dots)}</svg>'
+        f'aria-label="{escape(label)}">{floor}{lines}{"".join(dots)}</svg>'
     )
 
 

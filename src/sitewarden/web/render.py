@@ -72,6 +72,8 @@ def milliseconds(value: float | None) -> str:
 def percent(value: float | None) -> str:
     if value is None:
         return "–"
+    if value <= 0:
+        return "0%"
     return f"{value * 100:.2f}%" if value < 1 else "100%"
 
 
