@@ -56,8 +56,9 @@ def seed(url: str, count: int, days: int) -> str:
         connection.execute(
             states.insert(),
             [
-                {"check_id": i + 1, "hard_status": 2 if i % 50 == 0 else 0, "hard_since": now, "soft_status": 0,
-                 "attempts": 0, "last_status": 0, "last_summary": "status 200", "last_result_at": now,
+                {"check_id": i + 1, "hard_status": 2 if i % 50 == 0 else 0, "hard_since": now,
+                 "soft_status": 2 if i % 50 == 0 else 0, "attempts": 0, "last_status": 2 if i % 50 == 0 else 0,
+                 "last_summary": "status 503, expected 200" if i % 50 == 0 else "status 200", "last_result_at": now,
                  "last_duration_ms": 40.0 + i % 30, "paused": False, "memory": {}, "version": 0, "updated_at": now}
                 for i in range(count)
             ],

@@ -101,8 +101,8 @@ def fleet_server(sites: int, days: int) -> Iterator[str]:
                 check="web",
                 created_at=now - timedelta(minutes=7 * index),
             )
-            for index in range(min(sites // 50, 300))
-        ]
+            for index in reversed(range(min(sites // 50, 300)))
+        ]  # oldest first, as the engine writes them
         insert_events(connection, events)
     print(f"seeded {sites} sites with {days} days of results in {time.perf_counter() - started:.0f} s")
     settings = WebSettings.model_validate({"status_pages": [{"group": "group-1", "title": "Group 1 sites"}]})

@@ -106,7 +106,9 @@ async def test_text_keeps_a_readable_contrast_in_both_colour_schemes(
 ) -> None:
     page = await signed_in(browser, live_web, 1400, scheme)
     dark = await page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
-    assert dark is (scheme == "dark")
+    background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+    channels = [int(part) for part in background[background.index("(") + 1 : -1].split(",")[:3]]
+    assert dark is (scheme == "dark") and (max(channels) < 60 if dark else min(channels) > 200), background
     low, measured = [], 0
     for path in ("/", "/sites/down-api", "/events"):
         await page.goto(live_web.url + path)
@@ -162,3 +164,41 @@ async def test_opened_result_details_stay_open_and_keep_refreshing(live_web: Liv
     await page.locator('[data-role="last-result"]').first.wait_for()
     await page.wait_for_timeout(6_000)
     assert not await page.locator(f"#recent-{check_id}").evaluate("element => element.open")
+
+
+async def test_the_keyboard_reaches_the_search_the_navigation_and_every_action(live_web: LiveWeb, browser: Any) -> None:
+    from sqlalchemy import select
+
+    from sitewarden.store.tables import commands
+
+    page = await signed_in(browser, live_web, 390)
+    await page.keyboard.press("/")
+    assert await page.evaluate("document.activeElement.name") == "q"
+    await page.keyboard.press("Escape")
+    await page.goto(live_web.url + "/sites/shop")
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.textContent") == "Skip to content"
+    reached: list[str] = []
+    for _ in range(40):
+        await page.keyboard.press("Tab")
+        reached.append(
+            await page.evaluate(
+                "(e => e.dataset.action || (e.tagName === 'SUMMARY' ? 'summary' : e.textContent.trim()))"
+                "(document.activeElement)"
+            )
+        )
+        if reached[-1] == "summary":
+            break
+    assert {"Overview", "Events", "Audit log", "Log out", "run_now", "pause", "acknowledge"} <= set(reached)
+    await page.keyboard.press("Enter")  # opens the recent results
+    assert await page.locator("details[id^=recent-]").first.evaluate("element => element.open")
+    await page.locator("#check-web button[data-action=run_now]").focus()
+    await page.keyboard.press("Enter")
+    actions: list[str] = []
+    for _ in range(50):
+        with live_web.database.transaction() as connection:
+            actions = [row.action for row in connection.execute(select(commands.c.action))]
+        if actions:
+            break
+        await page.wait_for_timeout(100)
+    assert actions == ["run_now"]

@@ -17,7 +17,7 @@ def sparkline(values: Sequence[float | None], width: int = 120, height: int = 24
             '<svg class="spark" width="%d" height="%d" role="img" aria-label="no data yet"><title>no data yet</title>'
             '<line class="empty" x1="3" y1="%d" x2="%d" y2="%d" /></svg>'
         ) % (width, height, height - 3, width - 3, height - 3)
-    top = max(known) or 1.0
+    top = (max(known) or 1.0) * 1.2  # the highest point sits below the top edge, a flat line mid-box
     pad = 3.0
     step = (width - 2 * pad) / max(len(values) - 1, 1)
     segments: list[list[str]] = [[]]
@@ -31,12 +31,14 @@ def sparkline(values: Sequence[float | None], width: int = 120, height: int = 24
         y = height - pad - (value / top) * (height - 2 * pad)
         segments[-1].append(f"{x:.1f},{y:.1f}")
         ago = len(values) - 1 - index
+        alone = (index == 0 or values[index - 1] is None) and (index + 1 == len(values) or values[index + 1] is None)
+        # a point on a line is only a hover target (no beads along the line); a point alone is drawn
         dots.append(
-            f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="{2.2 if len(known) == 1 else 1.2}">'
+            f'<circle class="{"point" if alone else "hit"}" cx="{x:.1f}" cy="{y:.1f}" r="{2.2 if alone else 3}">'
             f"<title>{escape(_hours_ago(ago))}: {value:.0f} ms</title></circle>"
         )
     lines = "".join(f'<polyline points="{" ".join(points)}" />' for points in segments if len(points) > 1)
-    label = f"response time, highest {top:.0f} ms"
+    label = f"response time, highest {max(known):.0f} ms"
     # a dashed floor over the whole day: the hours without results read as a gap, not as an empty box
     floor = f'<line class="empty" x1="{pad:.0f}" y1="{height - 1}" x2="{width - pad:.0f}" y2="{height - 1}" />'
     return Markup(
