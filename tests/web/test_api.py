@@ -100,7 +100,8 @@ def test_sites_are_listed_worst_first_with_counts_and_filters(live_web: LiveWeb)
     assert [site["name"] for site in body["items"]] == ["down-api", "blog", "shop"]
     assert body["counts"]["error"] == 1 and body["counts"]["ok"] == 2 and body["total"] == 3
     down = body["items"][0]
-    assert down["status"] == "error" and down["uptime_24h"] == 0.0 and down["certificate_days"] == 32.0
+    assert down["status"] == "error" and down["uptime_24h"] == 0.0 and down["uptime_7d"] == 0.0
+    assert down["certificate_days"] == 32.0
     grouped = call(live_web, "GET", "/sites", params={"group": "customers", "sort": "name"}).json()
     assert [site["name"] for site in grouped["items"]] == ["blog", "shop"]
     assert call(live_web, "GET", "/sites", params={"q": "SHO"}).json()["total"] == 1

@@ -26,6 +26,7 @@ def site_summary(row: SiteSummary) -> dict[str, Any]:
         "response_ms": row.response_ms,
         "last_result_at": iso(row.last_result_at),
         "uptime_24h": row.uptime_24h,
+        "uptime_7d": row.uptime_7d,
         "uptime_30d": row.uptime_30d,
         "certificate_days": row.certificate_days,
         "cms": row.extra.get("cms"),
