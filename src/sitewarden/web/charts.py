@@ -56,7 +56,8 @@ def history_chart(buckets: Sequence[Bucket], width: int = 720, height: int = 120
         return Markup('<p class="muted">No results yet.</p>')
     band = 10
     column = width / len(buckets)
-    top = max((bucket.mean_ms or 0.0) for bucket in buckets) or 1.0
+    highest = max((bucket.mean_ms or 0.0) for bucket in buckets)
+    top = (highest or 1.0) * 1.2  # the highest mean sits below the top edge
     parts: list[str] = []
     points: list[str] = []
     for index, bucket in enumerate(buckets):
@@ -83,7 +84,7 @@ def history_chart(buckets: Sequence[Bucket], width: int = 720, height: int = 120
     ran = sum(bucket.count for bucket in buckets)
     axis = (
         f'<div class="axis-row"><span>{buckets[0].start:%Y-%m-%d %H:%M}</span>'
-        f'<span class="muted">{ran} run{"s" if ran != 1 else ""} · mean response up to {top:.0f} ms · grey: no data'
+        f'<span class="muted">{ran} run{"s" if ran != 1 else ""} · mean response up to {highest:.0f} ms · grey: no data'
         f"</span><span>now (UTC)</span></div>"
     )
     return Markup(
