@@ -192,6 +192,11 @@ async def test_the_keyboard_reaches_the_search_the_navigation_and_every_action(l
     assert {"Overview", "Events", "Audit log", "Log out", "run_now", "pause", "acknowledge"} <= set(reached)
     await page.keyboard.press("Enter")  # opens the recent results
     assert await page.locator("details[id^=recent-]").first.evaluate("element => element.open")
+    focused = await page.evaluate("document.activeElement.id")
+    async with page.expect_response(lambda answer: "fragment=checks" in answer.url, timeout=10_000):
+        pass  # the 5 s refresh swaps the checks in: the keyboard user keeps their place
+    await page.wait_for_timeout(200)
+    assert focused and await page.evaluate("document.activeElement.id") == focused
     await page.locator("#check-web button[data-action=run_now]").focus()
     await page.keyboard.press("Enter")
     actions: list[str] = []

@@ -46,7 +46,7 @@ def test_overview_says_why_a_site_is_red(live_web: LiveWeb) -> None:
 def test_recent_results_are_summary_lines_with_details_on_demand(live_web: LiveWeb) -> None:
     html = get(live_web, "/sites/down-api").text
     rows = html.count('<td class="when">')
-    pattern = r'<details class="raw" id="result-\d+" data-role="result-details"><summary>details</summary>'
+    pattern = r'<details class="raw" id="result-(\d+)" data-role="result-details"><summary id="result-summary-\1">'
     details = re.findall(pattern, html)
     assert rows >= 10 and len(details) == rows
     assert "<th>Details</th>" not in html and "hx-preserve" not in html and "/static/live.js" in html
