@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -84,7 +85,8 @@ def fleet_server(sites: int, days: int) -> Iterator[str]:
     sys.path.insert(0, str(Path(__file__).parent))
     from dashboard import seed
 
-    url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'shots.db'}"
+    folder = Path(tempfile.mkdtemp())
+    url = f"sqlite:///{folder / 'shots.db'}"
     started = time.perf_counter()
     seed(url, sites, days)
     database = open_database(url)
@@ -120,6 +122,7 @@ def fleet_server(sites: int, days: int) -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         database.close()
+        shutil.rmtree(folder, ignore_errors=True)  # half a gigabyte at 10,000 sites
 
 
 @contextlib.contextmanager
@@ -141,6 +144,7 @@ def demo_server(warmup: float) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def demo_pages(base: str) -> dict[str, str]:
