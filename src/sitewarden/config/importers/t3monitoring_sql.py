@@ -1,0 +1,28 @@
+"""t3monitoring's client table as SQL: `INSERT INTO tx_t3monitoring_domain_model_client ...` from a dump."""
+
+from __future__ import annotations
+
+import re
+
+from sitewarden.config.importers.base import ForeignFormat, Translation
+from sitewarden.config.importers.sql_inserts import table_rows
+from sitewarden.config.importers.t3monitoring import COLUMNS, TABLE, translate_clients
+
+_INSERT = re.compile(r"\b(insert|replace)\s+(ignore\s+)?into\s+[`\"]?(\w+\.)?[`\"]?" + TABLE, re.IGNORECASE)
+
+
+class T3monitoringSqlFormat(ForeignFormat):
+    """A MySQL/MariaDB dump (mysqldump, phpMyAdmin, TYPO3 database export) of the client table."""
+
+    format = "t3monitoring-sql"
+
+    def detect(self, text: str) -> bool:
+        return _INSERT.search(text) is not None
+
+    def translate(self, text: str, name: str) -> Translation:
+        rows, _ = table_rows(text, name, TABLE, COLUMNS)
+        columns = list(rows[0].values) if rows else []
+        out = translate_clients(((f"{name}:{row.line}", row.values) for row in rows), columns)
+        if not rows:
+            out.skip(name, TABLE, "the file inserts no rows into the client table")
+        return out
