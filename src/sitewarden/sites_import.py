@@ -23,7 +23,7 @@ from sitewarden.config.importers.base import MAX_FILE_BYTES, Translation, Unsupp
 from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config
 from sitewarden.config.overlay import validate_site_definition
-from sitewarden.errors import ConfigError, SitewardenError
+from sitewarden.errors import ConfigError, InputFileError
 from sitewarden.secrets import redact, reference_values, register_secrets
 from sitewarden.trust import SitePolicy
 
@@ -90,7 +90,7 @@ def read_rows(path: Path) -> list[tuple[str, Any]]:
 def read_file(path: Path, file_format: str | None = None) -> tuple[str, Translation]:
     """The format (given, or recognised by content) and what the file holds, in sitewarden's `sites:` shape."""
     if file_format is not None and file_format not in FORMAT_NAMES:
-        raise SitewardenError(f"unknown import format {file_format!r}", hint="formats: " + ", ".join(FORMAT_NAMES))
+        raise InputFileError(f"unknown import format {file_format!r}", hint="formats: " + ", ".join(FORMAT_NAMES))
     text = _read_text(path)
     if file_format is None:
         file_format = next((name for name, cls in FORMATS.items() if cls().detect(text)), NATIVE)
@@ -102,12 +102,12 @@ def read_file(path: Path, file_format: str | None = None) -> tuple[str, Translat
 def _read_text(path: Path) -> str:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise SitewardenError(f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it")
+            raise InputFileError(f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; split it")
         return path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise SitewardenError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
-        raise SitewardenError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+        raise InputFileError(f"{path} is not UTF-8 text (byte {exc.start})") from None
 
 
 def _native_rows(text: str, path: Path) -> list[tuple[str, Any]]:
@@ -115,7 +115,7 @@ def _native_rows(text: str, path: Path) -> list[tuple[str, Any]]:
         return _csv_rows(text, str(path))
     if path.suffix.lower() in (".yaml", ".yml"):
         return _yaml_rows(text, str(path))
-    raise SitewardenError(
+    raise InputFileError(
         f"cannot import {path}: not a timon, pmon or t3monitoring file, nor a .csv, .yaml or .yml file of sites",
         hint="name the format with --format " + "|".join(FORMAT_NAMES),
     )
@@ -141,9 +141,7 @@ def _csv_rows(text: str, name: str) -> list[tuple[str, Any]]:
     columns = csv_columns()
     unknown = [column for column in reader.fieldnames or [] if column.strip() not in columns]
     if unknown:
-        raise SitewardenError(
-            f"{name}:1: unknown column(s) {', '.join(unknown)}", hint="columns: " + ", ".join(columns)
-        )
+        raise InputFileError(f"{name}:1: unknown column(s) {', '.join(unknown)}", hint="columns: " + ", ".join(columns))
     rows = []
     for row in reader:
         cells = {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
@@ -187,14 +185,14 @@ def _yaml_rows(text: str, name: str) -> list[tuple[str, Any]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark is not None else name
-        raise SitewardenError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
+        raise InputFileError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
     if isinstance(data, dict) and isinstance(node, yaml.MappingNode):
         items = data.get("sites")
         node = next((value for key, value in node.value if key.value == "sites"), None)
     else:
         items = data
     if not isinstance(items, list) or not isinstance(node, yaml.SequenceNode):
-        raise SitewardenError(f"{name}: expected a list of sites, or a mapping with a 'sites' list")
+        raise InputFileError(f"{name}: expected a list of sites, or a mapping with a 'sites' list")
     return [(f"{name}:{item.start_mark.line + 1}", value) for item, value in zip(node.value, items, strict=True)]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sitewarden.config.importers.base import ForeignFormat, Translation, site_name, unique_name
-from sitewarden.errors import SitewardenError
+from sitewarden.errors import InputFileError
 
 _SECTION = re.compile(r"^\[([^\]]+)\]\s*$")
 _URL_KEY = re.compile(r"^url\.(\w+)$")
@@ -54,9 +54,9 @@ def _read_ini(text: str, name: str) -> _Ini:
             ini.lines.setdefault(title, number)
             continue
         if "=" not in line and ":" not in line:
-            raise SitewardenError(f"{name}:{number}: expected 'key = value' or '[section]'")
+            raise InputFileError(f"{name}:{number}: expected 'key = value' or '[section]'")
         if current is None:
-            raise SitewardenError(f"{name}:{number}: a key before the first [section]")
+            raise InputFileError(f"{name}:{number}: a key before the first [section]")
         cut = min(index for index in (line.find("="), line.find(":")) if index >= 0)
         current[line[:cut].strip().lower()] = (line[cut + 1 :].strip(), number)
     return ini
@@ -74,7 +74,7 @@ class PmonFormat(ForeignFormat):
     def translate(self, text: str, name: str) -> Translation:
         ini = _read_ini(text, name)
         if "urls" not in ini.sections:
-            raise SitewardenError(f"{name}: a pmon config needs a [urls] section")
+            raise InputFileError(f"{name}: a pmon config needs a [urls] section")
         out = Translation()
         for key, (_, line) in ini.sections.get("pmon", {}).items():
             if key != "timeout":

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sitewarden.errors import SitewardenError
+from sitewarden.errors import InputFileError
 
 MAX_VALUE_CHARS = 1024 * 1024
 """Longest single value or identifier accepted; a dump of a client table holds nothing near it."""
@@ -39,7 +39,7 @@ class Row:
     values: dict[str, str | None]
 
 
-class SqlSyntaxError(SitewardenError):
+class SqlSyntaxError(InputFileError):
     """A dump that cannot be read: where, and what was expected."""
 
 

@@ -7,7 +7,7 @@ import io
 
 from sitewarden.config.importers.base import ForeignFormat, Translation
 from sitewarden.config.importers.t3monitoring import translate_clients
-from sitewarden.errors import SitewardenError
+from sitewarden.errors import InputFileError
 
 _NEEDED = {"title", "domain"}
 _TELLING = {"secret", "basic_auth_username", "host_header", "force_ip_resolve", "ignore_cert_errors"}
@@ -31,7 +31,7 @@ class T3monitoringCsvFormat(ForeignFormat):
     def translate(self, text: str, name: str) -> Translation:
         columns, delimiter = _header(text)
         if not set(columns) >= _NEEDED:
-            raise SitewardenError(f"{name}:1: a t3monitoring client export needs the columns title and domain")
+            raise InputFileError(f"{name}:1: a t3monitoring client export needs the columns title and domain")
         reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
         records: list[tuple[str, dict[str, str | None]]] = []
         try:
@@ -40,10 +40,10 @@ class T3monitoringCsvFormat(ForeignFormat):
                 if not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) != len(columns):
-                    raise SitewardenError(f"{name}:{reader.line_num}: {len(cells)} cells for {len(columns)} columns")
+                    raise InputFileError(f"{name}:{reader.line_num}: {len(cells)} cells for {len(columns)} columns")
                 pairs = zip(columns, cells, strict=True)
                 values = {column: (None if cell == "NULL" else cell) for column, cell in pairs}
                 records.append((f"{name}:{reader.line_num}", values))
         except csv.Error as exc:
-            raise SitewardenError(f"{name}:{reader.line_num}: invalid CSV: {exc}") from None
+            raise InputFileError(f"{name}:{reader.line_num}: invalid CSV: {exc}") from None
         return translate_clients(records, columns)

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from sitewarden.errors import SitewardenError
+from sitewarden.errors import InputFileError
 
 
 @dataclass
@@ -30,8 +30,8 @@ class YamlDocument:
             line = node.start_mark.line + 1
         return f"{self.name}:{line}"
 
-    def error(self, path: tuple[Any, ...], message: str) -> SitewardenError:
-        return SitewardenError(f"{self.where(path)}: {message}")
+    def error(self, path: tuple[Any, ...], message: str) -> InputFileError:
+        return InputFileError(f"{self.where(path)}: {message}")
 
 
 def _child(node: yaml.Node, key: Any) -> yaml.Node | None:
@@ -53,7 +53,7 @@ def load_yaml(text: str, name: str) -> YamlDocument:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark is not None else name
         problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise SitewardenError(f"{where}: invalid YAML: {problem}") from None
+        raise InputFileError(f"{where}: invalid YAML: {problem}") from None
     except RecursionError:
-        raise SitewardenError(f"{name}: invalid YAML: nested too deeply") from None
+        raise InputFileError(f"{name}: invalid YAML: nested too deeply") from None
     return YamlDocument(name, data, node)
