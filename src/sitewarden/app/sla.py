@@ -21,6 +21,8 @@ from sitewarden.availability import (
 )
 from sitewarden.config.kinds import check_kinds
 from sitewarden.errors import NotFound
+from sitewarden.events.maintenance import covers, window_spans
+from sitewarden.events.settings import MaintenanceWindow
 from sitewarden.results import Status
 from sitewarden.store.sla import CheckHistory, check_histories, windows_between
 
@@ -48,6 +50,7 @@ class SiteSla:
     figures: Figures
     percentiles: dict[str, float]
     windows: list[tuple[datetime, datetime, str]]
+    """Excluded time with its reason: stored and config maintenance windows, acknowledged planned work."""
     daily: list[tuple[datetime, float | None]]
     checks: list[CheckSla] = field(default_factory=list)
     expiries: list[Any] = field(default_factory=list)
@@ -92,8 +95,14 @@ def sla_report(
     *,
     group: str | None = None,
     site: str | None = None,
+    maintenance: Sequence[MaintenanceWindow] = (),
 ) -> SlaReport:
-    """Figures of the period [start, end) (up to `now` when it is still going) for the chosen sites."""
+    """Figures of the period [start, end) (up to `now` when it is still going) for the chosen sites.
+
+    Excluded from measured and down time, and listed with their reason: the sites' stored maintenance windows, the
+    config file's `maintenance:` windows that cover them, and outages acknowledged as planned work. Overlapping
+    exclusions count once.
+    """
     histories = [item for item in check_histories(connection, start, end) if item.site is not None]
     if site is not None:
         histories = [item for item in histories if item.site == site]
@@ -109,7 +118,15 @@ def sla_report(
         windows[row.site].append((row.starts_at, row.ends_at, row.reason))
     until = min(end, now)
     site_rows = [
-        _site(name, [item for item in histories if item.site == name], windows[name], targets, start, until)
+        _site(
+            name,
+            [item for item in histories if item.site == name],
+            windows[name],
+            targets,
+            start,
+            until,
+            maintenance,
+        )
         for name in names
     ]
     groups = sorted({name for row in site_rows for name in row.groups if group is None or name == group})
@@ -132,26 +149,45 @@ def _site(
     targets: dict[str, float | None],
     start: datetime,
     until: datetime,
+    maintenance: Sequence[MaintenanceWindow] = (),
 ) -> SiteSla:
-    spans = [(low, high) for low, high, _ in windows]
     kinds = check_kinds()
     counted = [
         item
         for item in histories
         if item.kind not in kinds or (kinds[item.kind].counts_toward_sla and not kinds[item.kind].yields_certificate)
     ]
+    groups = {name: tuple(histories[0].groups) if histories else ()}
+    shown = list(windows)
+    site_spans = [(low, high) for low, high, _ in windows]
+    check_spans: dict[int, list[Interval]] = {history.check_id: list(site_spans) for history in counted}
+    for window in maintenance:
+        covered = [h for h in counted if covers(window, name, f"site.{name}.{h.name}", groups)]
+        if not covered:
+            continue
+        spans = window_spans(window, start, until)
+        for history in covered:
+            check_spans[history.check_id] += spans
+        if len(covered) == len(counted):
+            site_spans += spans
+        label = _window_label(window, None if len(covered) == len(counted) else [h.name for h in covered])
+        shown += [(low, high, label) for low, high in spans]
     rows: list[CheckSla] = []
     stretches: list[Sequence[Stretch]] = []
     bounds: list[tuple[datetime, datetime]] = []
     for history in counted:
         low, high = _bounds(history, start, until)
         check_stretches = timeline(_changes(history.changes), _change(history.before), high)
+        for (first, last), label in _planned_work(history, check_stretches, start, until):
+            check_spans[history.check_id].append((first, last))
+            site_spans.append((first, last))
+            shown.append((first, last, label))
         rows.append(
             CheckSla(
                 history.site,
                 history.name,
                 history.kind,
-                figures(check_stretches, spans, low, high, paused=history.paused),
+                figures(check_stretches, check_spans[history.check_id], low, high, paused=history.paused),
                 percentiles(history.hours),
             )
         )
@@ -161,15 +197,41 @@ def _site(
     merged = union_stretches(stretches)
     low = min((item[0] for item in bounds), default=until)
     high = max((item[1] for item in bounds), default=until)
-    total = figures(merged, spans, low, high, paused=bool(rows) and all(row.figures.paused for row in rows))
+    paused = bool(rows) and all(row.figures.paused for row in rows)
+    total = figures(merged, site_spans, low, high, paused=paused)
     daily = []
     for day_start, day_end in days(start, until):
-        day = figures(merged, spans, max(day_start, low), min(day_end, high))
+        day = figures(merged, site_spans, max(day_start, low), min(day_end, high))
         daily.append((day_start, day.availability))
-    groups = [group for group in histories[0].groups] if histories else []
-    chosen = [target for target in (targets.get(group) for group in groups) if target is not None]
+    site_groups = list(groups[name])
+    chosen = [target for target in (targets.get(group) for group in site_groups) if target is not None]
     hours = [hour for history in counted for hour in history.hours]
-    return SiteSla(name, groups, max(chosen) if chosen else None, total, percentiles(hours), windows, daily, rows)
+    shown.sort(key=lambda item: (item[0], item[1]))
+    target = max(chosen) if chosen else None
+    return SiteSla(name, site_groups, target, total, percentiles(hours), shown, daily, rows)
+
+
+def _window_label(window: MaintenanceWindow, checks: list[str] | None) -> str:
+    """How a config window is listed: its comment (or schedule), and the checks when it covers only some."""
+    what = window.comment or (f"every {window.every.text}" if window.every is not None else "one-off window")
+    return f"maintenance (config): {what}" + (f" [checks {', '.join(checks)}]" if checks else "")
+
+
+def _planned_work(
+    history: CheckHistory, stretches: Sequence[Stretch], start: datetime, until: datetime
+) -> list[tuple[Interval, str]]:
+    """Outages acknowledged as planned work: each whole outage the acknowledgement fell in, within the period."""
+    found: list[tuple[Interval, str]] = []
+    for ack in history.planned:
+        at: datetime = ack["at"]
+        for (low, high), _, _ in stretches:
+            if low <= at <= high:
+                first, last = max(low, start), min(high, until)
+                if last > first:
+                    label = f"planned work: {ack['reason'] or 'no reason given'} (acknowledged by {ack['by']})"
+                    found.append(((first, last), label))
+                break
+    return found
 
 
 def _bounds(history: CheckHistory, start: datetime, until: datetime) -> tuple[datetime, datetime]:

@@ -42,7 +42,10 @@ from sitewarden.web.routes import tokens as token_pages
 from sitewarden.web.settings import WebSettings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sitewarden.catalog.settings import CatalogSettings
+    from sitewarden.events.settings import MaintenanceWindow
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +57,7 @@ def create_app(
     demo: bool = False,
     catalog: CatalogSettings | None = None,
     sla_targets: dict[str, float | None] | None = None,
+    sla_maintenance: Sequence[MaintenanceWindow] = (),
 ) -> Starlette:
     """The whole web app for one store; `demo` signs every visitor in as an admin (loopback demo only)."""
     settings = settings or WebSettings()
@@ -67,6 +71,7 @@ def create_app(
         settings=settings,
         catalog=catalog,
         sla_targets=dict(sla_targets or {}),
+        sla_maintenance=tuple(sla_maintenance),
         codec=SessionCodec(secret, settings.session_lifetime),
         templates=make_templates(),
         demo=demo,

@@ -87,7 +87,13 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     try:
         refuse_open_bind(database, host)
         ensure_port_free(host, port)
-        web_app = create_app(database, config.web, catalog=config.catalog, sla_targets=sla_targets(config))
+        web_app = create_app(
+            database,
+            config.web,
+            catalog=config.catalog,
+            sla_targets=sla_targets(config),
+            sla_maintenance=config.maintenance,
+        )
         server = make_server(web_app, host, port)
         logger.info("dashboard listening url=http://%s:%d/", host, port)
         run_async(server.serve)
@@ -97,7 +103,14 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
 
 async def serve_beside(database: Database, config: Config, port: int, stop: asyncio.Event, *, demo: bool) -> None:
     """The dashboard on 127.0.0.1 in the running loop until `stop` is set (the demo runs it beside the engine)."""
-    web_app = create_app(database, config.web, demo=demo, catalog=config.catalog, sla_targets=sla_targets(config))
+    web_app = create_app(
+        database,
+        config.web,
+        demo=demo,
+        catalog=config.catalog,
+        sla_targets=sla_targets(config),
+        sla_maintenance=config.maintenance,
+    )
     server = make_server(web_app, "127.0.0.1", port)
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]  # the caller owns signals
     task = asyncio.create_task(server.serve(), name="dashboard")
