@@ -30,7 +30,9 @@ CSV_COLUMNS = (
     "p95_ms",
     "p99_ms",
     "paused",
+    "excluded",
 )
+"""`excluded` lists the excluded stretches as `START/END reason`, separated by ` | ` (ISO 8601 intervals)."""
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -123,6 +125,7 @@ def report_csv(report: SlaReport) -> str:
             **_figures(site.figures, site.target),
             "availability_ratio": _ratio(site.figures.availability),
             **{f"{name}_ms": site.percentiles.get(name) for name in ("p50", "p95", "p99")},
+            "excluded": " | ".join(f"{_iso(low)}/{_iso(high)} {reason}" for low, high, reason in site.windows),
         }
         writer.writerow(["" if row.get(column) is None else _cell(row[column]) for column in CSV_COLUMNS])
     return out.getvalue()
@@ -181,6 +184,9 @@ def report_text(report: SlaReport) -> str:
             end = "ongoing" if outage.ongoing else f"{outage.end:%Y-%m-%d %H:%M}"
             length = duration(outage.counted_s)
             lines.append(f"    outage {outage.start:%Y-%m-%d %H:%M} – {end}  {length}  {outage.cause}")
+        for low, high, reason in site.windows:
+            length = duration((high - low).total_seconds())
+            lines.append(f"    excluded {low:%Y-%m-%d %H:%M} – {high:%Y-%m-%d %H:%M}  {length}  {reason}")
         for check in site.checks:
             if check.figures.paused:
                 lines.append(f"    check {check.name} is paused")

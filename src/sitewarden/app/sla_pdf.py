@@ -144,7 +144,7 @@ def _site_page(report: SlaReport, site: SiteSla, styles: Any) -> list[Any]:
     else:
         story.append(Paragraph("No outages in this period.", small))
     if site.windows:
-        story.append(Paragraph("Maintenance windows (excluded)", styles["Heading3"]))
+        story.append(Paragraph("Excluded time: maintenance windows and planned work", styles["Heading3"]))
         windows = [["start", "end", "reason"]]
         windows += [[f"{low:%Y-%m-%d %H:%M}", f"{high:%Y-%m-%d %H:%M}", reason] for low, high, reason in site.windows]
         story.append(_table(windows))
