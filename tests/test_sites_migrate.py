@@ -221,3 +221,26 @@ def test_imported_secrets_are_registered_and_redacted(tmp_path: Path, sqlite_url
     config: Config = parse_config(f"store: {{url: '{sqlite_url}'}}\n", "c.yaml")
     import_sites(config, EXAMPLES / "t3monitoring-clients.csv", dry_run=True)
     assert redact("token Staging-pass-77 and acme-client-secret-0001") == "token ********** and **********"
+
+
+@pytest.mark.parametrize(
+    ("example", "fmt", "added", "unsupported"),
+    [
+        ("timon.yaml", "timon", ["shop", "blog", "api"], 7),
+        ("pmon.ini", "pmon", ["www-example-org", "intranet-example-net", "db-example-net"], 15),
+        ("t3monitoring-clients.csv", "t3monitoring-csv", ["acme-shop", "acme-staging", "beta-verein"], 7),
+        ("t3monitoring-clients.sql", "t3monitoring-sql", ["muller-sohne", "o-brien-pub"], 4),
+    ],
+)
+def test_each_example_is_recognised_by_its_content_and_imported(
+    tmp_path: Path, sqlite_url: str, example: str, fmt: str, added: list[str], unsupported: int
+) -> None:
+    renamed = tmp_path / "export.txt"  # no telling extension: the content decides
+    renamed.write_text((EXAMPLES / example).read_text())
+    config = parse_config(f"store: {{url: '{sqlite_url}'}}\n", "c.yaml")
+    report = import_sites(config, renamed)
+    assert (report.format, report.added, report.refused, len(report.unsupported)) == (fmt, added, [], unsupported)
+    assert sorted(stored(sqlite_url)) == sorted(added)
+    again = import_sites(config, renamed)
+    assert (again.added, again.unchanged) == ([], added)
+    assert report.as_dict()["unsupported"][0].keys() == {"where", "field", "reason"}
