@@ -8,6 +8,7 @@ quoted with `'` or `"`, with backslash escapes (`\\'`, `\\n`, `\\0`, …) and do
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ MAX_VALUE_CHARS = 1024 * 1024
 """Longest single value or identifier accepted; a dump of a client table holds nothing near it."""
 
 _ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "\\": "\\", "'": "'", '"': '"'}
+_SPECIAL = {quote: re.compile(r"[\\" + quote + "]") for quote in "'\""}
+"""What ends a run of plain characters inside a string: a backslash or the string's own quote."""
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$.+-")
 _KEY_WORDS = frozenset({"primary", "key", "unique", "index", "constraint", "fulltext", "spatial", "foreign", "check"})
 
@@ -54,11 +57,12 @@ class _Lexer:
         return SqlSyntaxError(f"{self.name}:{line}:{column}: {message}")
 
     def _advance(self, count: int = 1) -> None:
-        for _ in range(count):
-            if self.text[self.pos] == "\n":
-                self.line += 1
-                self.line_start = self.pos + 1
-            self.pos += 1
+        end = min(self.pos + count, len(self.text))
+        newlines = self.text.count("\n", self.pos, end)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.text.rfind("\n", self.pos, end) + 1
+        self.pos = end
 
     def tokens(self) -> Iterator[Token]:
         text = self.text
@@ -103,27 +107,29 @@ class _Lexer:
         self._advance()
         parts: list[str] = []
         size = 0
-        text = self.text
+        text, special = self.text, _SPECIAL[quote]
         while True:
-            if self.pos >= len(text):
+            found = special.search(text, self.pos)
+            if found is None:
                 raise self.error(f"unterminated string starting here (missing closing {quote})", line, column)
-            char = text[self.pos]
-            if char == "\\" and self.pos + 1 < len(text):
+            size += found.start() - self.pos
+            if size > MAX_VALUE_CHARS:
+                raise self.error(f"string starting here is longer than {MAX_VALUE_CHARS} characters", line, column)
+            parts.append(text[self.pos : found.start()])
+            self._advance(found.start() - self.pos)
+            if text[self.pos] == "\\" and self.pos + 1 < len(text):
                 following = text[self.pos + 1]
                 parts.append(_ESCAPES.get(following, following))
                 self._advance(2)
-            elif char == quote and text.startswith(quote * 2, self.pos):
+            elif text.startswith(quote * 2, self.pos):
                 parts.append(quote)
                 self._advance(2)
-            elif char == quote:
+            elif text[self.pos] == quote:
                 self._advance()
                 return Token("string", "".join(parts), line, column)
-            else:
-                parts.append(char)
-                self._advance()
+            else:  # a backslash at the very end of the file
+                raise self.error(f"unterminated string starting here (missing closing {quote})", line, column)
             size += 1
-            if size > MAX_VALUE_CHARS:
-                raise self.error(f"string starting here is longer than {MAX_VALUE_CHARS} characters", line, column)
 
     def _quoted_name(self) -> Token:
         line, column = self.line, self.pos - self.line_start + 1
