@@ -156,9 +156,9 @@ def test_t3monitoring_sql_dump_is_read_without_running_it(tmp_path: Path, databa
     pub = sites["o-brien-pub"]
     assert pub["http"] == {"basic_auth": {"user": "guest", "password": "Pub-pass-'quoted'-9"}, "verify_tls": False,
                            "ip_family": 6}  # fmt: skip
-    assert (pub["secret"], pub["groups"]) == ("obrien-secret-0002", ["sla-2"])
+    assert (pub["secret"], pub["groups"]) == ("obrien-secret-0002", ["sla-silver"])  # titles from the same dump
     assert sites["muller-sohne"]["contacts"] == ["it@mueller-soehne.example"]
-    assert sites["muller-sohne"]["groups"] == ["sla-1", "tag-4"]
+    assert sites["muller-sohne"]["groups"] == ["sla-gold", "tag-relaunch-2026"]
     where = [(item.where.rsplit("/", 1)[-1], item.field) for item in report.unsupported]
     assert where == [
         ("t3monitoring-clients.sql:29", "error_message"),

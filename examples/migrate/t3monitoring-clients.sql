@@ -31,3 +31,4 @@ INSERT INTO `tx_t3monitoring_domain_model_client` VALUES
 (3,0,'Gone Site','https://gone.example','','','','',0,'gone-secret-0003','','',0,NULL,1,0);
 UNLOCK TABLES;
 INSERT INTO `tx_t3monitoring_domain_model_sla` (`uid`, `title`) VALUES (1, 'Gold'), (2, 'Silver');
+INSERT INTO `tx_t3monitoring_domain_model_tag` (`uid`, `title`) VALUES (4, 'Relaunch 2026');

@@ -41,9 +41,22 @@ def _uids(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip() and part.strip() != "0"]
 
 
-def translate_clients(records: Iterable[tuple[str, dict[str, str | None]]], columns: list[str]) -> Translation:
-    """Each client record (FILE:LINE, column → value) as a site; every column is either mapped or reported."""
+SLA_TABLE = "tx_t3monitoring_domain_model_sla"
+TAG_TABLE = "tx_t3monitoring_domain_model_tag"
+
+
+def translate_clients(
+    records: Iterable[tuple[str, dict[str, str | None]]],
+    columns: list[str],
+    titles: dict[str, dict[str, str]] | None = None,
+) -> Translation:
+    """Each client record (FILE:LINE, column → value) as a site; every column is either mapped or reported.
+
+    `titles` holds the SLA and tag titles by uid when the export has them (`sla` and `tag` → uid → title): groups
+    are then named after them (`sla-gold`) instead of the uid (`sla-3`).
+    """
     out = Translation()
+    names = titles or {}
     records = list(records)
     first = records[0][0] if records else ""
     for column in columns:
@@ -53,13 +66,20 @@ def translate_clients(records: Iterable[tuple[str, dict[str, str | None]]], colu
             out.skip(first, column, "column has no sitewarden equivalent; not imported")
     taken: set[str] = set()
     for where, record in records:
-        definition = _client(where, record, out, taken)
+        definition = _client(where, record, out, taken, names)
         if definition is not None:
             out.rows.append((where, definition))
     return out
 
 
-def _client(where: str, record: dict[str, str | None], out: Translation, taken: set[str]) -> dict[str, Any] | None:
+def _group(kind: str, uid: str, names: dict[str, dict[str, str]]) -> str:
+    title = names.get(kind, {}).get(uid)
+    return f"{kind}-{site_name(title, uid)}" if title else f"{kind}-{uid}"
+
+
+def _client(
+    where: str, record: dict[str, str | None], out: Translation, taken: set[str], names: dict[str, dict[str, str]]
+) -> dict[str, Any] | None:
     uid = (record.get("uid") or "").strip()
     title = (record.get("title") or "").strip()
     label = f"{where} (uid {uid or '?'}, {title or 'untitled'})"
@@ -72,11 +92,11 @@ def _client(where: str, record: dict[str, str | None], out: Translation, taken: 
         url += "/"
     name = unique_name(site_name(title or domain, f"client-{uid or len(taken) + 1}"), taken)
     definition: dict[str, Any] = {"name": name, "url": url}
-    groups = [f"sla-{sla}" for sla in _uids(record.get("sla"))]
+    groups = [_group("sla", sla, names) for sla in _uids(record.get("sla"))]
     if groups:
-        out.skip(label, "sla", f"SLA record {groups[0][4:]} became group {groups[0]}; set groups.{groups[0]}.sla")
-    for tag in _uids(record.get("tag")):
-        groups.append(f"tag-{tag}")
+        sla = _uids(record.get("sla"))[0]
+        out.skip(label, "sla", f"SLA record {sla} became group {groups[0]}; set groups.{groups[0]}.sla to its target")
+    groups += [_group("tag", tag, names) for tag in _uids(record.get("tag"))]
     if groups:
         definition["groups"] = groups
     contacts = [part.strip() for part in (record.get("email") or "").replace(";", ",").split(",") if part.strip()]

@@ -6,7 +6,7 @@ import re
 
 from sitewarden.config.importers.base import ForeignFormat, Translation
 from sitewarden.config.importers.sql_inserts import table_rows
-from sitewarden.config.importers.t3monitoring import COLUMNS, TABLE, translate_clients
+from sitewarden.config.importers.t3monitoring import COLUMNS, SLA_TABLE, TABLE, TAG_TABLE, translate_clients
 
 _INSERT = re.compile(r"\b(insert|replace)\s+(ignore\s+)?into\s+[`\"]?(\w+\.)?[`\"]?" + TABLE, re.IGNORECASE)
 
@@ -22,7 +22,14 @@ class T3monitoringSqlFormat(ForeignFormat):
     def translate(self, text: str, name: str) -> Translation:
         rows, _ = table_rows(text, name, TABLE, COLUMNS)
         columns = list(rows[0].values) if rows else []
-        out = translate_clients(((f"{name}:{row.line}", row.values) for row in rows), columns)
+        titles = {kind: _titles(text, name, table) for kind, table in (("sla", SLA_TABLE), ("tag", TAG_TABLE))}
+        out = translate_clients(((f"{name}:{row.line}", row.values) for row in rows), columns, titles)
         if not rows:
             out.skip(name, TABLE, "the file inserts no rows into the client table")
         return out
+
+
+def _titles(text: str, name: str, table: str) -> dict[str, str]:
+    """uid → title of the SLA or tag records the dump also holds (t3monitoring's own column order otherwise)."""
+    rows, _ = table_rows(text, name, table, ["uid", "pid", "title", "description"])
+    return {str(row.values.get("uid")): str(row.values.get("title")) for row in rows if row.values.get("title")}
