@@ -7,6 +7,7 @@ mail addresses of their users the sites' contacts. Probes running local scripts 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -18,6 +19,17 @@ _HTTP = {"HttpIsUpProbe": "http", "HttpProbe": "http"}
 _JSON = {"HttpJsonProbe", "HttpJsonIntervalProbe", "HttpJsonProbeWithTimeout", "HttpJsonIntervalProbeWithTimeout"}
 _KNOWN_HOST_KEYS = {"addr", "hostname", "probes", "other_data", "proto", "port", "urlpath", "fullurl", "mon_url"}
 _KNOWN_PROBE_KEYS = {"cls", "schedule", "notifiers", "verify_ssl", "url", "urlpath", "probe", "ca_rex", "timeout"}
+
+
+def _text(value: Any) -> str:
+    """A scalar of the foreign file as text; a list or mapping where a scalar belongs (an alias bomb) is nothing."""
+    if isinstance(value, str):
+        return value[:2000]
+    return str(value) if isinstance(value, int | float) and value is not None else ""
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _seconds(value: Any) -> float | None:
@@ -36,7 +48,7 @@ class TimonFormat(ForeignFormat):
             return "timon config" in text[:2000]
         if not isinstance(data, dict):
             return False
-        marked = str(data.get("type", "")).startswith("timon")
+        marked = _text(data.get("type")).startswith("timon")
         return marked or (isinstance(data.get("hosts"), dict) and ("schedules" in data or "probes" in data))
 
     def translate(self, text: str, name: str) -> Translation:
@@ -55,8 +67,8 @@ class _Translator:
         self.users: dict[str, Any] = self._mapping("users")
         defaults: dict[str, Any] = self._mapping("defaults")
         params: dict[str, Any] = self._mapping("default_params")
-        self.default_probes = defaults.get("probes") or []
-        self.default_notifiers = defaults.get("notifiers") or []
+        self.default_probes = _listed(defaults.get("probes"))
+        self.default_notifiers = _listed(defaults.get("notifiers"))
         hosts, probes = params.get("hosts"), params.get("probes")
         self.host_defaults: dict[str, Any] = hosts if isinstance(hosts, dict) else {}
         probe_defaults: dict[str, Any] = probes if isinstance(probes, dict) else {}
@@ -88,11 +100,12 @@ class _Translator:
     def _targets(self) -> None:
         for name, entry in self.notifiers.items():
             entry = entry if isinstance(entry, dict) else {}
-            cls = str(entry.get("cls", "")).rsplit(".", 1)[-1]
+            cls = _text(entry.get("cls")).rsplit(".", 1)[-1]
             mails = self._mails(entry.get("users") or [])
             target: dict[str, Any] = {"name": site_name(str(name), "notifier"), "match": {"min_severity": "warning"}}
             if "url" in entry:
-                target["handlers"] = [{"kind": "webhook", "url": "${TIMON_" + str(name).upper() + "_URL}"}]
+                variable = "TIMON_" + re.sub(r"[^A-Z0-9]", "_", str(name).upper()) + "_URL"
+                target["handlers"] = [{"kind": "webhook", "url": "${" + variable + "}"}]
                 self.out.skip(
                     self.at("notifiers", name, "url"),
                     f"notifiers.{name}.url",
@@ -118,7 +131,7 @@ class _Translator:
     def _mails(self, users: Any) -> list[str]:
         found = []
         for user in users if isinstance(users, list) else []:
-            entry = self.users.get(user)
+            entry = self.users.get(user) if isinstance(user, str) else None
             if isinstance(entry, dict) and isinstance(entry.get("mail"), str):
                 found.append(entry["mail"])
         return found
@@ -128,14 +141,14 @@ class _Translator:
         for key in entry:
             if key not in _KNOWN_HOST_KEYS:
                 self.out.skip(self.at("hosts", host, key), f"hosts.{host}.{key}", "no sitewarden equivalent")
-        hostname = merged.get("hostname") or merged.get("addr")
+        hostname = _text(merged.get("hostname")) or _text(merged.get("addr"))
         if not hostname and not merged.get("fullurl"):
             self.out.skip(self.at("hosts", host), f"hosts.{host}", "neither addr, hostname nor fullurl; skipped")
             return None
-        proto, port = str(merged.get("proto") or "https"), merged.get("port")
-        default_port = {"https": 443, "http": 80}.get(proto)
-        netloc = f"{hostname}:{port}" if port and port != default_port else str(hostname)
-        url = str(merged.get("fullurl") or f"{proto}://{netloc}/")
+        proto, port = _text(merged.get("proto")) or "https", _text(merged.get("port"))
+        default_port = {"https": "443", "http": "80"}.get(proto)
+        netloc = f"{hostname}:{port}" if port and port != default_port else hostname
+        url = _text(merged.get("fullurl")) or f"{proto}://{netloc}/"
         definition: dict[str, Any] = {"name": unique_name(site_name(host, "host"), taken), "url": url}
         other = entry.get("other_data")
         if isinstance(other, dict):
@@ -148,7 +161,7 @@ class _Translator:
         checks: list[dict[str, Any]] = []
         contacts: list[str] = []
         for index, item in enumerate(probes if isinstance(probes, list) else []):
-            item = item if isinstance(item, dict) else {"probe": item}
+            item = item if isinstance(item, dict) else {"probe": _text(item)}
             check = self._check(host, index, item, merged, contacts)
             if check is not None:
                 check["name"] = unique_name(check["name"], {c["name"] for c in checks})
@@ -161,14 +174,14 @@ class _Translator:
     def _check(
         self, host: str, index: int, item: dict[str, Any], merged: dict[str, Any], contacts: list[str]
     ) -> dict[str, Any] | None:
-        probe = str(item.get("probe", ""))
+        probe = _text(item.get("probe"))
         where = (
             self.at("hosts", host, "probes", index)
             if isinstance(self.data["hosts"][host].get("probes"), list)
             else self.at("hosts", host)
         )
         spec = {**(self.probes.get(probe) or {}), **item}
-        cls = str(spec.get("cls", "")).rsplit(".", 1)[-1]
+        cls = _text(spec.get("cls")).rsplit(".", 1)[-1]
         label = f"hosts.{host}.probes.{probe}"
         if probe not in self.probes:
             self.out.skip(where, label, "the probe is not defined under 'probes'; skipped")
@@ -178,13 +191,13 @@ class _Translator:
             check = {"kind": "http", "name": site_name(probe, "web"), "expect_status": "200"}
             path = spec.get("urlpath", merged.get("urlpath"))
             if spec.get("url"):
-                check["url"] = str(spec["url"])
+                check["url"] = _text(spec["url"])
             elif path:
-                check["url"] = str(path).lstrip("/")
+                check["url"] = _text(path).lstrip("/")
         elif cls in _JSON:
             check = {"kind": "json", "name": site_name(probe, "json")}
             if spec.get("url"):
-                check["url"] = str(spec["url"])
+                check["url"] = _text(spec["url"])
             for rule in ("ok_rule", "warning_rule", "error_rule"):
                 if rule in spec:
                     self.out.skip(where, f"{label}.{rule}", "timon's rule syntax is not translated; add json rules")
@@ -193,7 +206,7 @@ class _Translator:
         elif cls == "SSLClientCAProbe":
             check = {"kind": "tls_client_ca", "name": site_name(probe, "client-ca")}
             if spec.get("ca_rex"):
-                check["expect"] = [str(spec["ca_rex"])]
+                check["expect"] = [_text(spec["ca_rex"])]
         else:
             self.out.skip(where, label, f"probe class {cls or '?'} runs code on the timon host; no equivalent")
             return None
@@ -207,16 +220,16 @@ class _Translator:
         self._schedule(where, label, spec.get("schedule") or self.default_schedule, check)
         notifiers = spec.get("notifiers") or self.default_notifiers
         for notifier in notifiers if isinstance(notifiers, list) else []:
-            entry = self.notifiers.get(notifier)
+            entry = self.notifiers.get(notifier) if isinstance(notifier, str) else None
             contacts += self._mails((entry or {}).get("users") or []) if isinstance(entry, dict) else []
         return check
 
     def _schedule(self, where: str, label: str, name: Any, check: dict[str, Any]) -> None:
         if name is None:
             return
-        schedule = self.schedules.get(name)
+        schedule = self.schedules.get(name) if isinstance(name, str) else None
         if not isinstance(schedule, dict):
-            self.out.skip(where, f"{label}.schedule", f"schedule {str(name)[:40]!r} is not defined; default used")
+            self.out.skip(where, f"{label}.schedule", f"schedule {_text(name)[:40]!r} is not defined; default used")
             return
         if _seconds(schedule.get("interval")):
             check["interval"] = _seconds(schedule.get("interval"))
