@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pypdf
 from typer.testing import CliRunner
 
+from sitewarden.app.reports import ReportScheduler
 from sitewarden.app.sla_reports import choose_period
 from sitewarden.cli import app
+from sitewarden.config.loader import load_config
 from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.results import Result, Status, utcnow
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
@@ -36,9 +38,8 @@ store: {{url: '{url}'}}
 """
 
 
-def test_client_report_mail_carries_the_sla_pdf_with_the_right_figures(
-    sqlite_url: str, smtp_server: SmtpServer, tmp_path: Path
-) -> None:
+def _seed(sqlite_url: str, smtp_server: SmtpServer, tmp_path: Path, every: str = "") -> tuple[Path, datetime, int]:
+    """shop: one check, a 2 h outage on day 10 of last month, 1 h of it in a stored window; a 1 h config window."""
     start, end = choose_period(None, None, None, utcnow())  # the last full month, as the report attaches it
     days = (end - start).days
     outage_start = start + timedelta(days=9, hours=12)
@@ -68,11 +69,12 @@ def test_client_report_mail_carries_the_sla_pdf_with_the_right_figures(
         database.close()
     config_window = (start + timedelta(days=12)).isoformat()
     path = tmp_path / "sitewarden.yaml"
-    path.write_text(CONFIG.format(config_window=config_window, port=smtp_server.port, url=sqlite_url))
+    text = CONFIG.format(config_window=config_window, port=smtp_server.port, url=sqlite_url)
+    path.write_text(text.replace("attach: [sla_pdf]", f"attach: [sla_pdf]{every}"))
+    return path, start, days
 
-    result = CliRunner().invoke(app, ["report", "client", "--all", "--send", "-c", str(path)])
-    assert result.exit_code == 0, result.output
 
+def _check_mail(smtp_server: SmtpServer, start: datetime, days: int) -> None:
     [mail] = smtp_server.mails
     assert mail.get_content_type() == "multipart/mixed"
     [attachment] = list(mail.iter_attachments())
@@ -87,3 +89,30 @@ def test_client_report_mail_carries_the_sla_pdf_with_the_right_figures(
     assert f"{availability:.3f}%" in text, text
     assert "kernel update" in text and "deploy" in text
     assert "99.9" in text
+
+
+def test_client_report_mail_carries_the_sla_pdf_with_the_right_figures(
+    sqlite_url: str, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    path, start, days = _seed(sqlite_url, smtp_server, tmp_path)
+    result = CliRunner().invoke(app, ["report", "client", "--all", "--send", "-c", str(path)])
+    assert result.exit_code == 0, result.output
+    _check_mail(smtp_server, start, days)
+
+
+async def test_the_scheduled_client_report_attaches_the_pdf_too(
+    sqlite_url: str, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    path, start, days = _seed(sqlite_url, smtp_server, tmp_path, every=', every: "mon 08:00"')
+    config = load_config(path)
+    database = open_database(sqlite_url)
+    moments = iter([datetime(2026, 11, 2, 9, 0, tzinfo=UTC), datetime(2026, 11, 9, 9, 0, tzinfo=UTC)])
+    now = next(moments)
+    scheduler = ReportScheduler(config, database, clock=lambda: now)
+    try:
+        assert await scheduler.send_due() == []  # the first start only records the time
+        now = next(moments)  # a week later, past Monday 08:00
+        assert await scheduler.send_due() == ["client"]
+    finally:
+        database.close()
+    _check_mail(smtp_server, start, days)
