@@ -1,7 +1,8 @@
-"""The `domain` kind against a loopback RDAP server serving answers in the shape registries give."""
+"""The `domain` kind against a loopback RDAP server serving answers recorded from real registries."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -121,3 +122,14 @@ def test_domain_checks_run_every_twelve_hours_unless_told_otherwise() -> None:
     )
     intervals = {spec.name: spec.interval for spec in plan_checks(parse_config(text, "sitewarden.yaml"))}
     assert intervals == {"domain": 12 * 3600.0, "often": 3600.0}
+
+
+@pytest.mark.parametrize("flag", ["client hold", "clientHold", "server hold", "pending delete", "pendingDelete"])
+def test_holds_and_pending_delete_are_errors_whatever_the_expiry(flag: str) -> None:
+    from sitewarden.probes.domain import judge
+
+    document = json.loads((SAMPLES / "active.json").read_text())  # google.com, 654 days left at NOW
+    document["status"] = [*document["status"], flag]
+    result = judge(document, "google.com", DomainParams(domain="google.com"), NOW, {})
+    assert result.status is Status.ERROR
+    assert result.summary == f"google.com expires in 654 days (2028-09-14), status {flag}"
