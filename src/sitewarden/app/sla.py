@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sitewarden.app.database import Session as Connection
+from sitewarden.app.sla_exclusions import exclusions
 from sitewarden.availability import (
     Change,
     Figures,
@@ -21,7 +22,6 @@ from sitewarden.availability import (
 )
 from sitewarden.config.kinds import check_kinds
 from sitewarden.errors import NotFound
-from sitewarden.events.maintenance import covers, window_spans
 from sitewarden.events.settings import MaintenanceWindow
 from sitewarden.results import Status
 from sitewarden.store.sla import CheckHistory, check_histories, windows_between
@@ -157,37 +157,21 @@ def _site(
         for item in histories
         if item.kind not in kinds or (kinds[item.kind].counts_toward_sla and not kinds[item.kind].yields_certificate)
     ]
-    groups = {name: tuple(histories[0].groups) if histories else ()}
-    shown = list(windows)
-    site_spans = [(low, high) for low, high, _ in windows]
-    check_spans: dict[int, list[Interval]] = {history.check_id: list(site_spans) for history in counted}
-    for window in maintenance:
-        covered = [h for h in counted if covers(window, name, f"site.{name}.{h.name}", groups)]
-        if not covered:
-            continue
-        spans = window_spans(window, start, until)
-        for history in covered:
-            check_spans[history.check_id] += spans
-        if len(covered) == len(counted):
-            site_spans += spans
-        label = _window_label(window, None if len(covered) == len(counted) else [h.name for h in covered])
-        shown += [(low, high, label) for low, high in spans]
+    site_groups = list(histories[0].groups) if histories else []
+    excluded = exclusions(name, site_groups, counted, windows, maintenance, (start, until))
     rows: list[CheckSla] = []
     stretches: list[Sequence[Stretch]] = []
     bounds: list[tuple[datetime, datetime]] = []
     for history in counted:
         low, high = _bounds(history, start, until)
         check_stretches = timeline(_changes(history.changes), _change(history.before), high)
-        for (first, last), label in _planned_work(history, check_stretches, start, until):
-            check_spans[history.check_id].append((first, last))
-            site_spans.append((first, last))
-            shown.append((first, last, label))
+        excluded.add_planned_work(history, check_stretches, (start, until))
         rows.append(
             CheckSla(
                 history.site,
                 history.name,
                 history.kind,
-                figures(check_stretches, check_spans[history.check_id], low, high, paused=history.paused),
+                figures(check_stretches, excluded.checks[history.check_id], low, high, paused=history.paused),
                 percentiles(history.hours),
             )
         )
@@ -198,40 +182,15 @@ def _site(
     low = min((item[0] for item in bounds), default=until)
     high = max((item[1] for item in bounds), default=until)
     paused = bool(rows) and all(row.figures.paused for row in rows)
-    total = figures(merged, site_spans, low, high, paused=paused)
+    total = figures(merged, excluded.site, low, high, paused=paused)
     daily = []
     for day_start, day_end in days(start, until):
-        day = figures(merged, site_spans, max(day_start, low), min(day_end, high))
+        day = figures(merged, excluded.site, max(day_start, low), min(day_end, high))
         daily.append((day_start, day.availability))
-    site_groups = list(groups[name])
     chosen = [target for target in (targets.get(group) for group in site_groups) if target is not None]
     hours = [hour for history in counted for hour in history.hours]
-    shown.sort(key=lambda item: (item[0], item[1]))
     target = max(chosen) if chosen else None
-    return SiteSla(name, site_groups, target, total, percentiles(hours), shown, daily, rows)
-
-
-def _window_label(window: MaintenanceWindow, checks: list[str] | None) -> str:
-    """How a config window is listed: its comment (or schedule), and the checks when it covers only some."""
-    what = window.comment or (f"every {window.every.text}" if window.every is not None else "one-off window")
-    return f"maintenance (config): {what}" + (f" [checks {', '.join(checks)}]" if checks else "")
-
-
-def _planned_work(
-    history: CheckHistory, stretches: Sequence[Stretch], start: datetime, until: datetime
-) -> list[tuple[Interval, str]]:
-    """Outages acknowledged as planned work: each whole outage the acknowledgement fell in, within the period."""
-    found: list[tuple[Interval, str]] = []
-    for ack in history.planned:
-        at: datetime = ack["at"]
-        for (low, high), _, _ in stretches:
-            if low <= at <= high:
-                first, last = max(low, start), min(high, until)
-                if last > first:
-                    label = f"planned work: {ack['reason'] or 'no reason given'} (acknowledged by {ack['by']})"
-                    found.append(((first, last), label))
-                break
-    return found
+    return SiteSla(name, site_groups, target, total, percentiles(hours), excluded.listed(), daily, rows)
 
 
 def _bounds(history: CheckHistory, start: datetime, until: datetime) -> tuple[datetime, datetime]:
