@@ -346,14 +346,20 @@ def inventory(
 
 @sites_app.command("import")
 def sites_import(
-    file: Annotated[Path, typer.Argument(help="CSV or YAML file of sites.")],
+    file: Annotated[Path, typer.Argument(help="CSV or YAML file of sites, or a timon, pmon or t3monitoring file.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write nothing.")] = False,
+    file_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="sitewarden, timon, pmon, t3monitoring-csv or t3monitoring-sql; default: by content."
+        ),
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Add or update store-defined sites from CSV or YAML; report what was added, changed and refused."""
+    """Add or update store-defined sites; report what was added, changed, refused and not carried over."""
     from sitewarden.app.sites import import_sites
 
-    report = import_sites(_load(config), file, dry_run=dry_run)
+    report = import_sites(_load(config), file, dry_run=dry_run, file_format=file_format)
     for line in report.lines():
         out.print(line, markup=False, highlight=False)
     raise typer.Exit(1 if report.refused else 0)

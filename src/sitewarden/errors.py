@@ -11,7 +11,8 @@
      ├── AuthError                              a login, token or permission was refused
      ├── NotFound                               a named site, check or user does not exist
      ├── Conflict                               a change clashes with what is stored (name taken, read-only)
-     └── UsageError                             a command or request asks for something that cannot be done
+     ├── UsageError                             a command or request asks for something that cannot be done
+     └── InputFileError                         a file handed to an import cannot be read (names FILE:LINE)
 
 Exit codes: 2 for configuration and usage problems, 3 (unknown) for everything else a command cannot finish.
 """
@@ -110,5 +111,11 @@ class Conflict(SitewardenError):
 
 class UsageError(SitewardenError):
     """A command or API request asks for something that cannot be done as asked (a past date, a missing reason)."""
+
+    exit_code = 2
+
+
+class InputFileError(SitewardenError):
+    """A file handed to `sites import` is unreadable, malformed or too large; the message names FILE:LINE."""
 
     exit_code = 2

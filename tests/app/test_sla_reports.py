@@ -10,13 +10,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 import requests
 from pypdf import PdfReader
 
 from sitewarden.app.sla_reports import build, choose_period, render
 from sitewarden.errors import SitewardenError
+from sitewarden.results import Metric, Result, Status
+from sitewarden.states import CheckState
+from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.database import Database, open_database
+from sitewarden.store.results import insert_results
+from sitewarden.store.states import save_states
 from tests.app.test_sla import CASES, NOV, NOW, _store
 from tests.fixtures.web import LiveWeb
 
@@ -25,8 +31,33 @@ WINDOW_CASE = CASES["a window that starts inside an outage leaves out its part"]
 AVAILABILITY = 1 - 3600 / 2_584_800
 
 
+def _expiries(database: Database) -> None:
+    """shop also has a certificate check (12 days left) and a domain check (9 days left), as their results say."""
+    with database.transaction() as connection:
+        ids = sync_config(
+            connection,
+            [SiteRow("shop", "https://shop.example.org/", ["acme"], [])],
+            [
+                CheckRow("shop.web", "shop", "web", "http", {}, 60.0),
+                CheckRow("shop.cert", "shop", "cert", "tls", {}, 60.0),
+                CheckRow("shop.registration", "shop", "registration", "domain", {}, 43200.0),
+            ],
+            NOV[0],
+        )
+        for key, days, summary in (
+            ("shop.cert", 12.0, "certificate valid for 12 days"),
+            ("shop.registration", 9.0, "shop.example.org expires in 9 days (2026-12-14)"),
+        ):
+            result = Result(Status.WARNING, summary, [Metric("days_left", days, "d")], started_at=NOW)
+            insert_results(connection, [(ids[key], result)])
+            save_states(
+                connection, {ids[key]: CheckState(Status.WARNING, NOW, Status.WARNING, last_summary=summary)}, NOW
+            )
+
+
 def _report(database: Database, fmt: str) -> str | bytes:
     _store(database, WINDOW_CASE)
+    _expiries(database)
     with database.transaction() as connection:
         report = build(connection, {"acme": 99.9}, NOV, group=None, site=None, now=NOW)
     return render(report, fmt)
@@ -79,6 +110,15 @@ def test_pdf_text_carries_the_figures(sqlite_database: Database, tmp_path: Path)
     assert "Site shop" in page
     assert "2026-11-10 12:00" in page and "1h00m00s" in page
     assert "Daily availability" in page and "Open security findings" in page
+    assert "Certificate and domain expiry" in page
+    assert "registration\ndomain\n9\n" in page and "cert\ntls\n12\n" in page
+    # The site's page as an image, to look at: tmp_path/sla-page-2.png
+    rendered = pdfium.PdfDocument(document)[1].render(scale=1.5).to_pil()
+    rendered.save(tmp_path / "sla-page-2.png")
+    width, height = rendered.size
+    assert (width, height) == (893, 1263)  # A4 at 108 dpi
+    dark = sum(rendered.convert("L").histogram()[:128])  # pixels darker than mid-grey
+    assert dark > 5000  # text, tables and the bar chart, not a blank page
 
 
 def test_period_choices() -> None:

@@ -283,3 +283,19 @@ def test_verdict_judges_any_version_and_needs_product_and_version(live_web: Live
     assert dated.status_code == 200 and dated.json()["as_of"] == "2026-08-10"
     wrong = call(live_web, "GET", "/verdict", token="viewer", params={**params, "date": "yesterday"})
     assert wrong.status_code == 400 and "not a date" in wrong.json()["error"]
+
+
+def test_acknowledge_can_mark_the_outage_as_planned_work(live_web: LiveWeb) -> None:
+    check_id = live_web.check_ids["shop/web"]
+    body = {"planned": True, "reason": "PHP 8.3 upgrade"}
+    assert call(live_web, "POST", f"/checks/{check_id}/acknowledge", json=body).status_code == 202
+    for wrong, message in [
+        ({"planned": "yes"}, 'expected {"planned": true|false'),
+        ({"planned": True}, "planned work needs a reason"),
+        ([1], "the request body must be a JSON object"),
+    ]:
+        refused = call(live_web, "POST", f"/checks/{check_id}/acknowledge", json=wrong)
+        assert refused.status_code == 400 and refused.json()["error"].startswith(message), refused.text
+    with live_web.database.transaction() as connection:
+        commands = take_commands(connection, "test", utcnow())
+    assert [(c.action, c.planned, c.reason) for c in commands] == [("acknowledge", True, "PHP 8.3 upgrade")]

@@ -125,6 +125,14 @@ async def test_an_admin_logs_in_filters_runs_a_check_acknowledges_and_logs_out(m
                 actions = [row.action for row in connection.execute(select(commands.c.action))]
             assert actions[-1] == "acknowledge"
 
+            await page.fill("#check-web [data-role=planned-work] input[name=reason]", "PHP 8.3 upgrade")
+            await page.click("#check-web button[data-action=planned]")
+            await expect(page.locator("h1")).to_have_text("shop")
+            with monitor.database.transaction() as connection:
+                query = select(commands.c.action, commands.c.planned, commands.c.reason).order_by(commands.c.id)
+                last = list(connection.execute(query))[-1]
+            assert tuple(last) == ("acknowledge", True, "PHP 8.3 upgrade")
+
             await page.click("text=Overview")
             await expect(page.locator("a.site-link")).to_have_count(2)
             await page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)

@@ -9,10 +9,16 @@ from sitewarden.store.checks import check_key_and_site
 from sitewarden.store.commands import request_command
 
 
-def command_check(connection: Session, check_id: int, action: str, user: str) -> tuple[int, str | None]:
-    """Queue `action` for an active check; the command's id and the check's site (None outside any site)."""
+def command_check(
+    connection: Session, check_id: int, action: str, user: str, *, planned: bool = False, reason: str = ""
+) -> tuple[int, str | None]:
+    """Queue `action` for an active check; the command's id and the check's site (None outside any site).
+
+    An `acknowledge` with `planned` marks the outage as planned work, which SLA reports leave out and list.
+    """
     found = check_key_and_site(connection, check_id)
     if found is None:
         raise NotFound(f"no check with id {check_id}")
     key, site = found
-    return request_command(connection, key, action, utcnow(), requested_by=user), site
+    command = request_command(connection, key, action, utcnow(), requested_by=user, planned=planned, reason=reason)
+    return command, site

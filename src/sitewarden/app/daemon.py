@@ -51,6 +51,7 @@ def build_services(config: Config, database: Database) -> dict[str, Any]:
     from sitewarden.probes.domain import RDAP_SERVERS
     from sitewarden.results import utcnow
     from sitewarden.store.heartbeats import HeartbeatReader, sync_heartbeats
+    from sitewarden.store.rdap import RdapDirectory
     from sitewarden.store.sites import site_definitions_list
 
     with database.transaction() as connection:
@@ -58,17 +59,15 @@ def build_services(config: Config, database: Database) -> dict[str, Any]:
         wanted = push_specs(plan_checks(effective))
         if wanted:
             sync_heartbeats(connection, wanted, utcnow())
-    return {"heartbeats": HeartbeatReader(database), RDAP_SERVERS: rdap_directory(config, database)}
+    directory = RdapDirectory(database, config.rdap.servers)
+    return {"heartbeats": HeartbeatReader(database), RDAP_SERVERS: directory}
 
 
 def rdap_directory(config: Config, database: Database) -> dict[str, str]:
     """TLD → RDAP server for `domain` checks: the imported IANA bootstrap, with `rdap.servers` laid over it."""
-    from sitewarden.store.rdap import rdap_servers
+    from sitewarden.store.rdap import RdapDirectory
 
-    with database.transaction() as connection:
-        servers = rdap_servers(connection)
-    servers.update({tld.lower().strip("."): url for tld, url in config.rdap.servers.items()})
-    return servers
+    return dict(RdapDirectory(database, config.rdap.servers).current())
 
 
 def build_engine(config: Config, database: Database, only: Sequence[str] = (), **options: Any) -> Engine:

@@ -7,12 +7,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from sitewarden.app.sla_reports import build, choose_period, targets
 from sitewarden.config.models import Config
 from sitewarden.config.overlay import with_store_sites
 from sitewarden.errors import DeliveryError, NotFound, SitewardenError, StoreError
 from sitewarden.events.delivery import REPORT_PREFIX, ReportSource
 from sitewarden.events.findings import SiteReport
-from sitewarden.events.message import Message
+from sitewarden.events.message import Attachment, Message
 from sitewarden.events.notifier import Notifier
 from sitewarden.events.reports import SECTIONS, render_admin, render_client, standalone_report
 from sitewarden.results import utcnow
@@ -52,7 +53,7 @@ def client_report(config: Config, database: Database, names: list[str] | None, *
     for report in collect(config, database, names):
         if send and (not report.contacts or (config.reports.client.only_problems and not report.findings)):
             continue
-        message = render_client(config, report, now)
+        message = attach_files(config, database, render_client(config, report, now), report.name, now)
         outgoing[f"{REPORT_PREFIX}client:{report.name}"] = (list(report.contacts), message)
         messages.append(message)
     if send:
@@ -84,9 +85,30 @@ def report_source(config: Config, database: Database) -> ReportSource:
             [report] = collect(config, database, [name])
         except NotFound:
             return None
-        return list(report.contacts), render_client(config, report, utcnow())
+        now = utcnow()
+        return list(report.contacts), attach_files(config, database, render_client(config, report, now), name, now)
 
     return render
+
+
+def attach_files(config: Config, database: Database, message: Message, site: str, now: datetime) -> Message:
+    """Add the files `reports.client.attach` asks for; a site without SLA figures gets its report without them."""
+    if "sla_pdf" not in config.reports.client.attach:
+        return message
+    period = choose_period(None, None, None, now)
+    try:
+        with database.transaction() as connection:
+            report = build(
+                connection, targets(config), period, group=None, site=site, now=now, maintenance=config.maintenance
+            )
+    except NotFound:
+        logger.info("no SLA figures to attach site=%s", site)
+        return message
+    name = f"sla-{site}-{period[0]:%Y-%m}.pdf"
+    from sitewarden.app.sla_pdf import render_pdf
+
+    message.attachments.append(Attachment(name, "application/pdf", render_pdf(report)))
+    return message
 
 
 def _send(config: Config, database: Database, outgoing: dict[str, tuple[list[str], Message]]) -> None:

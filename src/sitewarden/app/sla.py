@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sitewarden.app.database import Session as Connection
+from sitewarden.app.sla_exclusions import exclusions
 from sitewarden.availability import (
     Change,
     Figures,
@@ -21,6 +22,7 @@ from sitewarden.availability import (
 )
 from sitewarden.config.kinds import check_kinds
 from sitewarden.errors import NotFound
+from sitewarden.events.settings import MaintenanceWindow
 from sitewarden.results import Status
 from sitewarden.store.sla import CheckHistory, check_histories, windows_between
 
@@ -48,6 +50,7 @@ class SiteSla:
     figures: Figures
     percentiles: dict[str, float]
     windows: list[tuple[datetime, datetime, str]]
+    """Excluded time with its reason: stored and config maintenance windows, acknowledged planned work."""
     daily: list[tuple[datetime, float | None]]
     checks: list[CheckSla] = field(default_factory=list)
     expiries: list[Any] = field(default_factory=list)
@@ -92,8 +95,14 @@ def sla_report(
     *,
     group: str | None = None,
     site: str | None = None,
+    maintenance: Sequence[MaintenanceWindow] = (),
 ) -> SlaReport:
-    """Figures of the period [start, end) (up to `now` when it is still going) for the chosen sites."""
+    """Figures of the period [start, end) (up to `now` when it is still going) for the chosen sites.
+
+    Excluded from measured and down time, and listed with their reason: the sites' stored maintenance windows, the
+    config file's `maintenance:` windows that cover them, and outages acknowledged as planned work. Overlapping
+    exclusions count once.
+    """
     histories = [item for item in check_histories(connection, start, end) if item.site is not None]
     if site is not None:
         histories = [item for item in histories if item.site == site]
@@ -109,7 +118,15 @@ def sla_report(
         windows[row.site].append((row.starts_at, row.ends_at, row.reason))
     until = min(end, now)
     site_rows = [
-        _site(name, [item for item in histories if item.site == name], windows[name], targets, start, until)
+        _site(
+            name,
+            [item for item in histories if item.site == name],
+            windows[name],
+            targets,
+            start,
+            until,
+            maintenance,
+        )
         for name in names
     ]
     groups = sorted({name for row in site_rows for name in row.groups if group is None or name == group})
@@ -132,26 +149,29 @@ def _site(
     targets: dict[str, float | None],
     start: datetime,
     until: datetime,
+    maintenance: Sequence[MaintenanceWindow] = (),
 ) -> SiteSla:
-    spans = [(low, high) for low, high, _ in windows]
     kinds = check_kinds()
     counted = [
         item
         for item in histories
         if item.kind not in kinds or (kinds[item.kind].counts_toward_sla and not kinds[item.kind].yields_certificate)
     ]
+    site_groups = list(histories[0].groups) if histories else []
+    excluded = exclusions(name, site_groups, counted, windows, maintenance, (start, until))
     rows: list[CheckSla] = []
     stretches: list[Sequence[Stretch]] = []
     bounds: list[tuple[datetime, datetime]] = []
     for history in counted:
         low, high = _bounds(history, start, until)
         check_stretches = timeline(_changes(history.changes), _change(history.before), high)
+        excluded.add_planned_work(history, check_stretches, (start, until))
         rows.append(
             CheckSla(
                 history.site,
                 history.name,
                 history.kind,
-                figures(check_stretches, spans, low, high, paused=history.paused),
+                figures(check_stretches, excluded.checks[history.check_id], low, high, paused=history.paused),
                 percentiles(history.hours),
             )
         )
@@ -161,15 +181,16 @@ def _site(
     merged = union_stretches(stretches)
     low = min((item[0] for item in bounds), default=until)
     high = max((item[1] for item in bounds), default=until)
-    total = figures(merged, spans, low, high, paused=bool(rows) and all(row.figures.paused for row in rows))
+    paused = bool(rows) and all(row.figures.paused for row in rows)
+    total = figures(merged, excluded.site, low, high, paused=paused)
     daily = []
     for day_start, day_end in days(start, until):
-        day = figures(merged, spans, max(day_start, low), min(day_end, high))
+        day = figures(merged, excluded.site, max(day_start, low), min(day_end, high))
         daily.append((day_start, day.availability))
-    groups = [group for group in histories[0].groups] if histories else []
-    chosen = [target for target in (targets.get(group) for group in groups) if target is not None]
+    chosen = [target for target in (targets.get(group) for group in site_groups) if target is not None]
     hours = [hour for history in counted for hour in history.hours]
-    return SiteSla(name, groups, max(chosen) if chosen else None, total, percentiles(hours), windows, daily, rows)
+    target = max(chosen) if chosen else None
+    return SiteSla(name, site_groups, target, total, percentiles(hours), excluded.listed(), daily, rows)
 
 
 def _bounds(history: CheckHistory, start: datetime, until: datetime) -> tuple[datetime, datetime]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sitewarden.app.sla import GroupSla, SiteSla, SlaReport
 from sitewarden.availability import Figures, Outage
+from sitewarden.config.kinds import certificate_kinds, domain_kinds
 
 CSV_COLUMNS = (
     "site",
@@ -30,7 +31,11 @@ CSV_COLUMNS = (
     "p95_ms",
     "p99_ms",
     "paused",
+    "certificate_days_left",
+    "domain_days_left",
+    "excluded",
 )
+"""`excluded` lists the excluded stretches as `START/END reason`, separated by ` | ` (ISO 8601 intervals)."""
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -123,9 +128,19 @@ def report_csv(report: SlaReport) -> str:
             **_figures(site.figures, site.target),
             "availability_ratio": _ratio(site.figures.availability),
             **{f"{name}_ms": site.percentiles.get(name) for name in ("p50", "p95", "p99")},
+            "certificate_days_left": _soonest(site, "certificate"),
+            "domain_days_left": _soonest(site, "domain"),
+            "excluded": " | ".join(f"{_iso(low)}/{_iso(high)} {reason}" for low, high, reason in site.windows),
         }
         writer.writerow(["" if row.get(column) is None else _cell(row[column]) for column in CSV_COLUMNS])
     return out.getvalue()
+
+
+def _soonest(site: SiteSla, family: str) -> float | None:
+    """The fewest days left among the site's certificate (or domain) checks, from their latest results."""
+    kinds = certificate_kinds() if family == "certificate" else domain_kinds()
+    days = [item.days_left for item in site.expiries if item.kind in kinds and item.days_left is not None]
+    return min(days) if days else None
 
 
 def _ratio(value: float | None) -> str | None:
@@ -181,6 +196,12 @@ def report_text(report: SlaReport) -> str:
             end = "ongoing" if outage.ongoing else f"{outage.end:%Y-%m-%d %H:%M}"
             length = duration(outage.counted_s)
             lines.append(f"    outage {outage.start:%Y-%m-%d %H:%M} – {end}  {length}  {outage.cause}")
+        for low, high, reason in site.windows:
+            length = duration((high - low).total_seconds())
+            lines.append(f"    excluded {low:%Y-%m-%d %H:%M} – {high:%Y-%m-%d %H:%M}  {length}  {reason}")
+        for expiry in site.expiries:
+            days = f"{expiry.days_left:.0f} days left" if expiry.days_left is not None else "days left unknown"
+            lines.append(f"    expiry {expiry.check} ({expiry.kind}): {days}")
         for check in site.checks:
             if check.figures.paused:
                 lines.append(f"    check {check.name} is paused")

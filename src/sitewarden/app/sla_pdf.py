@@ -78,7 +78,7 @@ def _cover(report: SlaReport, styles: Any) -> list[Any]:
                 ]
             )
         story += [Paragraph("Groups", styles["Heading2"]), _table(rows), Spacer(1, 4 * mm)]
-    rows = [["site", "availability", "outages", "downtime", "MTTR", "maintenance"]]
+    rows = [["site", "availability", "outages", "downtime", "MTTR", "excluded"]]
     for site in report.sites:
         shown = "paused" if site.figures.paused else percent(site.figures.availability)
         figures = site.figures
@@ -106,7 +106,7 @@ def _site_page(report: SlaReport, site: SiteSla, styles: Any) -> list[Any]:
         Spacer(1, 3 * mm),
     ]
     p = site.percentiles
-    rows = [["", "availability", "outages", "downtime", "MTTR", "maintenance", "p50 / p95 / p99 ms"]]
+    rows = [["", "availability", "outages", "downtime", "MTTR", "excluded", "p50 / p95 / p99 ms"]]
     rows.append(
         [
             "site",
@@ -134,7 +134,7 @@ def _site_page(report: SlaReport, site: SiteSla, styles: Any) -> list[Any]:
     story += [_table(rows), Spacer(1, 3 * mm), Paragraph("Daily availability", styles["Heading3"]), _chart(site)]
     story.append(Paragraph("Outages", styles["Heading3"]))
     if figures.outages:
-        outages: list[list[Any]] = [["start", "end", "counted", "in maintenance", "cause"]]
+        outages: list[list[Any]] = [["start", "end", "counted", "excluded", "cause"]]
         for outage in figures.outages:
             end = "ongoing" if outage.ongoing else f"{outage.end:%Y-%m-%d %H:%M}"
             cause = Paragraph(outage.cause[:200], small)
@@ -144,7 +144,7 @@ def _site_page(report: SlaReport, site: SiteSla, styles: Any) -> list[Any]:
     else:
         story.append(Paragraph("No outages in this period.", small))
     if site.windows:
-        story.append(Paragraph("Maintenance windows (excluded)", styles["Heading3"]))
+        story.append(Paragraph("Excluded time: maintenance windows and planned work", styles["Heading3"]))
         windows = [["start", "end", "reason"]]
         windows += [[f"{low:%Y-%m-%d %H:%M}", f"{high:%Y-%m-%d %H:%M}", reason] for low, high, reason in site.windows]
         story.append(_table(windows))

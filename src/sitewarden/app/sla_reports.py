@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from sitewarden.app.database import Session
@@ -12,6 +13,7 @@ from sitewarden.app.sla_formats import report_csv, report_json, report_text
 from sitewarden.availability import month_period
 from sitewarden.config.models import Config
 from sitewarden.errors import SitewardenError
+from sitewarden.events.settings import MaintenanceWindow
 from sitewarden.results import utcnow
 from sitewarden.store.database import open_database
 
@@ -62,8 +64,11 @@ def build(
     group: str | None,
     site: str | None,
     now: datetime | None = None,
+    maintenance: Sequence[MaintenanceWindow] = (),
 ) -> SlaReport:
-    report = sla_report(connection, config_targets, *period, now or utcnow(), group=group, site=site)
+    """The report with its extras (expiries, security); `maintenance` is the config's windows, left out."""
+    moment = now or utcnow()
+    report = sla_report(connection, config_targets, *period, moment, group=group, site=site, maintenance=maintenance)
     add_extras(connection, report)
     return report
 
@@ -102,7 +107,9 @@ def sla_command(
     database = open_database(config.store.url)
     try:
         with database.transaction() as connection:
-            report = build(connection, targets(config), period, group=group, site=site, now=now)
+            report = build(
+                connection, targets(config), period, group=group, site=site, now=now, maintenance=config.maintenance
+            )
     finally:
         database.close()
     return render(report, fmt)

@@ -64,7 +64,10 @@ class CommandHandler:
             for command in commands:
                 check = checks.get(command.check_key)
                 if command.action == "acknowledge" and check is not None:
-                    insert_events(connection, [acknowledgement_event(check.spec, command.requested_by, now)])
+                    event = acknowledgement_event(
+                        check.spec, command.requested_by, now, planned=command.planned, reason=command.reason
+                    )
+                    insert_events(connection, [event])
             publish_stats(connection, self.worker_name, self.started_at, figures, now)
         return commands
 

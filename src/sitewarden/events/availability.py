@@ -45,15 +45,23 @@ def transition_event(spec: CheckSpec, transition: Transition, result: Result) ->
     )
 
 
-def acknowledgement_event(spec: CheckSpec, by: str | None, at: datetime) -> Event:
-    """An `audit` event: someone acknowledged the check's problem (reminders stop until the next change)."""
+def acknowledgement_event(
+    spec: CheckSpec, by: str | None, at: datetime, *, planned: bool = False, reason: str = ""
+) -> Event:
+    """An `audit` event: someone acknowledged the check's problem (reminders stop until the next change).
+
+    `planned` marks the outage as planned work: SLA reports leave it out of the figures and list it with `reason`.
+    """
     who = by or "someone"
+    payload: dict[str, object] = {"check_key": spec.key, "action": "acknowledge", "by": who}
+    if planned:
+        payload.update(planned=True, reason=reason)
     return Event(
         type=EventType.AUDIT,
         severity=Severity.NOTICE,
         channel=spec.channel,
-        message=f"{spec.key} acknowledged by {who}",
-        payload={"check_key": spec.key, "action": "acknowledge", "by": who},
+        message=f"{spec.key} acknowledged by {who}" + (f" as planned work: {reason}" if planned else ""),
+        payload=payload,
         site=spec.site,
         check=spec.name,
         created_at=at,

@@ -57,6 +57,29 @@ def window_active(window: MaintenanceWindow, at: datetime) -> bool:
     return earlier is not None and at < earlier + length
 
 
+def window_spans(window: MaintenanceWindow, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The stretches of [start, end) a one-off or recurring window holds, for SLA reports (which leave them out)."""
+    length = timedelta(seconds=window.duration)
+    if window.start is not None:
+        low, high = max(window.start, start), min(window.start + length, end)
+        return [(low, high)] if high > low else []
+    recurrence = window.recurrence
+    assert recurrence is not None
+    spans: list[tuple[datetime, datetime]] = []
+    moment = recurrence.next_start(start - length)
+    while moment < end:
+        low, high = max(moment, start), min(moment + length, end)
+        if high > low:
+            spans.append((low, high))
+        moment = recurrence.next_start(moment)
+    return spans
+
+
+def covers(scope: Scope, site: str | None, channel: str, site_groups: dict[str, tuple[str, ...]]) -> bool:
+    """Whether a window or silence applies to a site's channel (by site, group, channel pattern, or all)."""
+    return _covers(scope, site, channel, site_groups)
+
+
 def _silence_active(silence: Silence, at: datetime) -> bool:
     return (silence.start is None or silence.start <= at) and at < silence.until
 

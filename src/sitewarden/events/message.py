@@ -36,6 +36,15 @@ class MessageItem:
         return {**self.event.as_dict(), "notice": self.notice, "recovery": self.recovery}
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message (the SLA PDF of a client report); handlers that cannot carry files ignore it."""
+
+    filename: str
+    content_type: str
+    data: bytes = field(repr=False)
+
+
 @dataclass(slots=True)
 class Message:
     """What a handler sends: subject, text and HTML bodies, and the items they were rendered from."""
@@ -46,6 +55,7 @@ class Message:
     html: str
     items: list[MessageItem] = field(default_factory=list)
     id: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
 
     @property
     def events(self) -> list[Event]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -160,6 +160,10 @@ class ClientReport(_Section):
     every: RecurrenceField | None = Field(default=None, description="When the daemon sends it: 'mon 08:00'.")
     timezone: ZoneName = Field(default="UTC", description="Time zone of `every`.")
     only_problems: bool = Field(default=True, description="Send only to sites with something to fix.")
+    attach: list[Literal["sla_pdf"]] = Field(
+        default_factory=list,
+        description="Files sent with each site's report: `sla_pdf`, the site's SLA report of the last full month.",
+    )
 
 
 class AdminReport(_Section):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import quote, urlsplit
 
 from publicsuffixlist import PublicSuffixList
@@ -19,7 +20,13 @@ from sitewarden.transport.http import HttpRequest
 BAD_FLAGS = ("clienthold", "serverhold", "redemptionperiod", "pendingdelete")
 """RDAP status values (RFC 8056, compared without spaces or case) that mean the domain is not usable."""
 RDAP_SERVERS = "rdap_servers"
-"""The `ProbeContext.services` key of the TLD → RDAP base URL map (the IANA bootstrap with config overrides)."""
+"""The `ProbeContext.services` key of the TLD → RDAP server directory (the IANA bootstrap with config overrides)."""
+
+
+class RdapDirectory(Protocol):
+    """What the engine passes under RDAP_SERVERS: it follows `sitewarden import rdap` without a restart."""
+
+    async def server_for(self, tld: str) -> str | None: ...
 
 
 class DomainParams(ProbeParams):
@@ -72,7 +79,7 @@ class DomainProbe(Probe[DomainParams]):
         if domain is None:
             return Result(Status.UNKNOWN, f"{host} has no registrable domain (it is a public suffix or not a name)")
         tld = domain.rsplit(".", 1)[-1]
-        base = params.rdap_url or dict(ctx.services.get(RDAP_SERVERS) or {}).get(tld)
+        base = params.rdap_url or await _server_for(ctx.services.get(RDAP_SERVERS), tld)
         if not base:
             return Result(
                 Status.UNKNOWN, f"no RDAP server known for .{tld}: run `sitewarden import rdap` or set rdap.servers"
@@ -98,6 +105,16 @@ class DomainProbe(Probe[DomainParams]):
         if not isinstance(document, dict):
             return Result(Status.UNKNOWN, "RDAP answer is not a domain object", details=details)
         return judge(document, domain, params, ctx.clock(), details)
+
+
+async def _server_for(directory: RdapDirectory | Mapping[str, str] | None, tld: str) -> str | None:
+    """The TLD's server from the engine's directory (or a plain mapping, as a one-off run may pass)."""
+    if directory is None:
+        return None
+    if isinstance(directory, Mapping):
+        found = directory.get(tld)
+        return str(found) if found else None
+    return await directory.server_for(tld)
 
 
 def judge(

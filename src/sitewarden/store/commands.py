@@ -22,17 +22,29 @@ class Command:
     check_key: str
     action: str
     requested_by: str | None
+    planned: bool = False
+    """An acknowledgement that marks the outage as planned work (left out of SLA figures)."""
+    reason: str = ""
 
 
 def request_command(
-    connection: Connection, check_key: str, action: str, now: datetime, requested_by: str | None = None
+    connection: Connection,
+    check_key: str,
+    action: str,
+    now: datetime,
+    requested_by: str | None = None,
+    *,
+    planned: bool = False,
+    reason: str = "",
 ) -> int:
-    """Queue a command for the engine; `check_key` is `site/check`, or `*` for `reload`."""
+    """Queue a command for the engine; `check_key` is `site/check`, or `*` for `reload`.
+
+    `planned` and `reason` go with `acknowledge`: the outage is planned work, left out of SLA figures.
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown command '{action}'")
-    outcome = connection.execute(
-        commands.insert().values(check_key=check_key, action=action, requested_by=requested_by, created_at=now)
-    )
+    values = {"check_key": check_key, "action": action, "requested_by": requested_by, "created_at": now}
+    outcome = connection.execute(commands.insert().values(**values, planned=planned, reason=reason or None))
     key = outcome.inserted_primary_key
     assert key is not None
     return int(key[0])
@@ -51,5 +63,7 @@ def take_commands(connection: Connection, worker: str, now: datetime, keys: set[
             .values(taken_at=now, taken_by=worker)
         )
         if claimed.rowcount:
-            taken.append(Command(row.id, row.check_key, row.action, row.requested_by))
+            taken.append(
+                Command(row.id, row.check_key, row.action, row.requested_by, bool(row.planned), row.reason or "")
+            )
     return taken

@@ -31,6 +31,8 @@ class CheckHistory:
     changes: list[dict[str, Any]] = field(default_factory=list)
     hours: list[tuple[int, float]] = field(default_factory=list)
     """(results, mean duration in ms) per hourly rollup inside the period."""
+    planned: list[dict[str, Any]] = field(default_factory=list)
+    """Acknowledgements marking an outage as planned work, before `end`: {at, by, reason}."""
 
 
 def check_histories(
@@ -73,6 +75,7 @@ def check_histories(
     ids = list(found)
     _first_runs(connection, found, ids)
     _changes(connection, found, start, end)
+    _planned(connection, found, end)
     hourly = select(rollups.c.check_id, rollups.c.count, rollups.c.duration_sum).where(
         rollups.c.check_id.in_(ids), rollups.c.period == "hour", rollups.c.bucket >= start, rollups.c.bucket < end
     )
@@ -114,6 +117,27 @@ def _changes(connection: Connection, found: dict[int, CheckHistory], start: date
             history.before = change
         else:
             history.changes.append(change)
+
+
+def _planned(connection: Connection, found: dict[int, CheckHistory], end: datetime) -> None:
+    """Acknowledgements with `planned: true` (audit events), oldest first; the report matches them to outages."""
+    by_key = {history.key: history for history in found.values()}
+    query = (
+        select(events.c.payload, events.c.created_at)
+        .where(events.c.type == "audit", events.c.created_at < end)
+        .order_by(events.c.created_at, events.c.id)
+    )
+    site_names = {history.site for history in found.values()}
+    if None not in site_names:
+        query = query.where(events.c.site.in_(sorted(name for name in site_names if name is not None)))
+    for row in connection.execute(query):
+        payload = row.payload or {}
+        history = by_key.get(str(payload.get("check_key", "")))
+        if history is None or payload.get("action") != "acknowledge" or payload.get("planned") is not True:
+            continue
+        history.planned.append(
+            {"at": _aware(row.created_at), "by": str(payload.get("by", "")), "reason": str(payload.get("reason", ""))}
+        )
 
 
 def windows_between(connection: Connection, site_names: list[str], start: datetime, end: datetime) -> list[Any]:

@@ -182,6 +182,8 @@ commands = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("taken_at", UtcDateTime, nullable=True),
     Column("taken_by", String(200), nullable=True),
+    Column("planned", Boolean, nullable=False, default=False),
+    Column("reason", Text, nullable=True),
     Index("ix_commands_taken_at", "taken_at"),
 )
 

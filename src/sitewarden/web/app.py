@@ -43,7 +43,10 @@ from sitewarden.web.routes import tokens as token_pages
 from sitewarden.web.settings import WebSettings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sitewarden.catalog.settings import CatalogSettings
+    from sitewarden.events.settings import MaintenanceWindow
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +59,7 @@ def create_app(
     catalog: CatalogSettings | None = None,
     sla_targets: dict[str, float | None] | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    sla_maintenance: Sequence[MaintenanceWindow] = (),
 ) -> Starlette:
     """The whole web app for one store; `demo` signs every visitor in as an admin (loopback demo only)."""
     settings = settings or WebSettings()
@@ -69,6 +73,7 @@ def create_app(
         settings=settings,
         catalog=catalog,
         sla_targets=dict(sla_targets or {}),
+        sla_maintenance=tuple(sla_maintenance),
         codec=SessionCodec(secret, settings.session_lifetime),
         templates=make_templates(),
         demo=demo,

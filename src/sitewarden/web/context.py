@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 
     from sitewarden.catalog.settings import CatalogSettings
+    from sitewarden.events.settings import MaintenanceWindow
 
 T = TypeVar("T")
 DEMO_USER = User(id=0, name="demo", role="admin", created_at=datetime(2000, 1, 1, tzinfo=UTC))
@@ -40,6 +41,8 @@ class WebContext:
     """The `catalog:` settings (ELTS policy, extension key mappings) that `GET /api/v1/verdict` judges with."""
     sla_targets: dict[str, float | None] = field(default_factory=dict)
     """The `sla:` target of each configured group, for `GET /api/v1/reports/sla`."""
+    sla_maintenance: tuple[MaintenanceWindow, ...] = ()
+    """The config's `maintenance:` windows, left out of SLA figures like stored windows."""
     trusted_proxies: tuple[Network, ...] = ()
     thresholds: Thresholds = DEFAULT_THRESHOLDS
     """How many results in a row confirm a state, per check: the site page shows "(soft, 1 of 3)" as `status` does."""

@@ -90,7 +90,12 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
         refuse_open_bind(database, host)
         ensure_port_free(host, port)
         web_app = create_app(
-            database, config.web, catalog=config.catalog, sla_targets=sla_targets(config), thresholds=thresholds
+            database,
+            config.web,
+            catalog=config.catalog,
+            sla_targets=sla_targets(config),
+            sla_maintenance=config.maintenance,
+            thresholds=thresholds,
         )
         server = make_server(web_app, host, port)
         logger.info("dashboard listening url=http://%s:%d/", host, port)
@@ -107,6 +112,7 @@ async def serve_beside(database: Database, config: Config, port: int, stop: asyn
         demo=demo,
         catalog=config.catalog,
         sla_targets=sla_targets(config),
+        sla_maintenance=config.maintenance,
         thresholds=config_thresholds(config),
     )
     server = make_server(web_app, "127.0.0.1", port)

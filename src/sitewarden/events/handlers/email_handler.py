@@ -39,7 +39,7 @@ class EmailHandler(Handler):
 
 
 def build_mail(smtp: SmtpConfig, to: list[str], cc: list[str], message: Message, hostname: str) -> EmailMessage:
-    """A MIME mail with the text body and the HTML body as its alternative."""
+    """A MIME mail with the text body and the HTML body as its alternative, then the attachments (multipart/mixed)."""
     mail = EmailMessage()
     mail["Subject"] = message.subject
     mail["From"] = smtp.from_address
@@ -54,6 +54,9 @@ def build_mail(smtp: SmtpConfig, to: list[str], cc: list[str], message: Message,
     mail.set_content(message.text)
     if message.html:
         mail.add_alternative(message.html, subtype="html")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        mail.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return mail
 
 

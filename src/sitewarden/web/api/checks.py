@@ -14,7 +14,7 @@ from sitewarden.results import Status, utcnow
 from sitewarden.store.history import RANGES, check_history, check_rows, result_rows
 from sitewarden.store.results import add_failure_classes
 from sitewarden.web.api import shapes
-from sitewarden.web.api.common import ApiError, admin, choice, integer, iso, moment, page, text
+from sitewarden.web.api.common import ApiError, admin, choice, integer, iso, json_object, moment, page, text
 from sitewarden.web.audit import audit
 from sitewarden.web.context import web
 from sitewarden.web.ids import MAX_ROW_ID, ROW_ID
@@ -111,12 +111,29 @@ async def check_history_view(request: Request) -> Response:
     return JSONResponse({"range": span, "buckets": await web(request).read(work)})
 
 
+async def _planned(request: Request) -> tuple[bool, str]:
+    """An acknowledgement's optional body `{"planned": true, "reason": "..."}`: the outage is planned work."""
+    if not (await request.body()).strip():
+        return False, ""
+    body = await json_object(request)
+    planned, reason = body.get("planned", False), body.get("reason", "")
+    if not isinstance(planned, bool) or not isinstance(reason, str) or len(reason) > 500:
+        raise ApiError(400, 'expected {"planned": true|false, "reason": "text up to 500 characters"}')
+    if planned and not reason.strip():
+        raise ApiError(400, "planned work needs a reason")
+    return planned, reason.strip()
+
+
 async def check_action(request: Request) -> Response:
     user = admin(request)
     action = ACTIONS[request.url.path.rsplit("/", 1)[1]]
     check_id: int = request.path_params["id"]
+    planned, reason = await _planned(request) if action == "acknowledge" else (False, "")
 
-    command_id, _ = await web(request).read(command_check, check_id, action, user.name)
+    def queue(session: Session) -> tuple[int, str | None]:
+        return command_check(session, check_id, action, user.name, planned=planned, reason=reason)
+
+    command_id, _ = await web(request).read(queue)
     await audit(request, f"check.{action}", str(check_id), command_id=command_id)
     return JSONResponse({"command_id": command_id, "action": action, "check_id": check_id}, status_code=202)
 

@@ -110,6 +110,11 @@ SCHEMAS: dict[str, Any] = {
         "name": {"type": "string"}, "pending": {"type": "boolean"}, "url": {"type": ["string", "null"]},
         "source": {"type": "string"}, "checks": {"type": "array", "items": _ref("Check")},
         "definition": {"type": "object"}}},
+    "Acknowledgement": {
+        "type": "object", "additionalProperties": False,
+        "description": "Optional: mark the outage as planned work (left out of SLA figures, listed with the reason).",
+        "properties": {"planned": {"type": "boolean"}, "reason": {"type": "string", "maxLength": 500}},
+    },
     "SiteDefinition": {
         "type": "object", "required": ["name", "url"],
         "description": "A site as in the `sites:` list of sitewarden.yaml; secrets only as ${ENV} or file: references.",
@@ -250,6 +255,9 @@ def _paths() -> dict[str, Any]:
         f"/checks/{{id}}/{name}": {"post": _op(f"Ask the engine to {name} the check", {"202": _json(_ref("Command"))},
                                                params=[CHECK_ID], admin=True)}
         for name in ("run", "pause", "resume", "acknowledge")
+    }  # fmt: skip
+    actions["/checks/{id}/acknowledge"]["post"]["requestBody"] = {
+        "required": False, "content": {"application/json": {"schema": _ref("Acknowledgement")}},
     }  # fmt: skip
     return {
         "/sites": {

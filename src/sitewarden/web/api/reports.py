@@ -19,8 +19,10 @@ async def get_sla(request: Request) -> Response:
     period = choose_period(text(request, "month", 7), text(request, "from", 40), text(request, "to", 40), now)
     group, site = text(request, "group"), text(request, "site")
     context = web(request)
-    targets = context.sla_targets
-    report = await context.read(lambda session: build(session, targets, period, group=group, site=site, now=now))
+    targets, windows = context.sla_targets, context.sla_maintenance
+    report = await context.read(
+        lambda session: build(session, targets, period, group=group, site=site, now=now, maintenance=windows)
+    )
     if fmt == "csv":
         return Response(report_csv(report), media_type="text/csv; charset=utf-8")
     if fmt == "pdf":

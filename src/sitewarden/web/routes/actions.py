@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sitewarden.app.commands import command_check
+from sitewarden.app.database import Session
 from sitewarden.durations import parse_duration
 from sitewarden.results import utcnow
 from sitewarden.store.maintenance import add_window, delete_window
@@ -23,11 +24,20 @@ CHECK_ACTIONS = ("run_now", "pause", "resume", "acknowledge")
 
 async def check_action(request: Request) -> Response:
     user = require_admin(request)
-    await checked_form(request)
+    form = await checked_form(request)
     action = request.path_params["action"]
     if action not in CHECK_ACTIONS:
         raise HTTPException(404, f"unknown action '{action}'")
-    _, site = await web(request).read(command_check, request.path_params["id"], action, user.name)
+    planned = action == "acknowledge" and form.get("planned") == "1"
+    reason = str(form.get("reason") or "").strip()[:500]
+    if planned and not reason:
+        raise HTTPException(422, "reason: planned work needs a reason")
+    check_id = request.path_params["id"]
+
+    def queue(session: Session) -> tuple[int, str | None]:
+        return command_check(session, check_id, action, user.name, planned=planned, reason=reason if planned else "")
+
+    _, site = await web(request).read(queue)
     await audit(request, f"check.{action}", str(request.path_params["id"]))
     return back(request, f"/sites/{site}" if site else "/")
 
