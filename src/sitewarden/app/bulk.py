@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sitewarden.app.database import Session
+from sitewarden.app.database import Session, store_session
 from sitewarden.app.fleet import query_fleet
+from sitewarden.durations import parse_duration
 from sitewarden.errors import Conflict, NotFound, UsageError
 from sitewarden.events.model import Event, EventType, Severity
+from sitewarden.results import utcnow
 from sitewarden.store.audit import AuditEntry, record_audit
 from sitewarden.store.bulk import CheckFacts, active_site_names, checks_of_sites, groups_of_sites, hold_site
 from sitewarden.store.commands import request_command
@@ -237,3 +239,29 @@ def _parameters(request: BulkRequest) -> dict[str, Any]:
     if request.action == "notify":
         return {"message": (request.message or "")[:200]}
     return {}
+
+
+def parse_end(text: str, now: datetime) -> datetime:
+    """A window's end as written by a person: a duration from now (`2h`, `1d`) or a date and time (UTC if no zone)."""
+    text = text.strip()
+    try:
+        return now + timedelta(seconds=parse_duration(text))
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"'{text[:40]}' is neither a duration (2h) nor a date and time (2026-05-01T22:00)") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def preview_in_store(store_url: str, request: BulkRequest) -> BulkPlan:
+    """`sites bulk`, first step: what would change (the store opened for one read transaction)."""
+    with store_session(store_url) as connection:
+        return plan_bulk(connection, request, utcnow())
+
+
+def apply_in_store(store_url: str, plan: BulkPlan, actor: Actor) -> BulkPlan:
+    """`sites bulk`, after the confirmation: apply exactly the previewed sites in one transaction."""
+    with store_session(store_url) as connection:
+        return apply_bulk(connection, plan, actor, utcnow())
