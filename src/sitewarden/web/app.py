@@ -28,6 +28,7 @@ from sitewarden.web.render import STATIC, make_templates
 from sitewarden.web.routes import (
     actions,
     audit,
+    bulk,
     events,
     extensions,
     findings,
@@ -80,6 +81,7 @@ def create_app(
         *overview.routes,
         *site.routes,
         *actions.routes,
+        *bulk.routes,
         *findings.routes,
         *events.routes,
         *extensions.routes,
