@@ -111,7 +111,7 @@ def document_push_specs(specs: Sequence[CheckSpec]) -> list[PushSpec]:
     for spec in specs:
         push = kinds[spec.kind].document_push(spec.params)
         if push is not None:
-            found.append(PushSpec(spec.key, push.token, push.period, push.grace))
+            found.append(PushSpec(spec.key, push.token, push.period, push.grace, push.flavour))
     return found
 
 

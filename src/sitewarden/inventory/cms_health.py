@@ -172,7 +172,7 @@ class CmsHealthCollector(Probe[CmsHealthParams]):
         assert isinstance(params, CmsHealthParams)
         if params.mode != "push" or params.token is None or params.period is None:
             return None
-        return DocumentPush(params.token.get_secret_value(), params.period, params.grace)
+        return DocumentPush(params.token.get_secret_value(), params.period, params.grace, params.flavour)
 
     async def run(self, params: CmsHealthParams, ctx: ProbeContext) -> Result:
         if params.mode == "push":

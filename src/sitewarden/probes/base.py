@@ -81,6 +81,7 @@ class DocumentPush:
     token: str
     period: float
     grace: float
+    flavour: str = "spec"
 
 
 class Probe(Generic[P]):

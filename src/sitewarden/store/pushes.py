@@ -28,6 +28,7 @@ class PushSpec:
     token: str
     period: float
     grace: float
+    flavour: str = "spec"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ def sync_pushes(connection: Connection, specs: Iterable[PushSpec], now: datetime
     for spec in specs:
         values = {
             "token_hash": token_hash(spec.token),
+            "flavour": spec.flavour,
             "period_s": spec.period,
             "grace_s": spec.grace,
             "updated_at": now,
@@ -66,12 +68,16 @@ def sync_pushes(connection: Connection, specs: Iterable[PushSpec], now: datetime
             connection.execute(update(push_documents).where(push_documents.c.id == row.id).values(**values))
 
 
-def token_matches(connection: Connection, check_key: str, offered: str) -> bool | None:
-    """Whether `offered` is the check's token (compared in constant time); None when no such push check exists."""
-    stored = connection.scalar(select(push_documents.c.token_hash).where(push_documents.c.check_key == check_key))
-    if stored is None:
+def token_matches(connection: Connection, check_key: str, offered: str) -> tuple[bool, str] | None:
+    """Whether `offered` is the check's token (compared in constant time), and the check's flavour.
+
+    None when no push check has this key.
+    """
+    query = select(push_documents.c.token_hash, push_documents.c.flavour).where(push_documents.c.check_key == check_key)
+    row = connection.execute(query).first()
+    if row is None:
         return None
-    return hmac.compare_digest(token_hash(offered), str(stored))
+    return hmac.compare_digest(token_hash(offered), str(row.token_hash)), str(row.flavour)
 
 
 def record_push(connection: Connection, check_key: str, body: str, media_type: str, now: datetime) -> None:

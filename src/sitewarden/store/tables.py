@@ -562,6 +562,7 @@ push_documents = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("check_key", String(400), nullable=False, unique=True),
     Column("token_hash", String(64), nullable=False),
+    Column("flavour", String(20), nullable=False),
     Column("period_s", Float, nullable=False),
     Column("grace_s", Float, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),

@@ -24,6 +24,7 @@ from sitewarden.web.auth.addresses import parse_networks
 from sitewarden.web.auth.middleware import AuthMiddleware
 from sitewarden.web.auth.sessions import SessionCodec
 from sitewarden.web.context import WebContext
+from sitewarden.web.push import push_routes
 from sitewarden.web.render import STATIC, make_templates
 from sitewarden.web.routes import (
     actions,
@@ -73,7 +74,7 @@ def create_app(
         demo=demo,
         trusted_proxies=parse_networks(settings.trusted_proxies),
     )
-    ping = _ping_routes()
+    ping = [*_ping_routes(), *push_routes()]
     context.public_paths = [_prefix(route) for route in ping]
     routes: list[BaseRoute] = [
         *ping,

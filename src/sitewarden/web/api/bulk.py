@@ -50,9 +50,7 @@ async def post_bulk(request: Request) -> Response:
     now = utcnow()
     try:
         ends_at: datetime | None = parse_end(body.until, now) if body.until else None
-        wanted = BulkRequest(
-            body.action, body.query, tuple(body.sites), body.reason, ends_at, body.group, body.message
-        )
+        wanted = BulkRequest(body.action, body.query, tuple(body.sites), body.reason, ends_at, body.group, body.message)
         actor = acting(request)
         done = await web(request).read(partial(bulk, dry_run=body.dry_run), wanted, actor, now)
     except QueryError as exc:

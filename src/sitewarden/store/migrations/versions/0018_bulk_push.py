@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("id", Id, primary_key=True, autoincrement=True),
         sa.Column("check_key", sa.String(400), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False),
+        sa.Column("flavour", sa.String(20), nullable=False),
         sa.Column("period_s", sa.Float, nullable=False),
         sa.Column("grace_s", sa.Float, nullable=False),
         sa.Column("created_at", UtcDateTime, nullable=False),
