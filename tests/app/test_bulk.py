@@ -174,3 +174,65 @@ def test_bad_requests_are_refused_with_a_reason(database: Database) -> None:
         with pytest.raises(error, match=text), database.transaction() as connection:
             bulk(connection, request, ACTOR, now, dry_run=False)
     assert _commands(database) == []
+
+
+def test_group_edits_survive_a_reload_of_the_config(sqlite_url: str) -> None:
+    from sitewarden.config.loader import parse_config
+    from sitewarden.engine.planning import Planner
+
+    config = parse_config(
+        f'store: {{url: "{sqlite_url}"}}\n'
+        "sites:\n  - {name: shop, url: 'https://shop.example.org/', groups: [customer-a, sla-gold]}\n"
+    )
+    database = open_database(sqlite_url)
+    planner = Planner(config, database)
+    planner.sync(set(), utcnow())
+    with database.transaction() as connection:
+        bulk(connection, BulkRequest("add_group", sites=("shop",), group="wave-1"), ACTOR, utcnow(), dry_run=False)
+        request = BulkRequest("remove_group", sites=("shop",), group="sla-gold")
+        bulk(connection, request, ACTOR, utcnow(), dry_run=False)
+    plan = planner.sync(set(), utcnow())
+    with database.transaction() as connection:
+        stored = connection.scalar(select(sites.c.groups).where(sites.c.name == "shop"))
+    database.close()
+    assert plan.config.sites[0].groups == ["customer-a", "wave-1"] and stored == ["customer-a", "wave-1"]
+
+
+async def test_the_engine_takes_bulk_pause_and_run_now_like_single_commands(fake_site: Any, sqlite_url: str) -> None:
+    import asyncio
+
+    from sitewarden.config.loader import parse_config
+    from sitewarden.engine.service import Engine
+    from tests.fixtures.clock import FakeClock, run_for
+
+    for n in "012":
+        fake_site.set(f"/s{n}", body="ok")
+    config = parse_config(
+        f'defaults: {{interval: 10s}}\nstore: {{url: "{sqlite_url}"}}\nsites:\n'
+        + "".join(
+            f"  - {{name: s{n}, url: '{fake_site.url}s{n}', checks: [{{name: web, kind: http}}]}}\n" for n in range(3)
+        )
+    )
+    database = open_database(sqlite_url)
+    clock = FakeClock()
+    engine = Engine(config, database, clock=clock)
+    stop = asyncio.Event()
+    task = asyncio.create_task(engine.run_forever(stop))
+    idle = lambda: clock.sleeping >= 1 and not engine.dispatcher.running  # noqa: E731
+    await run_for(clock, 10.5, idle)
+    hits = {n: fake_site.behaviours[f"/s{n}"].hits for n in "012"}
+    with database.transaction() as connection:
+        bulk(connection, BulkRequest("run_now", query="name:s*"), ACTOR, utcnow(), dry_run=False)
+    await run_for(clock, 1.5, idle)
+    assert {n: fake_site.behaviours[f"/s{n}"].hits - hits[n] for n in "012"} == dict.fromkeys("012", 1)
+    with database.transaction() as connection:
+        bulk(connection, BulkRequest("pause", sites=("s1",)), ACTOR, utcnow(), dry_run=False)
+    await run_for(clock, 1.5, idle)
+    assert engine.checks["s1/web"].state.paused and not engine.checks["s0/web"].state.paused
+    hits = {n: fake_site.behaviours[f"/s{n}"].hits for n in "012"}
+    await run_for(clock, 25.0, idle)
+    ran = {n: fake_site.behaviours[f"/s{n}"].hits - hits[n] for n in "012"}
+    assert ran["1"] == 0 and ran["0"] >= 1 and ran["2"] >= 1  # s1 paused, the others on schedule
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    database.close()
