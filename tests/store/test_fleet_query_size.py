@@ -22,7 +22,7 @@ FLEETS = {"sqlite": 40_000, "postgresql": 70_000}
 NOW = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
 
 
-def test_a_query_matching_tens_of_thousands_of_sites_pages_the_overview_and_plans_a_bulk_action(database_url: str) -> None:
+def test_a_query_matching_more_sites_than_parameters_pages_the_overview_and_plans_a_bulk(database_url: str) -> None:
     database = open_database(database_url)
     backend = database.engine.dialect.name
     if backend == "sqlite":
