@@ -77,9 +77,9 @@ def test_overview_form_previews_then_applies_with_its_csrf_token(live_web: LiveW
     with live_web.database.transaction() as connection:
         assert audit_entries(connection) == []
     fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', preview.text))
-    names = re.findall(r'<input type="hidden" name="site" value="([^"]+)"', preview.text)
-    assert sorted(names) == ["blog", "shop"] and fields["confirm"] == "1"
-    applied = browser.post(live_web.url + "/bulk", data={**fields, "site": names}, timeout=10, allow_redirects=False)
+    names = fields["sites"].split()
+    assert names == ["blog", "shop"] and fields["confirm"] == "1"
+    applied = browser.post(live_web.url + "/bulk", data=fields, timeout=10, allow_redirects=False)
     assert applied.status_code == 303, applied.text
     with live_web.database.transaction() as connection:
         entry = audit_entries(connection)[0]
