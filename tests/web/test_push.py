@@ -189,3 +189,25 @@ async def test_the_token_never_reaches_the_log_or_an_answer(
         await asyncio.sleep(0)
     assert "push received check=intranet/health" in caplog.text and "wrong token check=intranet/health" in caplog.text
     assert TOKEN not in caplog.text
+
+
+async def test_a_new_token_in_the_config_revokes_the_old_one_at_the_engines_next_start(push_site: PushSite) -> None:
+    assert (await push_site.push(document()))[0] == 202
+    renewed = "Renewed-Push-Token-42"
+    text = push_site.config.model_dump_json()
+    assert TOKEN not in text  # the config's dump masks the token
+    config = parse_config(
+        f"""
+store: {{url: "{push_site.config.store.url}"}}
+sites:
+  - name: intranet
+    url: https://intranet.example.org/
+    checks:
+      - {{name: health, kind: cms_health, mode: push, period: 5m, token: "{renewed}"}}
+"""
+    )
+    build_services(config, push_site.database)  # what the engine does as it starts
+    assert (await push_site.push(document()))[0] == 403
+    assert (await push_site.push(document(), token=renewed))[0] == 202
+    build_services(parse_config(f'store: {{url: "{push_site.config.store.url}"}}\nsites: []\n'), push_site.database)
+    assert (await push_site.push(document(), token=renewed))[0] == 404

@@ -60,9 +60,7 @@ def build_services(config: Config, database: Database) -> dict[str, Any]:
         wanted = push_specs(planned)
         if wanted:
             sync_heartbeats(connection, wanted, utcnow())
-        documents = document_push_specs(planned)
-        if documents:
-            sync_pushes(connection, documents, utcnow())
+        sync_pushes(connection, document_push_specs(planned), utcnow())
     return {
         "heartbeats": HeartbeatReader(database),
         "pushes": PushReader(database),

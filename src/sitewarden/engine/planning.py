@@ -78,9 +78,7 @@ class Planner:
             pushed = push_specs(all_specs)
             if pushed:  # a heartbeat added through the API gets its ping URL on the reload that schedules it
                 sync_heartbeats(connection, pushed, now)
-            documents = document_push_specs(all_specs)
-            if documents:
-                sync_pushes(connection, documents, now)
+            sync_pushes(connection, document_push_specs(all_specs), now)
             fresh = [ids[spec.key] for spec in specs if spec.key not in known]
             states = load_states(connection, fresh) if fresh else {}
         return Plan(config, specs, ids, states, now)

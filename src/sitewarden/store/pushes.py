@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, select, update
 
+from sitewarden.store.batches import chunked
 from sitewarden.store.database import Database
 from sitewarden.store.tables import push_documents
 
@@ -51,9 +52,18 @@ def token_hash(token: str) -> str:
 
 
 def sync_pushes(connection: Connection, specs: Iterable[PushSpec], now: datetime) -> None:
-    """Give every push check its row; a changed token replaces the stored hash (the old token stops working)."""
+    """Give every push check its row; a changed token replaces the stored hash (the old token stops working).
+
+    `specs` is every push check of the effective config: the row of a check no longer pushed to is deleted, so
+    removing the check (or turning it back to `mode: pull`) also stops its token.
+    """
     rows = {row.check_key: row for row in connection.execute(select(push_documents.c.id, push_documents.c.check_key))}
-    for spec in specs:
+    wanted = list(specs)
+    keys = {spec.check_key for spec in wanted}
+    stale = [row.id for key, row in rows.items() if key not in keys]
+    for chunk in chunked(stale):
+        connection.execute(delete(push_documents).where(push_documents.c.id.in_(chunk)))
+    for spec in wanted:
         values = {
             "token_hash": token_hash(spec.token),
             "flavour": spec.flavour,
