@@ -21,7 +21,14 @@ from sitewarden.errors import Conflict, NotFound, UsageError
 from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.results import utcnow
 from sitewarden.store.audit import AuditEntry, record_audit
-from sitewarden.store.bulk import CheckFacts, active_site_names, checks_of_sites, groups_of_sites, hold_site
+from sitewarden.store.bulk import (
+    CheckFacts,
+    active_site_names,
+    checks_of_sites,
+    contacts_of_sites,
+    groups_of_sites,
+    hold_site,
+)
 from sitewarden.store.commands import request_command
 from sitewarden.store.events import insert_events
 from sitewarden.store.maintenance import add_window
@@ -130,6 +137,7 @@ def apply_bulk(connection: Session, plan: BulkPlan, actor: Actor, now: datetime)
     """
     request = plan.request
     checks = checks_of_sites(connection, plan.sites) if request.action in CHECK_ACTIONS else {}
+    contacts = contacts_of_sites(connection, plan.sites) if request.action == "notify" else {}
     done = BulkPlan(request, list(plan.sites))
     for name in plan.sites:
         if not hold_site(connection, name):
@@ -137,6 +145,10 @@ def apply_bulk(connection: Session, plan: BulkPlan, actor: Actor, now: datetime)
                 f"site '{name}' was removed or deactivated since the sites were chosen; nothing was changed",
                 hint="run the action again to act on the sites as they are now",
             )
+        if request.action == "notify":
+            insert_events(connection, [_notice(name, request.message or "", contacts.get(name, []), actor, now)])
+            done.changes[name] = [f"notify the contacts of {name}"]
+            continue
         done.changes[name] = _apply_site(connection, request, name, checks.get(name, []), actor, now)
     detail: dict[str, Any] = {
         "via": actor.via,
@@ -209,22 +221,22 @@ def _apply_site(
         assert request.ends_at is not None
         add_window(connection, name, now, request.ends_at, request.reason, actor.name, now)
         return [f"maintenance until {request.ends_at.isoformat(timespec='minutes')}: {request.reason}"]
-    if action == "notify":
-        insert_events(connection, [_notice(name, request.message or "", actor, now)])
-        return [f"notify the contacts of {name}"]
     assert request.group is not None
     changed = edit_group(connection, [name], request.group, action == "add_group", actor.name, now)
     return [f"{'add' if action == 'add_group' else 'remove'} group {request.group}"] if changed else []
 
 
-def _notice(site: str, message: str, actor: Actor, now: datetime) -> Event:
-    """A one-off message to a site's contacts: a `system` event on `site.<name>.notice`, routed like any other."""
+def _notice(site: str, message: str, contacts: list[str], actor: Actor, now: datetime) -> Event:
+    """A one-off message to a site's contacts: a `system` event on `site.<name>.notice`, routed like any other.
+
+    The contacts travel in the payload, so a handler can address them whichever way the site was defined.
+    """
     return Event(
         type=EventType.SYSTEM,
         severity=Severity.NOTICE,
         channel=f"site.{site}.notice",
         message=message.strip(),
-        payload={"action": "notify", "by": actor.name, "notice": True},
+        payload={"action": "notify", "by": actor.name, "notice": True, "contacts": contacts},
         site=site,
         created_at=now,
     )

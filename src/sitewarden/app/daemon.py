@@ -165,7 +165,8 @@ def run_daemon(
             notifier = None
             if notify:
                 schedule = ReportScheduler(config, database).send_due
-                work = run_notifier(config, database, stop, schedule, report_source(config, database))
+                # The engine's effective config: store-defined sites and bulk group edits route like the file's.
+                work = run_notifier(engine.config, database, stop, schedule, report_source(config, database))
                 notifier = asyncio.create_task(work, name="notifier")
             catalog = (
                 asyncio.create_task(refresh_forever(config, database, stop), name="catalog-refresh")

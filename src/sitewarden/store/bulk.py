@@ -61,3 +61,12 @@ def groups_of_sites(connection: Connection, names: Sequence[str]) -> dict[str, l
         query = select(sites.c.name, sites.c.groups).where(sites.c.name.in_(chunk))
         found.update((name, list(groups or [])) for name, groups in connection.execute(query))
     return found
+
+
+def contacts_of_sites(connection: Connection, names: Sequence[str]) -> dict[str, list[str]]:
+    """The contacts of each of these sites, by name."""
+    found: dict[str, list[str]] = {}
+    for chunk in chunked(list(names)):
+        query = select(sites.c.name, sites.c.contacts).where(sites.c.name.in_(chunk))
+        found.update((name, list(contacts or [])) for name, contacts in connection.execute(query))
+    return found
