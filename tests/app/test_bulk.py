@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from sitewarden.app.bulk import Actor, BulkRequest, apply_bulk, bulk, plan_bulk
 from sitewarden.errors import Conflict, NotFound, UsageError
@@ -127,33 +127,53 @@ def test_resume_run_now_maintenance_groups_and_notify(database: Database) -> Non
     ]  # fmt: skip
 
 
-def test_a_site_removed_after_the_preview_fails_the_whole_action(database: Database) -> None:
+def _writes(database: Database) -> list[str]:
+    """The INSERT and UPDATE statements sent from now on (to show that the failing action had written before)."""
+    sent: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            sent.append(statement.split("(")[0].strip())
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    return sent
+
+
+def test_a_site_removed_after_the_preview_fails_the_whole_action(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The preview covers site00..site11; site06 is dropped by a reload before the confirmation: nothing changes.
 
-    site00..site05 are written first in the failing transaction, so the rollback is what keeps them unchanged.
+    Sites are changed four at a time here, so site00..site03 are written before site06 is found gone: the rollback
+    of the one transaction is what keeps them unchanged.
     """
+    monkeypatch.setattr("sitewarden.app.bulk.APPLY_CHUNK", 4)
     now = utcnow()
     with database.transaction() as connection:
         plan = plan_bulk(connection, BulkRequest("add_group", query="name:site*", group="wave-2"), now)
     assert len(plan.changed_sites) == 12
     kept = [name for name in NAMES if name != "site06"]
     with database.transaction() as connection:  # a reload without site06: its row is deactivated
-        rows = _site_rows(kept)
-        sync_config(connection, rows, [], now)
+        sync_config(connection, _site_rows(kept), [], now)
     before = _snapshot(database)
+    writes = _writes(database)
     with pytest.raises(Conflict, match="site 'site06' was removed"), database.transaction() as connection:
         apply_bulk(connection, plan, ACTOR, now)
+    assert "INSERT INTO site_group_edits" in writes and "UPDATE sites SET groups=" in " ".join(writes)
     assert _snapshot(database) == before
 
 
-def test_pause_failing_midway_leaves_no_command(database: Database) -> None:
+def test_pause_failing_midway_leaves_no_command(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sitewarden.app.bulk.APPLY_CHUNK", 5)
     now = utcnow()
     with database.transaction() as connection:
         plan = plan_bulk(connection, BulkRequest("pause", sites=tuple(NAMES)), now)
     with database.transaction() as connection:
         connection.execute(sites.update().where(sites.c.name == "site11").values(active=False))
+    writes = _writes(database)
     with pytest.raises(Conflict), database.transaction() as connection:
         apply_bulk(connection, plan, ACTOR, now)
+    assert writes.count("INSERT INTO commands") == 2  # two rounds of five sites written, then site11 is gone
     assert _commands(database) == []
 
 

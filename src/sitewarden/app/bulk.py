@@ -21,17 +21,18 @@ from sitewarden.errors import Conflict, NotFound, UsageError
 from sitewarden.events.model import Event, EventType, Severity
 from sitewarden.results import utcnow
 from sitewarden.store.audit import AuditEntry, record_audit
+from sitewarden.store.batches import chunked
 from sitewarden.store.bulk import (
     CheckFacts,
     active_site_names,
     checks_of_sites,
     contacts_of_sites,
     groups_of_sites,
-    hold_site,
+    hold_sites,
 )
-from sitewarden.store.commands import request_command
+from sitewarden.store.commands import request_commands
 from sitewarden.store.events import insert_events
-from sitewarden.store.maintenance import add_window
+from sitewarden.store.maintenance import add_windows
 from sitewarden.store.site_groups import edit_group
 
 ACTIONS = ("pause", "resume", "run_now", "acknowledge", "maintenance", "add_group", "remove_group", "notify")
@@ -42,6 +43,8 @@ MAX_MESSAGE = 2000
 MAX_REASON = 500
 AUDIT_NAMES = 500
 """At most this many site names go into the audit record's detail (the count is always there)."""
+APPLY_CHUNK = 1_000
+"""Sites held and changed per round of statements; a failure in any round rolls back the rounds before it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,17 +142,15 @@ def apply_bulk(connection: Session, plan: BulkPlan, actor: Actor, now: datetime)
     checks = checks_of_sites(connection, plan.sites) if request.action in CHECK_ACTIONS else {}
     contacts = contacts_of_sites(connection, plan.sites) if request.action == "notify" else {}
     done = BulkPlan(request, list(plan.sites))
-    for name in plan.sites:
-        if not hold_site(connection, name):
+    for chunk in chunked(plan.sites, APPLY_CHUNK):
+        held = hold_sites(connection, chunk)
+        gone = next((name for name in chunk if name not in held), None)
+        if gone is not None:
             raise Conflict(
-                f"site '{name}' was removed or deactivated since the sites were chosen; nothing was changed",
+                f"site '{gone}' was removed or deactivated since the sites were chosen; nothing was changed",
                 hint="run the action again to act on the sites as they are now",
             )
-        if request.action == "notify":
-            insert_events(connection, [_notice(name, request.message or "", contacts.get(name, []), actor, now)])
-            done.changes[name] = [f"notify the contacts of {name}"]
-            continue
-        done.changes[name] = _apply_site(connection, request, name, checks.get(name, []), actor, now)
+        done.changes.update(_apply_chunk(connection, request, list(chunk), checks, contacts, actor, now))
     detail: dict[str, Any] = {
         "via": actor.via,
         "query": request.query,
@@ -208,22 +209,35 @@ def _checks_for(action: str, checks: Sequence[CheckFacts]) -> list[CheckFacts]:
     return list(checks)
 
 
-def _apply_site(
-    connection: Session, request: BulkRequest, name: str, checks: Sequence[CheckFacts], actor: Actor, now: datetime
-) -> list[str]:
+def _apply_chunk(
+    connection: Session,
+    request: BulkRequest,
+    names: list[str],
+    checks: dict[str, list[CheckFacts]],
+    contacts: dict[str, list[str]],
+    actor: Actor,
+    now: datetime,
+) -> dict[str, list[str]]:
+    """Write one round of sites with a statement or two per action; returns the changes per site."""
     action = request.action
     if action in CHECK_ACTIONS:
-        chosen = _checks_for(action, checks)
-        for check in chosen:
-            request_command(connection, check.key, action, now, requested_by=actor.name)
-        return [f"{action} {check.key}" for check in chosen]
+        chosen = {name: _checks_for(action, checks.get(name, [])) for name in names}
+        keys = [check.key for name in names for check in chosen[name]]
+        request_commands(connection, keys, action, now, requested_by=actor.name)
+        return {name: [f"{action} {check.key}" for check in chosen[name]] for name in names}
     if action == "maintenance":
         assert request.ends_at is not None
-        add_window(connection, name, now, request.ends_at, request.reason, actor.name, now)
-        return [f"maintenance until {request.ends_at.isoformat(timespec='minutes')}: {request.reason}"]
+        add_windows(connection, names, now, request.ends_at, request.reason, actor.name, now)
+        line = f"maintenance until {request.ends_at.isoformat(timespec='minutes')}: {request.reason}"
+        return {name: [line] for name in names}
+    if action == "notify":
+        notices = [_notice(name, request.message or "", contacts.get(name, []), actor, now) for name in names]
+        insert_events(connection, notices)
+        return {name: [f"notify the contacts of {name}"] for name in names}
     assert request.group is not None
-    changed = edit_group(connection, [name], request.group, action == "add_group", actor.name, now)
-    return [f"{'add' if action == 'add_group' else 'remove'} group {request.group}"] if changed else []
+    changed = set(edit_group(connection, names, request.group, action == "add_group", actor.name, now))
+    line = f"{'add' if action == 'add_group' else 'remove'} group {request.group}"
+    return {name: [line] if name in changed else [] for name in names}
 
 
 def _notice(site: str, message: str, contacts: list[str], actor: Actor, now: datetime) -> Event:

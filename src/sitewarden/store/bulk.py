@@ -45,13 +45,13 @@ def checks_of_sites(connection: Connection, names: Sequence[str]) -> dict[str, l
     return found
 
 
-def hold_site(connection: Connection, name: str) -> bool:
-    """Lock an active site's row to the end of the transaction (PostgreSQL); False when it is gone or inactive.
+def hold_sites(connection: Connection, names: Sequence[str]) -> set[str]:
+    """Lock these sites' rows to the end of the transaction (PostgreSQL); returns those still active.
 
-    A reload that removes the site meanwhile waits for the bulk action, or the bulk action sees it gone and fails.
+    A reload that removes one of them meanwhile waits for the bulk action, or the bulk action sees it gone and fails.
     """
-    query = select(sites.c.id).where(sites.c.name == name, sites.c.active.is_(True)).with_for_update()
-    return connection.execute(query).first() is not None
+    query = select(sites.c.name).where(sites.c.name.in_(list(names)), sites.c.active.is_(True)).with_for_update()
+    return {name for (name,) in connection.execute(query)}
 
 
 def groups_of_sites(connection: Connection, names: Sequence[str]) -> dict[str, list[str]]:

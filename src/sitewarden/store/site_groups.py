@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from sitewarden.store.batches import chunked
 from sitewarden.store.tables import site_group_edits, sites
@@ -29,12 +29,15 @@ def edit_group(
     changed: list[str] = []
     for chunk in chunked(list(names)):
         query = select(sites.c.id, sites.c.name, sites.c.groups).where(sites.c.name.in_(chunk))
+        updates = []
         for row in connection.execute(query).all():
             groups = list(row.groups or [])
             wanted = ([*groups, group] if group not in groups else groups) if add else [g for g in groups if g != group]
             if wanted != groups:
-                connection.execute(update(sites).where(sites.c.id == row.id).values(groups=wanted, updated_at=now))
+                updates.append({"row_id": row.id, "groups": wanted, "updated_at": now})
                 changed.append(row.name)
+        if updates:  # one executemany per chunk, not a statement per site
+            connection.execute(update(sites).where(sites.c.id == bindparam("row_id")), updates)
         connection.execute(
             delete(site_group_edits).where(site_group_edits.c.site.in_(chunk), site_group_edits.c.group_name == group)
         )
