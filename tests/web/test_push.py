@@ -146,6 +146,16 @@ async def test_an_oversized_push_is_413_and_a_bad_document_400_and_a_warning(pus
     assert status == 413 and "256 KiB" in answer["error"]
     status, answer, _ = await push_site.push(b"{not json")
     assert status == 400 and answer["error"].startswith("malformed JSON")
+    status, answer, _ = await push_site.push(b"[" * 100_000)
+    assert (status, answer["error"]) == (400, "malformed JSON (nested too deeply)")
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the cap applies while reading
+        for _ in range(40):
+            yield b" " * 8192
+
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": HEALTH}
+    async with push_site.http.post(f"{push_site.url}/push/intranet/health", data=chunks(), headers=headers) as sent:
+        assert sent.status == 413
     broken = document()
     broken["checks"]["WordPress:Version"][0]["status"] = "sideways"
     status, answer, _ = await push_site.push(broken)
