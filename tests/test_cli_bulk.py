@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +87,36 @@ async def test_bad_input_is_a_message_and_exit_2(tmp_path: Path) -> None:
     ):
         code, _, error = await sitewarden("sites", "bulk", *args, cwd=tmp_path)
         assert code == 2 and expected in error and "Traceback" not in error, (args, error)
+
+
+def _on_a_terminal(tmp_path: Path, answer: bytes, *args: str) -> tuple[int, str]:
+    """Run `sitewarden sites bulk ...` with a pseudo-terminal as its stdin, answering the question with `answer`."""
+    master, slave = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitewarden", "sites", "bulk", *args],
+        cwd=tmp_path,
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(slave)
+    os.write(master, answer)
+    try:
+        out, _ = process.communicate(timeout=60)
+    finally:
+        os.close(master)
+    return process.returncode, out.decode()
+
+
+def test_on_a_terminal_it_asks_and_changes_only_after_yes(tmp_path: Path) -> None:
+    url = _store(tmp_path)
+    code, out = _on_a_terminal(tmp_path, b"n\n", "pause", "--sites", "shop")
+    assert code == 0 and "1 changes on 1 of 1 sites: apply? [y/N]" in out and out.rstrip().endswith("nothing changed")
+    database = open_database(url)
+    with database.transaction() as connection:
+        assert pending_commands(connection) == []
+    code, out = _on_a_terminal(tmp_path, b"y\n", "pause", "--sites", "shop")
+    assert code == 0 and out.rstrip().endswith("done: 1 changes on 1 sites")
+    with database.transaction() as connection:
+        assert pending_commands(connection) == [("shop/web", "pause")]
+    database.close()
