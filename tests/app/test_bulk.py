@@ -183,6 +183,7 @@ def test_bad_requests_are_refused_with_a_reason(database: Database) -> None:
         (BulkRequest("explode", sites=("site00",)), UsageError, "unknown bulk action"),
         (BulkRequest("pause"), UsageError, "a query or with a list"),
         (BulkRequest("pause", query="x", sites=("site00",)), UsageError, "a query or with a list"),
+        (BulkRequest("pause", query="  "), UsageError, "an empty query names no sites"),
         (BulkRequest("maintenance", sites=("site00",), reason="x"), UsageError, "needs an end"),
         (BulkRequest("maintenance", sites=("site00",), ends_at=now + timedelta(hours=1)), UsageError, "reason"),
         (BulkRequest("maintenance", sites=("site00",), reason="x", ends_at=now), UsageError, "future"),

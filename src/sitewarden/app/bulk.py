@@ -65,6 +65,8 @@ class BulkRequest:
             raise UsageError(f"unknown bulk action '{self.action}'", hint=f"one of {', '.join(ACTIONS)}")
         if (self.query is None) == (not self.sites):
             raise UsageError("name the sites with a query or with a list of names (one of the two)")
+        if self.query is not None and not self.query.strip():
+            raise UsageError("an empty query names no sites", hint="to act on every site, say so: --query 'name:*'")
         if self.action == "maintenance":
             if self.ends_at is None:
                 raise UsageError("a maintenance window needs an end (e.g. --until 2h or 2026-05-01T22:00)")
