@@ -394,6 +394,58 @@ def sites_query(
         out.print(f"{len(rows)} sites", markup=False, highlight=False)
 
 
+@sites_app.command("bulk")
+def sites_bulk(
+    action: Annotated[
+        str, typer.Argument(help="pause, resume, run_now, acknowledge, maintenance, add_group, remove_group or notify.")
+    ],
+    query: Annotated[str | None, typer.Option("--query", "-q", help="Act on the sites a fleet query matches.")] = None,
+    sites: Annotated[str | None, typer.Option("--sites", help="Act on these sites (names, comma-separated).")] = None,
+    reason: Annotated[str, typer.Option(help="maintenance: why (shown on the site page).")] = "",
+    until: Annotated[str | None, typer.Option(help="maintenance: end, as 2h or 2026-05-01T22:00 (UTC).")] = None,
+    group: Annotated[str | None, typer.Option(help="add_group / remove_group: the group.")] = None,
+    message: Annotated[str | None, typer.Option(help="notify: the message to the sites' contacts.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change; change nothing.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask (scripts); needed off a terminal.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Act on many sites at once, in one audited transaction: all or nothing (see docs/fleet.md)."""
+    import getpass
+
+    from sitewarden.app.bulk import Actor, BulkRequest, apply_in_store, parse_end, preview_in_store
+    from sitewarden.errors import UsageError
+    from sitewarden.fleet.query import QueryError
+    from sitewarden.results import utcnow
+
+    names = tuple(name.strip() for name in (sites or "").split(",") if name.strip())
+    ends_at = parse_end(until, utcnow()) if until else None
+    request = BulkRequest(action, query, names, reason, ends_at, group, message)
+    url = _load(config).store.url
+    try:
+        plan = preview_in_store(url, request)
+    except QueryError as error:
+        err.print(error.pointer(), markup=False, highlight=False)
+        raise
+    for site in plan.changed_sites:
+        for change in plan.changes[site]:
+            out.print(f"{site}: {change}", markup=False, highlight=False)
+    summary = f"{plan.change_count} changes on {len(plan.changed_sites)} of {len(plan.sites)} sites"
+    if dry_run or not plan.change_count:
+        out.print(f"{summary} (dry run, nothing changed)" if dry_run else "nothing to change", markup=False)
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"not changing {len(plan.changed_sites)} sites without a confirmation, and this is no terminal",
+                hint="add --yes to apply from a script, or --dry-run to see what would change",
+            )
+        if not typer.confirm(f"{summary}: apply?", default=False):
+            out.print("nothing changed", markup=False)
+            return
+    done = apply_in_store(url, plan, Actor(getpass.getuser(), "-", "cli"))
+    out.print(f"done: {done.change_count} changes on {len(done.changed_sites)} sites", markup=False)
+
+
 SendOption = Annotated[bool, typer.Option("--send", help="Mail the report instead of printing it.")]
 
 

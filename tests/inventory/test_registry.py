@@ -26,7 +26,7 @@ def test_kind_is_module_name_and_runs_as_a_check() -> None:
 def test_every_kind_has_a_valid_example(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("T3_SECRET", "T3_BASIC_AUTH"):
         monkeypatch.setenv(name, "example-secret-1")
-    for name in ("WP_TOKEN", "T3_REACTION_TOKEN"):
+    for name in ("WP_TOKEN", "T3_REACTION_TOKEN", "INTRANET_PUSH_TOKEN"):
         monkeypatch.setenv(name, "ExampleToken0123456789")
     config = load_config(EXAMPLES / f"{kind}.yaml")
     kinds = {check.kind for site in config.sites for check in site.checks}

@@ -41,26 +41,32 @@ def build_listeners(config: Config, database: Database) -> list[ResultListener]:
 
 
 def build_services(config: Config, database: Database) -> dict[str, Any]:
-    """What probes reach through `ProbeContext.services` (they never open the store): heartbeats for now.
+    """What probes reach through `ProbeContext.services` (they never open the store): heartbeats and pushed documents.
 
     Every heartbeat, of the config file's sites and of store-defined ones (API, `sites import`), gets its row.
     """
     from sitewarden.config.overlay import with_store_sites
     from sitewarden.config.plan import plan_checks
-    from sitewarden.engine.planning import push_specs
+    from sitewarden.engine.planning import document_push_specs, push_specs
     from sitewarden.probes.domain import RDAP_SERVERS
     from sitewarden.results import utcnow
     from sitewarden.store.heartbeats import HeartbeatReader, sync_heartbeats
+    from sitewarden.store.pushes import PushReader, sync_pushes
     from sitewarden.store.rdap import RdapDirectory
     from sitewarden.store.sites import site_definitions_list
 
     with database.transaction() as connection:
         effective = with_store_sites(config, site_definitions_list(connection))
-        wanted = push_specs(plan_checks(effective))
+        planned = plan_checks(effective)
+        wanted = push_specs(planned)
         if wanted:
             sync_heartbeats(connection, wanted, utcnow())
-    directory = RdapDirectory(database, config.rdap.servers)
-    return {"heartbeats": HeartbeatReader(database), RDAP_SERVERS: directory}
+        sync_pushes(connection, document_push_specs(planned), utcnow())
+    return {
+        "heartbeats": HeartbeatReader(database),
+        "pushes": PushReader(database),
+        RDAP_SERVERS: RdapDirectory(database, config.rdap.servers),
+    }
 
 
 def rdap_directory(config: Config, database: Database) -> dict[str, str]:
@@ -157,7 +163,8 @@ def run_daemon(
             notifier = None
             if notify:
                 schedule = ReportScheduler(config, database).send_due
-                work = run_notifier(config, database, stop, schedule, report_source(config, database))
+                # The engine's effective config: store-defined sites and bulk group edits route like the file's.
+                work = run_notifier(engine.config, database, stop, schedule, report_source(config, database))
                 notifier = asyncio.create_task(work, name="notifier")
             catalog = (
                 asyncio.create_task(refresh_forever(config, database, stop), name="catalog-refresh")

@@ -82,3 +82,26 @@ def with_store_sites(config: Config, definitions: list[dict[str, Any]]) -> Confi
     if not extra:
         return config
     return config.model_copy(update={"sites": [*config.sites, *extra]})
+
+
+def with_group_edits(config: Config, edits: list[tuple[str, str, bool]]) -> Config:
+    """The config with groups added or removed by bulk actions laid over each site's own groups."""
+    if not edits:
+        return config
+    by_site: dict[str, list[tuple[str, bool]]] = {}
+    for name, group, added in edits:
+        by_site.setdefault(name, []).append((group, added))
+    changed: list[SiteConfig] = []
+    for site in config.sites:
+        wanted = by_site.get(site.name)
+        if not wanted:
+            changed.append(site)
+            continue
+        groups = list(site.groups)
+        for group, added in wanted:
+            if added and group not in groups:
+                groups.append(group)
+            elif not added and group in groups:
+                groups.remove(group)
+        changed.append(site.model_copy(update={"groups": groups}) if groups != list(site.groups) else site)
+    return config.model_copy(update={"sites": changed})

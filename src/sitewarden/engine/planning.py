@@ -12,7 +12,7 @@ from typing import Any
 
 from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config
-from sitewarden.config.overlay import with_store_sites
+from sitewarden.config.overlay import with_group_edits, with_store_sites
 from sitewarden.config.plan import CheckSpec, plan_checks, site_info
 from sitewarden.engine.state import new_state
 from sitewarden.probes.base import Probe, SiteInfo
@@ -20,6 +20,8 @@ from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.database import Database
 from sitewarden.store.heartbeats import HeartbeatSpec, sync_heartbeats
+from sitewarden.store.pushes import PushSpec, sync_pushes
+from sitewarden.store.site_groups import group_edits
 from sitewarden.store.sites import site_definitions_list
 from sitewarden.store.states import load_states
 
@@ -58,11 +60,12 @@ class Planner:
         self.store_sites: set[str] = set()
 
     def effective_config(self) -> Config:
-        """The config file's sites plus the store-defined ones (API, `sites import`)."""
+        """The config file's sites plus the store-defined ones (API, `sites import`), with bulk group edits."""
         with self.database.transaction() as connection:
             definitions = site_definitions_list(connection)
+            edits = group_edits(connection)
         self.store_sites = {str(definition.get("name")) for definition in definitions}
-        return with_store_sites(self.base_config, definitions)
+        return with_group_edits(with_store_sites(self.base_config, definitions), edits)
 
     def sync(self, known: set[str], now: datetime) -> Plan:
         """Blocking: read the store's sites, mirror every check into the store, load the states of new checks."""
@@ -75,6 +78,7 @@ class Planner:
             pushed = push_specs(all_specs)
             if pushed:  # a heartbeat added through the API gets its ping URL on the reload that schedules it
                 sync_heartbeats(connection, pushed, now)
+            sync_pushes(connection, document_push_specs(all_specs), now)
             fresh = [ids[spec.key] for spec in specs if spec.key not in known]
             states = load_states(connection, fresh) if fresh else {}
         return Plan(config, specs, ids, states, now)
@@ -96,6 +100,17 @@ def push_specs(specs: Sequence[CheckSpec]) -> list[HeartbeatSpec]:
         (spec.key, kinds[spec.kind].push_window(spec.params)) for spec in specs if kinds[spec.kind].accepts_pushes
     ]
     return [HeartbeatSpec(key, window.uuid, window.period, window.grace) for key, window in windows]
+
+
+def document_push_specs(specs: Sequence[CheckSpec]) -> list[PushSpec]:
+    """The checks that sites push whole documents to (`cms_health` with `mode: push`), with their tokens."""
+    kinds = check_kinds()
+    found = []
+    for spec in specs:
+        push = kinds[spec.kind].document_push(spec.params)
+        if push is not None:
+            found.append(PushSpec(spec.key, push.token, push.period, push.grace, push.flavour))
+    return found
 
 
 def build_checks(plan: Plan, current: dict[str, PlannedCheck]) -> dict[str, PlannedCheck]:

@@ -74,6 +74,16 @@ class PushWindow:
     grace: float
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentPush:
+    """A check that sites push whole documents to (`POST /push/<site>/<check>`): its token and expected period."""
+
+    token: str
+    period: float
+    grace: float
+    flavour: str = "spec"
+
+
 class Probe(Generic[P]):
     """Base class: subclasses set `kind`, `params` and `pool`, declare their capabilities, and implement `run`.
 
@@ -112,6 +122,11 @@ class Probe(Generic[P]):
     def push_window(cls, params: ProbeParams) -> PushWindow:
         """Where pushes for a check with these params go and how late they may be (kinds with `accepts_pushes`)."""
         raise NotImplementedError(f"{cls.__name__}.push_window")
+
+    @classmethod
+    def document_push(cls, params: ProbeParams) -> DocumentPush | None:
+        """The token and period when a check with these params is pushed to rather than polled (None: polled)."""
+        return None
 
     @classmethod
     def problems_outside_site(cls, params: ProbeParams) -> list[tuple[tuple[str, ...], str]]:

@@ -67,3 +67,16 @@ def take_commands(connection: Connection, worker: str, now: datetime, keys: set[
                 Command(row.id, row.check_key, row.action, row.requested_by, bool(row.planned), row.reason or "")
             )
     return taken
+
+
+def request_commands(
+    connection: Connection, check_keys: list[str], action: str, now: datetime, requested_by: str | None = None
+) -> None:
+    """Queue one command per check in one statement (bulk actions); the engine takes them as single ones."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown command '{action}'")
+    if check_keys:
+        rows = [
+            {"check_key": key, "action": action, "requested_by": requested_by, "created_at": now} for key in check_keys
+        ]
+        connection.execute(commands.insert(), rows)

@@ -2,29 +2,47 @@
 
 Each read fetches only what one query term needs, by an index: items by (kind, key) or by product, verdicts by
 site, states by check; the caller combines them.
+
+An item whose finding is accepted (in force today) has the verdict `up_to_date` here, as in the overview's verdict
+filter and a site's worst verdict: `verdict:insecure` finds only what nobody has decided to live with.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, String, case, cast, func, select
+from sqlalchemy import Connection, String, case, cast, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
+from sitewarden.acceptance import ACCEPTED_AS, utc_today
 from sitewarden.store.tables import assessments, checks, sites, states
 from sitewarden.verdict import VERDICT_RANKS
 
-ITEM_COLUMNS = (
-    assessments.c.site,
-    assessments.c.item_kind,
-    assessments.c.item_key,
-    assessments.c.product,
-    assessments.c.version,
-    assessments.c.verdict,
-    assessments.c.branch,
-)
+
+def _accepted(today: date) -> ColumnElement[bool]:
+    return assessments.c.accepted_until >= today
+
+
+def _verdict(today: date) -> ColumnElement[str]:
+    """The verdict a query sees: an accepted finding counts as `up_to_date`."""
+    return case((_accepted(today), ACCEPTED_AS), else_=assessments.c.verdict).label("verdict")
+
+
+def _item_columns(today: date) -> tuple[Any, ...]:
+    return (
+        assessments.c.site,
+        assessments.c.item_kind,
+        assessments.c.item_key,
+        assessments.c.product,
+        assessments.c.version,
+        _verdict(today),
+        assessments.c.branch,
+    )
+
+
 STATUS_NAMES = {0: "ok", 1: "warning", 2: "error", 3: "unknown"}
 RANK_VERDICT = {rank: name for name, rank in VERDICT_RANKS.items()}
-_RANK = case(*((assessments.c.verdict == name, rank) for name, rank in VERDICT_RANKS.items()), else_=0)
 
 
 def active_sites(connection: Connection) -> list[tuple[str, str, str]]:
@@ -41,16 +59,22 @@ def item_rows(
     product: str | None,
     verdict: str | None = None,
     with_sites: bool = False,
+    today: date | None = None,
 ) -> list[tuple[Any, ...]]:
-    """Judged items (ITEM_COLUMNS) of one kind, name (key or product; a pattern is not narrowed here) or verdict.
+    """Judged items (site, kind, key, product, version, verdict, branch) of one kind, name or verdict.
+
+    A pattern in the key or product is not narrowed here. The verdict is the one a query sees (accepted findings
+    count as `up_to_date`).
 
     `with_sites` joins the active sites and appends their URL and groups (JSON text), so a query whose first term
     is an item starts from that item's rows instead of every site.
     """
-    query = select(*ITEM_COLUMNS)
+    today = today or utc_today()
+    columns = _item_columns(today)
+    query = select(*columns)
     if with_sites:
         query = (
-            select(*ITEM_COLUMNS, sites.c.url, cast(sites.c.groups, String))
+            select(*columns, sites.c.url, cast(sites.c.groups, String))
             .join(sites, sites.c.name == assessments.c.site)
             .where(sites.c.active.is_(True))
         )
@@ -64,14 +88,22 @@ def item_rows(
         )
     if product is not None and not _pattern(product):
         query = query.where(assessments.c.product == product)
-    if verdict is not None:
-        query = query.where(assessments.c.verdict == verdict)
+    if verdict == ACCEPTED_AS:
+        query = query.where(or_(assessments.c.verdict == verdict, _accepted(today)))
+    elif verdict is not None:  # the stored verdict narrows by index; accepted rows are left out after
+        accepted = _accepted(today)
+        query = query.where(assessments.c.verdict == verdict, or_(assessments.c.accepted_until.is_(None), ~accepted))
     return [tuple(row) for row in connection.execute(query)]
 
 
-def worst_verdicts(connection: Connection) -> dict[str, str]:
-    """The worst verdict of every judged site."""
-    query = select(assessments.c.site, func.max(_RANK)).group_by(assessments.c.site)
+def worst_verdicts(connection: Connection, today: date | None = None) -> dict[str, str]:
+    """The worst verdict of every judged site, accepted findings ranked as `up_to_date`."""
+    rank = case(
+        (_accepted(today or utc_today()), VERDICT_RANKS[ACCEPTED_AS]),
+        *((assessments.c.verdict == name, value) for name, value in VERDICT_RANKS.items()),
+        else_=0,
+    )
+    query = select(assessments.c.site, func.max(rank)).group_by(assessments.c.site)
     return {site: RANK_VERDICT.get(int(rank or 0), "unknown") for site, rank in connection.execute(query)}
 
 

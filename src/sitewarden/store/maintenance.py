@@ -47,6 +47,29 @@ def add_window(
     return int(key[0])
 
 
+def add_windows(
+    connection: Connection,
+    sites: list[str],
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str,
+    created_by: str | None,
+    now: datetime,
+) -> None:
+    """The same window for many sites in one statement (bulk actions)."""
+    if ends_at <= starts_at:
+        raise ValueError("a maintenance window must end after it starts")
+    if sites:
+        values = {
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "reason": reason,
+            "created_by": created_by,
+            "created_at": now,
+        }
+        connection.execute(maintenance_windows.insert(), [{"site": site, **values} for site in sites])
+
+
 def site_windows(connection: Connection, site: str, now: datetime) -> list[MaintenanceWindow]:
     """A site's current and future windows, soonest first."""
     query = (

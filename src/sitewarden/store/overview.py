@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, String, and_, case, cast, func, select
 
-from sitewarden.store.batches import chunked
+from sitewarden.store.batches import chunked, in_names
 from sitewarden.store.tables import checks, results, rollups, sites, states
 from sitewarden.store.verdicts import cms_condition, verdict_condition
 from sitewarden.verdict import VERDICT_RANKS
@@ -99,7 +99,7 @@ def overview(
 
     `certificate_kinds` are the check kinds whose `days_left` metric gives a site's certificate days.
     """
-    per_site = _per_site(query).subquery("per_site")
+    per_site = _per_site(query, connection.dialect.name).subquery("per_site")
     counts = dict.fromkeys(STATUS_RANKS, 0)
     for rank, number in connection.execute(select(per_site.c.rank, func.count()).group_by(per_site.c.rank)):
         counts[RANK_STATUS[int(rank or 0)]] = int(number)
@@ -198,7 +198,7 @@ def latest_certificates(
     return list(found.values())
 
 
-def _per_site(query: OverviewQuery) -> Select[Any]:
+def _per_site(query: OverviewQuery, dialect: str) -> Select[Any]:
     statement = (
         select(
             sites.c.id,
@@ -223,7 +223,7 @@ def _per_site(query: OverviewQuery) -> Select[Any]:
     if query.group:
         statement = statement.where(cast(sites.c.groups, String).like(f"%{_json_string(query.group)}%", escape="\\"))
     if query.names is not None:
-        statement = statement.where(sites.c.name.in_(sorted(query.names)))
+        statement = statement.where(in_names(sites.c.name, query.names, dialect))
     if query.cms:
         statement = statement.where(cms_condition(sites.c.name, query.cms))
     if query.verdict is not None and query.verdict in VERDICT_RANKS:

@@ -556,3 +556,35 @@ heartbeat_pings = Table(
     Column("duration_s", Float, nullable=True),
     Index("ix_heartbeat_pings_heartbeat_id_id", "heartbeat_id", "id"),
 )
+
+# Pushed CMS Health Check / IETF health documents (cms_health checks with `mode: push`): the latest one per check.
+push_documents = Table(
+    "push_documents",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("check_key", String(400), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("flavour", String(20), nullable=False),
+    Column("period_s", Float, nullable=False),
+    Column("grace_s", Float, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=True),
+    Column("body", Text, nullable=True),
+    Column("media_type", String(100), nullable=True),
+    Column("problem", Text, nullable=True),
+    Column("problem_at", UtcDateTime, nullable=True),
+)
+
+# Groups added to or removed from sites by bulk actions, laid over the groups the config file (or API) gives them.
+site_group_edits = Table(
+    "site_group_edits",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site", String(200), nullable=False),
+    Column("group_name", String(200), nullable=False),
+    Column("added", Boolean, nullable=False),
+    Column("created_by", String(200), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("site", "group_name", name="uq_site_group_edits_site_group_name"),
+)

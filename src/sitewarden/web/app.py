@@ -25,10 +25,12 @@ from sitewarden.web.auth.addresses import parse_networks
 from sitewarden.web.auth.middleware import AuthMiddleware
 from sitewarden.web.auth.sessions import SessionCodec
 from sitewarden.web.context import WebContext
+from sitewarden.web.push import push_routes
 from sitewarden.web.render import STATIC, make_templates
 from sitewarden.web.routes import (
     actions,
     audit,
+    bulk,
     events,
     extensions,
     findings,
@@ -80,7 +82,7 @@ def create_app(
         trusted_proxies=parse_networks(settings.trusted_proxies),
         thresholds=thresholds,
     )
-    ping = _ping_routes()
+    ping = [*_ping_routes(), *push_routes()]
     context.public_paths = [_prefix(route) for route in ping]
     routes: list[BaseRoute] = [
         *ping,
@@ -88,6 +90,7 @@ def create_app(
         *overview.routes,
         *site.routes,
         *actions.routes,
+        *bulk.routes,
         *findings.routes,
         *events.routes,
         *extensions.routes,

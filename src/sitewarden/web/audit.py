@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from sitewarden.app.bulk import Actor
 from sitewarden.results import utcnow
 from sitewarden.store.audit import AuditEntry, record_audit
 from sitewarden.web.context import address_of, principal, web
@@ -22,3 +23,10 @@ async def audit(request: Request, action: str, target: str, **detail: object) ->
         {"via": via, **detail},
     )
     await web(request).read(record_audit, entry)
+
+
+def acting(request: Request) -> Actor:
+    """Who acts in a use case that writes its own audit record (bulk actions): user, address, session or token."""
+    user = principal(request)
+    via = str(request.scope.get("state", {}).get("via", "none"))
+    return Actor(user.name if user is not None else "-", address_of(request), via)

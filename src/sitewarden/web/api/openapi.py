@@ -6,6 +6,7 @@ from typing import Any
 
 from sitewarden import __version__
 from sitewarden.acceptance import ACCEPTABLE
+from sitewarden.app.bulk import ACTIONS as BULK_ACTIONS
 from sitewarden.names import NAME_PATTERN
 from sitewarden.verdict import SUPPORT_STATES, UPGRADES
 from sitewarden.verdict import VERDICTS as _VERDICT_NAMES
@@ -162,6 +163,20 @@ SCHEMAS: dict[str, Any] = {
         "duration": {"type": "string", "description": "How long, e.g. 30m or 2h (default 1h)."},
         "starts_at": {"type": "string", "format": "date-time", "description": "When it starts (default now)."},
         "reason": {"type": "string", "maxLength": 500}}},
+    "BulkRequest": {"type": "object", "required": ["action"], "additionalProperties": False, "properties": {
+        "action": {"enum": list(BULK_ACTIONS)},
+        "query": {"type": "string", "minLength": 1, "maxLength": 2000, "description": "A fleet query (or `sites`)."},
+        "sites": {"type": "array", "items": {"type": "string"}, "description": "Site names (or `query`)."},
+        "reason": {"type": "string", "maxLength": 500, "description": "maintenance: why."},
+        "until": {"type": "string", "maxLength": 100, "description": "maintenance: end, 2h or an ISO date-time."},
+        "group": {"type": "string", "maxLength": 100, "description": "add_group / remove_group: the group."},
+        "message": {"type": "string", "maxLength": 2000, "description": "notify: the text for the contacts."},
+        "dry_run": {"type": "boolean", "description": "Say what would change; change nothing."}}},
+    "BulkOutcome": {"type": "object", "required": ["action", "applied", "sites", "changes", "items"], "properties": {
+        "action": {"type": "string"}, "query": _nullable("string"), "applied": {"type": "boolean"},
+        "sites": {"type": "integer"}, "changed_sites": {"type": "integer"}, "changes": {"type": "integer"},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "site": {"type": "string"}, "changes": {"type": "array", "items": {"type": "string"}}}}}}},
     "Command": {"type": "object", "required": ["command_id", "action", "check_id"], "properties": {
         "command_id": {"type": "integer"}, "action": {"type": "string"}, "check_id": {"type": "integer"}}},
     "InventoryItem": {"type": "object", "required": ["kind", "key"], "properties": {
@@ -316,6 +331,8 @@ def _paths() -> dict[str, Any]:
             LIMIT, BEFORE])},
         "/heartbeats": {"get": _op("Heartbeat checks with their last ping", {"200": _json({"type": "object",
                                    "properties": {"items": {"type": "array", "items": _ref("Heartbeat")}}})})},
+        "/bulk": {"post": _op("One action on many sites, in one audited transaction (or a dry run)",
+                              {"200": _json(_ref("BulkOutcome"))}, body="BulkRequest", admin=True)},
         "/me": {"get": _op("The user the token belongs to", {"200": _json(_ref("Me"))})},
         "/audit": {"get": _op("The audit log of admin actions, newest first", {"200": _json(_stream("AuditEntry"))},
                               params=[LIMIT, BEFORE], admin=True)},

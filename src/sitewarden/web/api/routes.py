@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from sitewarden.web.api import audit, checks, feed, findings, inventory, reports, sites
+from sitewarden.web.api import audit, bulk, checks, feed, findings, inventory, reports, sites
 from sitewarden.web.api.openapi import openapi_document
 
 
@@ -26,5 +26,6 @@ def api_mount() -> Mount:
             *findings.routes,
             *reports.routes,
             *audit.routes,
+            *bulk.routes,
         ],
     )

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from sitewarden.app.bulk import ACTIONS as BULK_ACTIONS
 from sitewarden.app.views import engine_freshness, overview_with_groups
 from sitewarden.fleet.query import QueryError
 from sitewarden.store.overview import SORTS, STATUS_RANKS, OverviewQuery
@@ -81,6 +82,7 @@ async def overview_page(request: Request) -> Response:
             "sorts": SORTS,
             "per_pages": PER_PAGE,
             "engine": engine,
+            "bulk_actions": BULK_ACTIONS,
         },
     )
 
