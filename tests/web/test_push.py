@@ -221,3 +221,18 @@ sites:
     assert (await push_site.push(document(), token=renewed))[0] == 202
     build_services(parse_config(f'store: {{url: "{push_site.config.store.url}"}}\nsites: []\n'), push_site.database)
     assert (await push_site.push(document(), token=renewed))[0] == 404
+
+
+async def test_refused_pushes_from_one_address_are_slowed_down_without_locking_out_the_right_token(
+    push_site: PushSite,
+) -> None:
+    from sitewarden.web.push import FAILURE_BURST
+
+    refused = [await push_site.push(document(), token=f"Wrong-Token-{n:010d}") for n in range(FAILURE_BURST)]
+    assert {status for status, _, _ in refused} == {403}
+    status, answer, headers = await push_site.push(document(), token="Wrong-Token-again-0000")
+    assert status == 429 and int(headers["Retry-After"]) >= 1 and "refused pushes" in answer["error"]
+    status, _, _ = await push_site.push(document(), path="intranet/other")
+    assert status == 429  # unknown checks are not probed either while slowed down
+    status, _, _ = await push_site.push(document())
+    assert status == 429  # the same address waits too; the site's own pushes come from elsewhere

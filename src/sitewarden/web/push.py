@@ -2,7 +2,8 @@
 
 No login: the check's own token, sent as `Authorization: Bearer`, is compared in constant time with the hash the
 engine stored from the config. The body is capped (413), pushes are rate limited per token (429 with
-Retry-After), and a document that is not JSON or breaks the schema gets a 400 with the reason (and the check a
+Retry-After), refused ones per client address (so guessing tokens or check names costs time, not database
+reads), and a document that is not JSON or breaks the schema gets a 400 with the reason (and the check a
 `warning`). The token never reaches a log or an answer.
 """
 
@@ -19,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from sitewarden.app.pushes import accept_push, push_token
 from sitewarden.results import utcnow
-from sitewarden.web.context import web
+from sitewarden.web.context import address_of, web
 
 logger = logging.getLogger(__name__)
 MAX_PUSH = 256 * 1024
@@ -28,6 +29,10 @@ BURST = 10
 """Pushes a token may send at once before the rate applies."""
 REFILL_SECONDS = 6.0
 """One more push allowed per this many seconds (10 a minute, sustained)."""
+FAILURE_BURST = 20
+"""Refused pushes (no token, wrong token, unknown check) a client address may send before it is slowed down."""
+FAILURE_REFILL_SECONDS = 3.0
+"""One more refused push allowed per this many seconds and address: guessing costs time, not database reads."""
 
 
 @dataclass
@@ -51,6 +56,13 @@ class PushLimiter:
             self.buckets.clear()
         return 0.0
 
+    def waiting(self, key: str, now: float | None = None) -> float:
+        """The seconds until `key` may go ahead again, without counting anything (0 when it may now)."""
+        now = time.monotonic() if now is None else now
+        tokens, since = self.buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - since) / self.refill)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) * self.refill
+
 
 def push_routes() -> list[BaseRoute]:
     return [Route("/push/{site}/{check}", receive_push, methods=["POST"], name="push")]
@@ -62,18 +74,26 @@ async def receive_push(request: Request) -> Response:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_PUSH:
         return _answer(413, f"the document is larger than {MAX_PUSH // 1024} KiB")
+    address = address_of(request)  # X-Forwarded-For only from `web.trusted_proxies`
+    failures = _limiter(request, "push_failures", FAILURE_BURST, FAILURE_REFILL_SECONDS)
+    backoff = failures.waiting(address)
+    if backoff > 0:
+        return _answer(429, "too many refused pushes from this address; retry later", retry=math.ceil(backoff))
     scheme, _, offered = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not offered.strip():
+        failures.take(address)
         return _answer(401, "send the check's token as Authorization: Bearer <token>", bearer=True)
     context = web(request)
     found = await context.read(push_token, key, offered.strip())
     if found is None:
+        failures.take(address)
         return _answer(404, f"no check '{key}' takes pushes (a cms_health check with mode: push)")
     matched, flavour = found
     if not matched:
+        failures.take(address)
         logger.warning("push refused: wrong token check=%s", key)
         return _answer(403, "the token is not this check's")
-    wait = _limiter(request).take(key)
+    wait = _limiter(request, "push_limiter", BURST, REFILL_SECONDS).take(key)
     if wait > 0:
         return _answer(429, "too many pushes for this check; retry later", retry=math.ceil(wait))
     body = await _body(request)
@@ -98,10 +118,12 @@ async def _body(request: Request) -> bytes | None:
     return bytes(kept)
 
 
-def _limiter(request: Request) -> PushLimiter:
-    limiter: PushLimiter | None = getattr(request.app.state, "push_limiter", None)
+def _limiter(request: Request, name: str, burst: int, refill: float) -> PushLimiter:
+    """The app's limiter of that name (one for accepted pushes per check, one for refusals per address)."""
+    limiter: PushLimiter | None = getattr(request.app.state, name, None)
     if limiter is None:
-        limiter = request.app.state.push_limiter = PushLimiter()
+        limiter = PushLimiter(burst, refill)
+        setattr(request.app.state, name, limiter)
     return limiter
 
 
