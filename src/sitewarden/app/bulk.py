@@ -30,7 +30,7 @@ from sitewarden.store.bulk import (
     groups_of_sites,
     hold_sites,
 )
-from sitewarden.store.commands import request_commands
+from sitewarden.store.commands import request_command, request_commands
 from sitewarden.store.events import insert_events
 from sitewarden.store.maintenance import add_windows
 from sitewarden.store.site_groups import edit_group
@@ -153,6 +153,9 @@ def apply_bulk(connection: Session, plan: BulkPlan, actor: Actor, now: datetime)
                 hint="run the action again to act on the sites as they are now",
             )
         done.changes.update(_apply_chunk(connection, request, list(chunk), checks, contacts, actor, now))
+    if request.action in GROUP_ACTIONS and done.changed_sites:
+        # Routing by group follows the engine's effective config: a reload makes the edit count there too.
+        request_command(connection, "*", "reload", now, requested_by=actor.name)
     detail: dict[str, Any] = {
         "via": actor.via,
         "query": request.query,
