@@ -171,6 +171,39 @@ async def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 2 and "config file not found" in err and "Traceback" not in err
 
 
+async def test_sites_query_shows_an_accepted_finding_as_judged_and_marked_accepted(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from sitewarden.app.findings import AcceptRequest, accept
+    from sitewarden.results import utcnow
+    from sitewarden.store.database import open_database
+    from tests.fixtures.verdicts import FLEET, seed_verdicts
+    from tests.fixtures.web import seed_fleet
+
+    now = utcnow()
+    until, last = now.date() + timedelta(days=30), (now.date() + timedelta(days=30)).isoformat()
+    database = open_database(f"sqlite:///{tmp_path / 'sw.db'}")
+    seed_fleet(database, FLEET, {"shop": ["customer-a"], "legacy": ["customer-a"]})
+    seed_verdicts(database)
+    with database.transaction() as connection:
+        accept(connection, AcceptRequest("shop", "ter:news", "patched by hand", until), "alice", now)
+    database.close()
+    (tmp_path / "sitewarden.yaml").write_text('store: {url: "sqlite:///sw.db"}\nsites: []\n')
+    code, table, _ = await sitewarden("sites", "query", "extension:news version:11.0.0", cwd=tmp_path)
+    assert code == 0 and f"insecure (accepted until {last})" in table and "up_to_date" not in table
+    code, text, _ = await sitewarden("sites", "query", "extension:news verdict:up_to_date", "--json", cwd=tmp_path)
+    found = {row["site"]: row for row in json.loads(text)}
+    assert code == 0 and sorted(found) == ["legacy", "shop"]  # the filter counts the accepted finding as up to date
+    assert (found["shop"]["verdict"], found["shop"]["accepted"], found["shop"]["accepted_until"]) == (
+        "insecure", True, last,
+    )  # fmt: skip
+    assert (found["legacy"]["verdict"], found["legacy"]["accepted"]) == ("up_to_date", False)
+    code, text, _ = await sitewarden("sites", "query", "--csv", "extension:news verdict:insecure", cwd=tmp_path)
+    assert code == 0 and text.splitlines()[1:] == []
+    code, text, _ = await sitewarden("sites", "query", "--csv", "name:shop extension:news", cwd=tmp_path)
+    assert code == 0 and text.splitlines()[1].split(",")[5:8] == ["insecure", "true", last]
+
+
 async def test_sites_query_lists_matches_as_table_json_and_csv_and_points_at_a_bad_term(tmp_path: Path) -> None:
     from sitewarden.store.database import open_database
     from tests.fixtures.verdicts import FLEET, seed_verdicts
@@ -188,8 +221,8 @@ async def test_sites_query_lists_matches_as_table_json_and_csv_and_points_at_a_b
     assert code == 0 and found["legacy"]["version"] == "11.0.1" and found["shop"]["groups"] == ["customer-a"]
     code, text, _ = await sitewarden("sites", "query", "--csv", "--", "-extension:news cms:*", cwd=tmp_path)
     assert code == 0 and text.splitlines() == [
-        "site,url,groups,item,version,verdict,status",
-        "blog,http://127.0.0.1:9/blog,,core wordpress,6.4.3,outdated,",
+        "site,url,groups,item,version,verdict,accepted,accepted_until,status",
+        "blog,http://127.0.0.1:9/blog,,core wordpress,6.4.3,outdated,false,,",
     ]
     code, _, error = await sitewarden("sites", "query", "cms:typo3 verdcit:eol", cwd=tmp_path)
     assert code == 2 and "Traceback" not in error

@@ -23,10 +23,12 @@ if TYPE_CHECKING:  # the snapshot rows app/inventory.py returns; type-only, the 
 
 
 def fleet_table(rows: list[dict[str, Any]]) -> Table:
-    """Sites matching a fleet query, with the matched item, its version and verdict, groups and status."""
+    """Sites matching a fleet query: matched item, version, verdict (an accepted one marked), groups, status."""
     table = Table("site", "item", "version", "verdict", "groups", "status", box=None)
     for row in rows:
         verdict = verdict_text(row["verdict"]) if row["verdict"] else ""
+        if row["verdict"] and row.get("accepted"):
+            verdict += f" (accepted until {row['accepted_until']})"
         table.add_row(row["site"], row["item"] or "", row["version"] or "", verdict, ", ".join(row["groups"]),
                       row["status"] or "")  # fmt: skip
     return table

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from sitewarden.app.bulk import Actor, BulkRequest, apply_bulk, bulk, plan_bulk
+from sitewarden.app.bulk import Actor, BulkRequest, apply_bulk, apply_previewed, bulk, plan_bulk, site_set_fingerprint
 from sitewarden.errors import Conflict, NotFound, UsageError
 from sitewarden.results import Status, utcnow
 from sitewarden.states import CheckState
@@ -257,3 +257,20 @@ async def test_the_engine_takes_bulk_pause_and_run_now_like_single_commands(fake
     stop.set()
     await asyncio.wait_for(task, 10)
     database.close()
+
+
+def test_a_previewed_query_applies_only_while_it_names_the_same_sites(database: Database) -> None:
+    now = utcnow()
+    request = BulkRequest("pause", query="group:customer-a")
+    with database.transaction() as connection:
+        previewed = site_set_fingerprint(plan_bulk(connection, request, now).sites)
+    assert previewed == site_set_fingerprint(list(reversed(NAMES[:6]))) and previewed.startswith("6:")
+    with database.transaction() as connection:
+        bulk(connection, BulkRequest("add_group", sites=("site07",), group="customer-a"), ACTOR, now, dry_run=False)
+    before = _snapshot(database)
+    with database.transaction() as connection, pytest.raises(Conflict, match=r"\(6 sites then, 7 now\); nothing"):
+        apply_previewed(connection, request, previewed, ACTOR, now)
+    assert _snapshot(database) == before
+    with database.transaction() as connection:
+        done = apply_previewed(connection, request, site_set_fingerprint(NAMES[:6] + ["site07"]), ACTOR, now)
+    assert done.sites == [*NAMES[:6], "site07"] and _snapshot(database)["audit"][0] == "bulk.pause"

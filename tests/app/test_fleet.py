@@ -66,7 +66,8 @@ def test_matches_carry_the_first_named_item_with_version_verdict_and_groups(data
     shown = {match.site: match.as_dict() for match in found.matches}
     assert shown["shop"] == {
         "site": "shop", "url": "http://127.0.0.1:9/shop", "groups": ["customer-a", "sla-gold"],
-        "item": "extension news", "version": "11.0.0", "verdict": "insecure", "status": "ok",
+        "item": "extension news", "version": "11.0.0", "verdict": "insecure", "accepted": False,
+        "accepted_until": None, "status": "ok",
     }  # fmt: skip
     assert shown["legacy"]["version"] == "11.0.1" and shown["legacy"]["verdict"] == "up_to_date"
 

@@ -47,9 +47,27 @@ def test_an_accepted_finding_is_not_insecure_in_queries_nor_in_the_overview(data
     assert _names(database, "extension:news -verdict:up_to_date") == []
     with database.transaction() as connection:
         match = query_fleet(connection, "extension:news version:11.0.0").matches[0]
-    assert (match.site, match.verdict) == ("shop", "up_to_date")
+        kept = query_fleet(connection, "extension:news verdict:up_to_date").matches
+    # Shown as judged, marked accepted (as on the site's inventory page), while the filter counts it as up to date.
+    shown = (match.site, match.verdict, match.accepted, match.accepted_until)
+    assert shown == ("shop", "insecure", True, request.until)
+    assert match.as_dict()["accepted_until"] == request.until.isoformat()
+    assert match.csv_row()[5:8] == ["insecure", "true", request.until.isoformat()]
+    assert [(found.site, found.verdict, found.accepted) for found in kept] == [
+        ("legacy", "up_to_date", False),
+        ("shop", "insecure", True),
+    ]
     assert _names(database, "verdict:outdated") == ["blog", "shop"] == _overview(database, "outdated")
     with database.transaction() as connection:
         revoke(connection, finding.id, "alice", utcnow())
+        match = query_fleet(connection, "extension:news version:11.0.0").matches[0]
     assert _names(database, "verdict:insecure") == ["shop"]
     assert _names(database, "extension:news verdict:insecure") == ["shop"]
+    assert (match.verdict, match.accepted, match.accepted_until) == ("insecure", False, None)
+
+
+def test_a_match_without_an_item_carries_no_acceptance(database: Database) -> None:
+    with database.transaction() as connection:
+        match = query_fleet(connection, "group:customer-a name:shop").matches[0]
+    assert (match.item, match.verdict, match.accepted) == (None, None, None)
+    assert match.csv_row()[3:8] == ["", "", "", "", ""]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
 
-from sqlalchemy import select
+import pytest
+import requests
+from sqlalchemy import insert, select, update
 
+from sitewarden.results import utcnow
 from sitewarden.store.audit import audit_entries
+from sitewarden.store.site_groups import group_edits
 from sitewarden.store.tables import commands, sites
 from tests.fixtures.web import LiveWeb, csrf_of, logged_in, viewer_browser
 from tests.web.test_api import call
@@ -76,16 +81,94 @@ def test_overview_form_previews_then_applies_with_its_csrf_token(live_web: LiveW
     assert "blog" in preview.text and "shop" in preview.text and "down-api" not in preview.text
     with live_web.database.transaction() as connection:
         assert audit_entries(connection) == []
-    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', preview.text))
-    names = fields["sites"].split()
-    assert names == ["blog", "shop"] and fields["confirm"] == "1"
+    fields = _hidden_fields(preview.text)
+    assert fields["confirm"] == "1" and fields["q"] == "group:customers" and "sites" not in fields
+    assert fields["fingerprint"].startswith("2:")
     applied = browser.post(live_web.url + "/bulk", data=fields, timeout=10, allow_redirects=False)
     assert applied.status_code == 303, applied.text
     with live_web.database.transaction() as connection:
         entry = audit_entries(connection)[0]
-    assert (entry.action, entry.detail["via"], entry.detail["sites"]) == ("bulk.maintenance", "session", names)
+    assert (entry.action, entry.detail["via"]) == ("bulk.maintenance", "session")
+    assert entry.detail["sites"] == ["blog", "shop"]
     site_page = browser.get(live_web.url + "/sites/shop", timeout=10)
     assert "PHP 8.3" in site_page.text
+
+
+def _hidden_fields(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', html))
+
+
+def _preview(live: LiveWeb, query: str, **fields: str) -> tuple[requests.Session, dict[str, str], str]:
+    """A signed-in admin's preview of an action on a query: the session, the confirmation form's fields, the page."""
+    browser = logged_in(live)
+    page = browser.get(live.url + "/", params={"q": query}, timeout=10)
+    answer = browser.post(live.url + "/bulk", data={"csrf_token": csrf_of(page.text), "q": query, **fields}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return browser, _hidden_fields(answer.text), answer.text
+
+
+def _set_groups(live: LiveWeb, groups: dict[str, list[str]]) -> None:
+    with live.database.transaction() as connection:
+        for name, wanted in groups.items():
+            connection.execute(update(sites).where(sites.c.name == name).values(groups=wanted))
+
+
+@pytest.mark.parametrize(
+    ("groups", "says"),
+    [
+        ({"down-api": ["customers"]}, "(2 sites then, 3 now)"),
+        ({"blog": [], "down-api": ["customers"]}, "(2 sites then and now, but not the same ones)"),
+    ],
+)
+def test_confirmation_is_refused_when_the_querys_sites_changed_since_the_preview(
+    live_web: LiveWeb, groups: dict[str, list[str]], says: str
+) -> None:
+    browser, fields, _ = _preview(live_web, "group:customers", action="pause")
+    _set_groups(live_web, groups)
+    applied = browser.post(live_web.url + "/bulk", data=fields, timeout=10, allow_redirects=False)
+    assert applied.status_code == 409
+    text = html.unescape(applied.text)
+    assert f"the sites matching the query changed since the preview {says}; nothing was changed" in text
+    assert "preview the action again" in text
+    with live_web.database.transaction() as connection:
+        assert audit_entries(connection) == []
+    assert _commands(live_web) == []
+
+
+def test_confirmation_without_its_fingerprint_or_with_a_forged_one_changes_nothing(live_web: LiveWeb) -> None:
+    browser, fields, _ = _preview(live_web, "group:customers", action="pause")
+    for fingerprint, status in (("", 400), ("x" * 101, 400), ("2:" + "0" * 32, 409), ("two:abc", 409)):
+        sent = {**fields, "fingerprint": fingerprint}
+        answer = browser.post(live_web.url + "/bulk", data=sent, timeout=10, allow_redirects=False)
+        assert answer.status_code == status, (fingerprint, answer.text)
+    assert _commands(live_web) == []
+    no_token = {key: value for key, value in fields.items() if key != "csrf_token"}
+    assert browser.post(live_web.url + "/bulk", data=no_token, timeout=10).status_code == 403
+    assert _commands(live_web) == []
+
+
+def test_preview_of_thousands_of_sites_lists_500_and_confirms_by_query_in_a_small_form(live_web: LiveWeb) -> None:
+    now = utcnow()
+    many = [f"fleet{number:05d}" for number in range(3000)]
+    rows = [
+        {"name": name, "url": f"https://{name}.example.org/", "groups": ["wave"], "contacts": [], "source": "api",
+         "active": True, "created_at": now, "updated_at": now}
+        for name in many
+    ]  # fmt: skip
+    with live_web.database.transaction() as connection:
+        connection.execute(insert(sites), rows)
+    browser, fields, page = _preview(live_web, "group:wave", action="add_group", group="wave-1")
+    assert page.count('<tr><td><a href="/sites/fleet') == 500 and "… and 2500 more sites." in page
+    assert set(fields) == {"csrf_token", "confirm", "action", "q", "until", "reason", "group", "message", "fingerprint"}
+    assert sum(len(value) for value in fields.values()) < 300 and fields["fingerprint"].startswith("3000:")
+    applied = browser.post(live_web.url + "/bulk", data=fields, timeout=10, allow_redirects=False)
+    assert applied.status_code == 303, applied.text
+    with live_web.database.transaction() as connection:
+        entry = audit_entries(connection)[0]
+        grouped = connection.scalars(select(sites.c.name).where(sites.c.name.like("fleet%"))).all()
+        edited = {name for name, group, added in group_edits(connection) if group == "wave-1" and added}
+    assert entry.action == "bulk.add_group" and entry.detail["count"] == 3000 and entry.detail["changed"] == 3000
+    assert edited == set(many) == set(grouped)
 
 
 def test_overview_form_needs_the_csrf_token_and_an_admin(live_web: LiveWeb) -> None:

@@ -157,6 +157,32 @@ def test_search_box_takes_a_fleet_query_and_shows_the_matched_item(live_fleet: L
     assert "cms:typo3 verdcit:eol\n          ^</pre>" in wrong and "column 11" in wrong
 
 
+def test_a_query_match_with_an_accepted_finding_shows_its_judged_verdict_marked_accepted(live_fleet: LiveWeb) -> None:
+    from datetime import timedelta
+
+    from sitewarden.app.findings import AcceptRequest, accept
+
+    until = utcnow().date() + timedelta(days=30)
+    last = until.isoformat()
+    request = AcceptRequest("shop", "ter:news", "patched by hand", until)
+    with live_fleet.database.transaction() as connection:
+        accept(connection, request, "alice", utcnow())
+    body = get(live_fleet, "/api/v1/sites", q="extension:news verdict:up_to_date", limit=10).json()
+    matches = {site["name"]: site["match"] for site in body["items"]}
+    assert matches["shop"] == {
+        "item": "extension news", "version": "11.0.0", "verdict": "insecure", "accepted": True,
+        "accepted_until": last,
+    }  # fmt: skip
+    assert matches["legacy"]["verdict"] == "up_to_date" and matches["legacy"]["accepted"] is False
+    assert get(live_fleet, "/api/v1/sites", q="extension:news verdict:insecure").json()["items"] == []
+    html = get(live_fleet, "/", q="extension:news version:11.0.0").text
+    assert re.search(
+        r'data-role="match">extension news 11.0.0 <span class="verdict insecure">insecure</span> '
+        r'<span class="badge accepted" data-role="match-accepted">accepted until ' + last + "</span>",
+        html,
+    )
+
+
 def test_extension_versions_link_to_their_fleet_query(live_fleet: LiveWeb) -> None:
     html = get(live_fleet, "/extensions").text
     links = re.findall(r'data-role="version-query" href="/\?q=([^"]+)"', html)
@@ -168,7 +194,9 @@ def test_extension_versions_link_to_their_fleet_query(live_fleet: LiveWeb) -> No
 def test_api_sites_answer_a_fleet_query_with_the_matched_item_or_a_400_with_the_column(live_fleet: LiveWeb) -> None:
     body = get(live_fleet, "/api/v1/sites", q="cms:typo3 version:<12", limit=10).json()
     assert [site["name"] for site in body["items"]] == ["legacy"] and body["total"] == 1
-    assert body["items"][0]["match"] == {"item": "core typo3", "version": "10.4.0", "verdict": "eol"}
+    assert body["items"][0]["match"] == {
+        "item": "core typo3", "version": "10.4.0", "verdict": "eol", "accepted": False, "accepted_until": None,
+    }  # fmt: skip
     answer = requests.get(
         live_fleet.url + "/api/v1/sites",
         params={"q": "php:<abc"},

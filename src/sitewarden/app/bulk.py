@@ -8,6 +8,7 @@ same command queue as a single check's buttons, so the engine picks them up the 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from sitewarden.store.bulk import (
     groups_of_sites,
     hold_sites,
 )
-from sitewarden.store.commands import request_commands
+from sitewarden.store.commands import request_command, request_commands
 from sitewarden.store.events import insert_events
 from sitewarden.store.maintenance import add_windows
 from sitewarden.store.site_groups import edit_group
@@ -153,6 +154,9 @@ def apply_bulk(connection: Session, plan: BulkPlan, actor: Actor, now: datetime)
                 hint="run the action again to act on the sites as they are now",
             )
         done.changes.update(_apply_chunk(connection, request, list(chunk), checks, contacts, actor, now))
+    if request.action in GROUP_ACTIONS and done.changed_sites:
+        # Routing by group follows the engine's effective config: a reload makes the edit count there too.
+        request_command(connection, "*", "reload", now, requested_by=actor.name)
     detail: dict[str, Any] = {
         "via": actor.via,
         "query": request.query,
@@ -165,6 +169,39 @@ def apply_bulk(connection: Session, plan: BulkPlan, actor: Actor, now: datetime)
     target = f"query {request.query}" if request.query is not None else f"{len(done.sites)} sites"
     record_audit(connection, AuditEntry(actor.name, actor.address, f"bulk.{request.action}", target, now, detail))
     return done
+
+
+def site_set_fingerprint(names: Sequence[str]) -> str:
+    """`COUNT:HASH` of a set of site names (sorted, SHA-256): a preview hands it on instead of the names themselves."""
+    digest = hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
+    return f"{len(names)}:{digest[:32]}"
+
+
+def apply_previewed(
+    connection: Session, request: BulkRequest, fingerprint: str, actor: Actor, now: datetime
+) -> BulkPlan:
+    """Apply a query's action if the query still names exactly the previewed sites (`site_set_fingerprint`).
+
+    The dashboard's confirmation carries the query and the fingerprint, not 10,000 names. A set that changed in
+    between (a site added, removed, or no longer matching) is refused with Conflict and nothing changes, as a site
+    removed between the CLI's preview and its confirmation fails the whole action.
+    """
+    plan = plan_bulk(connection, request, now)
+    if site_set_fingerprint(plan.sites) != fingerprint:
+        raise Conflict(
+            f"the sites matching the query changed since the preview ({_set_change(fingerprint, len(plan.sites))}); "
+            "nothing was changed: preview the action again to see what it would change now"
+        )
+    return apply_bulk(connection, plan, actor, now)
+
+
+def _set_change(fingerprint: str, now: int) -> str:
+    then = fingerprint.partition(":")[0]
+    if not then.isdigit():
+        return f"{now} sites now"
+    if int(then) == now:
+        return f"{now} sites then and now, but not the same ones"
+    return f"{then} sites then, {now} now"
 
 
 def bulk(connection: Session, request: BulkRequest, actor: Actor, now: datetime, *, dry_run: bool) -> BulkPlan:

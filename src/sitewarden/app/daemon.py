@@ -88,6 +88,22 @@ def build_engine(config: Config, database: Database, only: Sequence[str] = (), *
     )
 
 
+def start_notifier(config: Config, database: Database, engine: Engine, stop: asyncio.Event) -> asyncio.Task[None]:
+    """The daemon's notifier task beside `engine`, with the report schedule, until `stop`.
+
+    It routes by the engine's effective config, read before each pass: store-defined sites and bulk group edits
+    match targets like the file's sites, and after a reload (a bulk group edit, a site added by the API) at once,
+    without a restart.
+    """
+    from sitewarden.app.reports import ReportScheduler, report_source
+    from sitewarden.events.notifier import run_notifier
+
+    schedule = ReportScheduler(config, database).send_due
+    reports = report_source(config, database)
+    work = run_notifier(config, database, stop, schedule, reports, sites=lambda: engine.config)
+    return asyncio.create_task(work, name="notifier")
+
+
 def catalog_wanted(config: Config) -> bool:
     """Refresh release and advisory data when the config asks (a `catalog:` section) or a check collects inventory."""
     from sitewarden.config.plan import plan_checks
@@ -112,7 +128,9 @@ def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -
             engine = build_engine(config, database, only)
             outcomes = await engine.run_once()
             await asyncio.to_thread(expire_once, database)
-            await flush_notifications(config, database, deliver=notify, reports=report_source(config, database))
+            # The engine's effective config: store-defined sites and bulk group edits route like the file's.
+            reports = report_source(config, database)
+            await flush_notifications(engine.config, database, deliver=notify, reports=reports)
             return outcomes
 
         return run_async(main)
@@ -157,15 +175,8 @@ def run_daemon(
                     asyncio.ensure_future(result)
             from sitewarden.app.catalog_refresh import refresh_forever
             from sitewarden.app.findings import expire_forever
-            from sitewarden.app.reports import ReportScheduler, report_source
-            from sitewarden.events.notifier import run_notifier
 
-            notifier = None
-            if notify:
-                schedule = ReportScheduler(config, database).send_due
-                # The engine's effective config: store-defined sites and bulk group edits route like the file's.
-                work = run_notifier(engine.config, database, stop, schedule, report_source(config, database))
-                notifier = asyncio.create_task(work, name="notifier")
+            notifier = start_notifier(config, database, engine, stop) if notify else None
             catalog = (
                 asyncio.create_task(refresh_forever(config, database, stop), name="catalog-refresh")
                 if catalog_wanted(config)

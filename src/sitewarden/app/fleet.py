@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +20,7 @@ from sitewarden.store.database import open_database
 from sitewarden.store.fleet import active_sites, check_statuses, item_rows, worst_verdicts
 
 STATUS_RANKS = {"error": 4, "warning": 3, "unknown": 2, "ok": 1, "pending": 0}
-COLUMNS = ("site", "url", "groups", "item", "version", "verdict", "status")
+COLUMNS = ("site", "url", "groups", "item", "version", "verdict", "accepted", "accepted_until", "status")
 """Columns of a fleet query's CSV and JSON output, in order."""
 Site = tuple[str, str, str]
 """name, URL, groups as JSON text."""
@@ -27,7 +28,11 @@ Site = tuple[str, str, str]
 
 @dataclass(slots=True)
 class FleetMatch:
-    """One matching site and, when the query named an item, that item as the site runs it."""
+    """One matching site and, when the query named an item, that item as the site runs it.
+
+    `verdict` is the item's judged verdict, also when an admin accepted the finding (`accepted_until` is then the
+    acceptance's last day): what is shown tells the truth, while `verdict:` filters count it as `up_to_date`.
+    """
 
     site: str
     url: str
@@ -36,6 +41,12 @@ class FleetMatch:
     version: str | None = None
     verdict: str | None = None
     status: str | None = None
+    accepted_until: date | None = None
+
+    @property
+    def accepted(self) -> bool | None:
+        """Whether the matched item's finding is accepted (None when no item was matched)."""
+        return None if self.item is None else self.accepted_until is not None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,13 +56,23 @@ class FleetMatch:
             "item": self.item,
             "version": self.version,
             "verdict": self.verdict,
+            "accepted": self.accepted,
+            "accepted_until": self.accepted_until.isoformat() if self.accepted_until else None,
             "status": self.status,
         }
 
     def csv_row(self) -> list[str]:
-        """The COLUMNS as text; groups joined by spaces (group names have none)."""
+        """The COLUMNS as text; groups joined by spaces (group names have none), `accepted` as true or false."""
         row = self.as_dict()
-        return [" ".join(self.groups) if key == "groups" else row[key] or "" for key in COLUMNS]
+        return [_csv_cell(key, row[key]) for key in COLUMNS]
+
+
+def _csv_cell(key: str, value: Any) -> str:
+    if key == "groups":
+        return " ".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if value else ""
 
 
 @dataclass(slots=True)
@@ -88,7 +109,7 @@ def evaluate(connection: Session, query: Query) -> FleetResult:
     matched = query.matched_item
     if matched is not None:
         shown = _sites_with_item(connection, matched, None)
-        candidates: dict[str, Site] = {name: (name, row[7], row[8]) for name, row in shown.items()}
+        candidates: dict[str, Site] = {name: (name, row[9], row[10]) for name, row in shown.items()}
     else:
         candidates = {site[0]: site for site in active_sites(connection)}
     for condition in query.site:
@@ -125,8 +146,9 @@ def evaluate(connection: Session, query: Query) -> FleetResult:
                 groups=list(_groups(groups)),
                 item=f"{row[1]} {row[2]}" if row else None,
                 version=row[4] if row else None,
-                verdict=row[5] if row else None,
+                verdict=row[7] if row else None,
                 status=statuses.get(name),
+                accepted_until=row[8] if row else None,
             )
         )
     return result

@@ -67,7 +67,12 @@ class StepStats:
 
 
 class Notifier:
-    """Routes stored events to targets and delivers them; `clock` and `sleep` come in so tests control time."""
+    """Routes stored events to targets and delivers them; `clock` and `sleep` come in so tests control time.
+
+    `sites` gives the current effective config (the engine's, after each reload): store-defined sites and bulk
+    group edits then route, suppress and enrich like the file's sites without a restart. Targets and settings stay
+    those of `config`.
+    """
 
     def __init__(
         self,
@@ -80,30 +85,41 @@ class Notifier:
         http: HttpClient | None = None,
         deliver: bool = True,
         reports: ReportSource | None = None,
+        sites: Callable[[], Config] | None = None,
     ) -> None:
         self.config = config
         self.database = database
+        self.sites_source = sites
         self.clock = clock
         self.sleep = sleep
         self.deliver = deliver
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         self.targets: dict[str, TargetConfig] = {target.name: target for target in config.targets if target.enabled}
-        self.site_groups = {site.name: tuple(site.groups) for site in config.sites}
+        self.sites_seen = sites() if sites is not None else config
+        self.site_groups = _site_groups(self.sites_seen)
         self.router = Router(list(self.targets.values()), self.site_groups)
-        sites = {
-            site.name: SiteDetails(site.name, site.url, tuple(site.groups), tuple(site.contacts))
-            for site in config.sites
-        }
         self.deliverer = Deliverer(
             database,
             self.targets,
             template_environment(config.notifications.templates),
-            ProcessorContext(sites),
+            ProcessorContext(_site_details(self.sites_seen)),
             HandlerContext(http=http or HttpClient(), smtp=config.smtp),
             worker=self.worker,
             clock=clock,
             reports=reports,
         )
+
+    def refresh_sites(self) -> None:
+        """Take the sites of the current effective config when it changed (a reload), for the next routing pass."""
+        if self.sites_source is None:
+            return
+        current = self.sites_source()
+        if current is self.sites_seen:
+            return
+        self.sites_seen = current
+        self.site_groups = _site_groups(current)
+        self.router.site_groups = self.site_groups
+        self.deliverer.processor_ctx.sites = _site_details(current)
 
     def suppressions(self, connection: Connection) -> Suppressions:
         """Config windows and silences, plus the windows set from the dashboard, read through this connection."""
@@ -119,6 +135,7 @@ class Notifier:
     async def step(self, *, force: bool = False) -> StepStats:
         """One pass: route new events, queue reminders, close due groups (all, when `force`), send what is due."""
         stats = StepStats()
+        self.refresh_sites()
         stats.routed = await asyncio.to_thread(self.route_new)
         stats.reminded = await asyncio.to_thread(self.remind)
         stats.groups = await asyncio.to_thread(self.close_groups, force)
@@ -250,6 +267,16 @@ class Notifier:
             return next_attempt_at(connection)
 
 
+def _site_groups(config: Config) -> dict[str, tuple[str, ...]]:
+    return {site.name: tuple(site.groups) for site in config.sites}
+
+
+def _site_details(config: Config) -> dict[str, SiteDetails]:
+    return {
+        site.name: SiteDetails(site.name, site.url, tuple(site.groups), tuple(site.contacts)) for site in config.sites
+    }
+
+
 def _notice(alert: Alert, target: TargetConfig, now: datetime) -> str | None:
     if not alert.notified:
         return "resumed"
@@ -292,9 +319,13 @@ async def run_notifier(
     stop: asyncio.Event,
     extra: Callable[[], Awaitable[object]] | None = None,
     reports: ReportSource | None = None,
+    sites: Callable[[], Config] | None = None,
 ) -> None:
-    """The daemon's notifier task: notifications, `extra` (the report schedule) and report deliveries, until `stop`."""
+    """The daemon's notifier task: notifications, `extra` (the report schedule) and report deliveries, until `stop`.
+
+    `sites` is read before each pass, so sites and groups changed by an engine reload route without a restart.
+    """
     if not config.notifications.enabled:
         return
-    notifier = Notifier(config, database, reports=reports)
+    notifier = Notifier(config, database, reports=reports, sites=sites)
     await notifier.run_forever(stop, extra)

@@ -3,8 +3,9 @@
 Each read fetches only what one query term needs, by an index: items by (kind, key) or by product, verdicts by
 site, states by check; the caller combines them.
 
-An item whose finding is accepted (in force today) has the verdict `up_to_date` here, as in the overview's verdict
-filter and a site's worst verdict: `verdict:insecure` finds only what nobody has decided to live with.
+An item whose finding is accepted (in force today) has the verdict `up_to_date` for filtering, as in the overview's
+verdict filter and a site's worst verdict: `verdict:insecure` finds only what nobody has decided to live with. Its
+judged verdict and the acceptance's last day come along too, so what is shown tells the truth.
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ def _accepted(today: date) -> ColumnElement[bool]:
 
 
 def _verdict(today: date) -> ColumnElement[str]:
-    """The verdict a query sees: an accepted finding counts as `up_to_date`."""
+    """The verdict a query filters on: an accepted finding counts as `up_to_date`."""
     return case((_accepted(today), ACCEPTED_AS), else_=assessments.c.verdict).label("verdict")
+
+
+def _accepted_until(today: date) -> ColumnElement[date | None]:
+    """The last day of the acceptance in force today, else NULL."""
+    return case((_accepted(today), assessments.c.accepted_until), else_=None).label("accepted_until")
 
 
 def _item_columns(today: date) -> tuple[Any, ...]:
@@ -38,6 +44,8 @@ def _item_columns(today: date) -> tuple[Any, ...]:
         assessments.c.version,
         _verdict(today),
         assessments.c.branch,
+        assessments.c.verdict.label("judged"),
+        _accepted_until(today),
     )
 
 
@@ -61,10 +69,12 @@ def item_rows(
     with_sites: bool = False,
     today: date | None = None,
 ) -> list[tuple[Any, ...]]:
-    """Judged items (site, kind, key, product, version, verdict, branch) of one kind, name or verdict.
+    """Judged items (site, kind, key, product, version, verdict, branch, judged, accepted_until) of one kind, name
+    or verdict.
 
-    A pattern in the key or product is not narrowed here. The verdict is the one a query sees (accepted findings
-    count as `up_to_date`).
+    A pattern in the key or product is not narrowed here. `verdict` is the one a query filters on (accepted findings
+    count as `up_to_date`); `judged` is the stored verdict and `accepted_until` the last day of an acceptance in force
+    (else None), for showing.
 
     `with_sites` joins the active sites and appends their URL and groups (JSON text), so a query whose first term
     is an item starts from that item's rows instead of every site.

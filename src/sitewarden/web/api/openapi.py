@@ -104,7 +104,10 @@ SCHEMAS: dict[str, Any] = {
             "cms": _nullable("string"), "cms_version": _nullable("string"), "verdict": {"enum": [*VERDICTS, None]},
             "match": {"type": "object", "description": "The item a fleet query named, as this site runs it",
                       "properties": {"item": _nullable("string"), "version": _nullable("string"),
-                                     "verdict": {"enum": [*VERDICTS, None]}}},
+                                     "verdict": {"enum": [*VERDICTS, None], "description": "As judged, also when "
+                                                 "accepted (a `verdict:` filter counts accepted as up_to_date)"},
+                                     "accepted": _nullable("boolean"),
+                                     "accepted_until": _nullable("string", description="Last accepted day")}},
         },
     },
     "Site": {"type": "object", "required": ["name"], "properties": {
@@ -258,7 +261,8 @@ def _paths() -> dict[str, Any]:
             "q",
             {"type": "string", "maxLength": 500},
             "Text in the name or URL, or a fleet query (docs/fleet.md): `product:georgringer/news version:<11.4.3`; "
-            "each site then carries `match` (item, version, verdict). A bad query answers 400 with its column.",
+            "each site then carries `match` (item, version, verdict, accepted, accepted_until). A bad query answers "
+            "400 with its column.",
         ),
         _query("cms", {"enum": ["typo3", "wordpress", "drupal", "joomla"]}, "Only sites running this CMS."),
         _query("verdict", {"enum": VERDICTS}, "Only sites whose worst verdict is this."),

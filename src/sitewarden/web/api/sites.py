@@ -59,7 +59,8 @@ def _matched(match: dict[str, Any] | None) -> dict[str, Any]:
     """The item a fleet query matched on this site, when the query named one."""
     if match is None:
         return {}
-    return {"match": {"item": match["item"], "version": match["version"], "verdict": match["verdict"]}}
+    keys = ("item", "version", "verdict", "accepted", "accepted_until")
+    return {"match": {key: match[key] for key in keys}}
 
 
 def read_site(connection: Session, name: str, policy: SitePolicy) -> dict[str, Any] | None:

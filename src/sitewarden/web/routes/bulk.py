@@ -1,13 +1,13 @@
 """The overview's bulk form: a preview of what would change on the matching sites, then the change itself.
 
-The preview lists the sites and carries them in the confirmation form (one field, names separated by spaces, so
-40,000 sites stay one form field), so what is applied is exactly what the admin saw; a site removed in between
-fails the whole action (nothing changes) instead of acting on fewer.
+The preview lists the first sites; its confirmation form carries the query and a fingerprint of the matched set
+(count and hash of the sorted names), never the names: 10,000 sites stay a small form. The confirmation applies to
+exactly the sites that were previewed: if the query names another set by then (a site added, removed or no longer
+matching), the whole action is refused and nothing changes, the same all-or-nothing rule as the CLI and the API.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
@@ -15,23 +15,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sitewarden.app.bulk import BulkRequest, bulk, parse_end, plan_bulk
+from sitewarden.app.bulk import BulkRequest, apply_previewed, parse_end, plan_bulk, site_set_fingerprint
+from sitewarden.errors import UsageError
 from sitewarden.results import utcnow
 from sitewarden.web.audit import acting
 from sitewarden.web.context import web
 from sitewarden.web.routes.forms import back, checked_form, require_admin
 
 SHOWN = 500
-"""Sites listed on the preview page (all of them are carried in the form)."""
+"""Sites listed on the preview page (the confirmation covers all of them, by query and fingerprint)."""
+FINGERPRINT_LENGTH = 100
+"""Longer than any fingerprint: a longer field is not one of ours."""
 
 
 async def bulk_form(request: Request) -> Response:
     require_admin(request)
     form = await checked_form(request)
     now = utcnow()
-    confirmed = form.get("confirm") == "1"
-    wanted = _request(form, confirmed)
-    if not confirmed:
+    wanted = _request(form)
+    if form.get("confirm") != "1":
         plan = await web(request).read(plan_bulk, wanted, now)
         return web(request).templates.TemplateResponse(
             request,
@@ -41,20 +43,23 @@ async def bulk_form(request: Request) -> Response:
                 "shown": plan.changed_sites[:SHOWN],
                 "ends_at": wanted.ends_at.isoformat() if wanted.ends_at else "",
                 "query": wanted.query or "",
+                "fingerprint": site_set_fingerprint(plan.sites),
             },
         )
-    await web(request).read(partial(bulk, dry_run=False), wanted, acting(request), now)
-    query = str(form.get("q") or "")
+    fingerprint = str(form.get("fingerprint") or "")
+    if not fingerprint or len(fingerprint) > FINGERPRINT_LENGTH:
+        raise UsageError("the confirmation lacks the preview's fingerprint of the sites: preview the action again")
+    await web(request).read(apply_previewed, wanted, fingerprint, acting(request), now)
+    query = wanted.query or ""
     return back(request, "/?" + urlencode({"q": query}) if query else "/")
 
 
-def _request(form: FormData, confirmed: bool) -> BulkRequest:
-    """The form as a request: the preview asks by query, the confirmation names the previewed sites."""
+def _request(form: FormData) -> BulkRequest:
+    """The form as a request by query, in the preview and in its confirmation alike."""
     until = str(form.get("until") or "").strip()
     return BulkRequest(
         action=str(form.get("action") or ""),
-        query=None if confirmed else str(form.get("q") or "").strip(),
-        sites=tuple(str(form.get("sites") or "").split()) if confirmed else (),
+        query=str(form.get("q") or "").strip()[:1000],
         reason=str(form.get("reason") or "")[:1000],
         ends_at=parse_end(until, utcnow()) if until else None,
         group=str(form.get("group") or "").strip() or None,
