@@ -145,20 +145,24 @@ def run(
     With --once, exit with the worst status of this run's results (soft or confirmed), the rule `status` follows.
     """
     from sitewarden.app.daemon import run_daemon, run_once
+    from sitewarden.memory import collections_paused, settle_heap
     from sitewarden.results import worst
 
-    loaded = _load(config)
-    if once:
-        outcomes = run_once(loaded, only or (), notify=not no_notify)
-        if not outcomes:
-            raise SitewardenError("no checks to run" + (" matching --only" if only else ""), hint="see check-config")
-        from sitewarden.app.status import states_by_key
-        from sitewarden.console import results_table
+    with collections_paused():  # the engine's start settles the heap and switches the collector back on
+        loaded = _load(config)
+        if not once:
+            _print_start(loaded, config, served=False)
+            run_daemon(loaded, only or (), notify=not no_notify)
+            return
+    settle_heap()
+    outcomes = run_once(loaded, only or (), notify=not no_notify)
+    if not outcomes:
+        raise SitewardenError("no checks to run" + (" matching --only" if only else ""), hint="see check-config")
+    from sitewarden.app.status import states_by_key
+    from sitewarden.console import results_table
 
-        out.print(results_table(outcomes, states_by_key(loaded, [spec.key for spec, _ in outcomes])))
-        raise typer.Exit(int(worst(result.status for _, result in outcomes)))
-    _print_start(loaded, config, served=False)
-    run_daemon(loaded, only or (), notify=not no_notify)
+    out.print(results_table(outcomes, states_by_key(loaded, [spec.key for spec, _ in outcomes])))
+    raise typer.Exit(int(worst(result.status for _, result in outcomes)))
 
 
 @app.command()
@@ -169,10 +173,12 @@ def worker(
 ) -> None:
     """Run as one of several workers sharing the checks of one PostgreSQL store (shard leases)."""
     from sitewarden.app.daemon import run_daemon
+    from sitewarden.memory import collections_paused
 
-    loaded = _load(config)
-    _print_start(loaded, config, served=False)
-    run_daemon(loaded, only or (), notify=not no_notify, scale_out=True)
+    with collections_paused():  # the engine's start settles the heap and switches the collector back on
+        loaded = _load(config)
+        _print_start(loaded, config, served=False)
+        run_daemon(loaded, only or (), notify=not no_notify, scale_out=True)
 
 
 @app.command()
@@ -456,11 +462,13 @@ def serve(
     config: ConfigOption = None,
 ) -> None:
     """Serve the dashboard, JSON API and /metrics; refuses a non-loopback address while no user exists."""
+    from sitewarden.memory import collections_paused
     from sitewarden.web.server import serve as serve_web
 
-    loaded = _load(config)
-    _print_start(loaded, config, served=True, host=host, port=port)
-    serve_web(loaded, host, port)
+    with collections_paused():  # `serve` settles the heap once the plan is let go
+        loaded = _load(config)
+        _print_start(loaded, config, served=True, host=host, port=port)
+        serve_web(loaded, host, port)
 
 
 def _print_start(

@@ -40,17 +40,27 @@ def build_listeners(config: Config, database: Database) -> list[ResultListener]:
     return [InventoryRecorder(database, Judging.from_settings(config.catalog))]
 
 
-def build_services(config: Config, database: Database) -> dict[str, Any]:
+def build_services(config: Config, database: Database, *, sync: bool = True) -> dict[str, Any]:
     """What probes reach through `ProbeContext.services` (they never open the store): heartbeats for now.
 
-    Every heartbeat, of the config file's sites and of store-defined ones (API, `sites import`), gets its row.
+    Every heartbeat, of the config file's sites and of store-defined ones (API, `sites import`), gets its row
+    (unless `sync` is false: an engine's own plan sync writes them).
     """
+    from sitewarden.probes.domain import RDAP_SERVERS
+    from sitewarden.store.heartbeats import HeartbeatReader
+
+    if sync:
+        sync_push_checks(config, database)
+    return {"heartbeats": HeartbeatReader(database), RDAP_SERVERS: rdap_directory(config, database)}
+
+
+def sync_push_checks(config: Config, database: Database) -> None:
+    """The heartbeat rows of every check that outside jobs push to, config file's and store-defined alike."""
     from sitewarden.config.overlay import with_store_sites
     from sitewarden.config.plan import plan_checks
     from sitewarden.engine.planning import push_specs
-    from sitewarden.probes.domain import RDAP_SERVERS
     from sitewarden.results import utcnow
-    from sitewarden.store.heartbeats import HeartbeatReader, sync_heartbeats
+    from sitewarden.store.heartbeats import sync_heartbeats
     from sitewarden.store.sites import site_definitions_list
 
     with database.transaction() as connection:
@@ -58,7 +68,6 @@ def build_services(config: Config, database: Database) -> dict[str, Any]:
         wanted = push_specs(plan_checks(effective))
         if wanted:
             sync_heartbeats(connection, wanted, utcnow())
-    return {"heartbeats": HeartbeatReader(database), RDAP_SERVERS: rdap_directory(config, database)}
 
 
 def rdap_directory(config: Config, database: Database) -> dict[str, str]:
@@ -78,19 +87,21 @@ def build_engine(config: Config, database: Database, only: Sequence[str] = (), *
         database,
         only=only,
         listeners=build_listeners(config, database),
-        services=build_services(config, database),
+        services=build_services(config, database, sync=False),  # the engine's plan sync writes the heartbeats
         **options,
     )
 
 
 def catalog_wanted(config: Config) -> bool:
     """Refresh release and advisory data when the config asks (a `catalog:` section) or a check collects inventory."""
-    from sitewarden.config.plan import plan_checks
     from sitewarden.inventory import COLLECTORS
 
     if not config.catalog.sources:
         return False
-    return "catalog" in config.model_fields_set or any(spec.kind in COLLECTORS for spec in plan_checks(config))
+    if "catalog" in config.model_fields_set:
+        return True
+    checks = [*config.checks, *(check for site in config.sites for check in site.checks)]
+    return any(check.kind in COLLECTORS for check in checks)
 
 
 def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -> list[tuple[CheckSpec, Result]]:
