@@ -97,10 +97,12 @@ def _config_path(override: Path | None = None) -> Path:
     return override or Options.config or default_config_path()
 
 
-def _load(override: Path | None = None):  # type: ignore[no-untyped-def]
+def _load(override: Path | None = None, *, apart: bool = False):  # type: ignore[no-untyped-def]
+    """The config; `apart` for a process that runs on (a large file is then parsed in a child process)."""
+    from sitewarden.config.apart import load_config_apart
     from sitewarden.config.loader import load_config
 
-    config = load_config(_config_path(override))
+    config = (load_config_apart if apart else load_config)(_config_path(override))
     if config.store.url.startswith("sqlite:///"):
         Options.database_dir = Path(config.store.url.removeprefix("sqlite:///")).parent
     return config
@@ -149,7 +151,7 @@ def run(
     from sitewarden.results import worst
 
     with collections_paused():  # the engine's start settles the heap and switches the collector back on
-        loaded = _load(config)
+        loaded = _load(config, apart=not once)
         if not once:
             _print_start(loaded, config, served=False)
             run_daemon(loaded, only or (), notify=not no_notify)
@@ -176,7 +178,7 @@ def worker(
     from sitewarden.memory import collections_paused
 
     with collections_paused():  # the engine's start settles the heap and switches the collector back on
-        loaded = _load(config)
+        loaded = _load(config, apart=True)
         _print_start(loaded, config, served=False)
         run_daemon(loaded, only or (), notify=not no_notify, scale_out=True)
 
@@ -466,7 +468,7 @@ def serve(
     from sitewarden.web.server import serve as serve_web
 
     with collections_paused():  # `serve` settles the heap once the plan is let go
-        loaded = _load(config)
+        loaded = _load(config, apart=True)
         _print_start(loaded, config, served=True, host=host, port=port)
         serve_web(loaded, host, port)
 

@@ -80,30 +80,39 @@ def sync_config(
 def _upsert(
     connection: Connection, table: Table, natural: str, wanted: dict[str, dict[str, Any]], now: datetime
 ) -> dict[str, int]:
-    """Insert the missing rows, update the changed ones, deactivate the rest; natural key → id."""
+    """Insert the missing rows, update the changed ones, deactivate the rest; natural key → id.
+
+    The stored rows are compared as they stream in, never held all at once: a fleet's worth of rows alive beside
+    the ids being collected would leave the ids scattered over memory the process could not hand back.
+    """
     columns = [table.c.id, table.c[natural], *(table.c[name] for name in _first_values(wanted))]
-    existing = {getattr(row, natural): row for row in connection.execute(select(*columns))}
-    inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    stale: list[int] = []
     ids: dict[str, int] = {}
-    for name, values in wanted.items():
-        row = existing.pop(name, None)
-        if row is None:
-            inserts.append({natural: name, "created_at": now, "updated_at": now, **values})
-        else:
-            ids[name] = row.id
-            if _changed(row, values):
-                updates.append({"row_id": row.id, "updated_at": now, **values})
+    for row in connection.execute(select(*columns)):
+        name = getattr(row, natural)
+        values = wanted.get(name)
+        if values is None:
+            if row.active:
+                stale.append(row.id)
+            continue
+        ids[name] = row.id
+        if _changed(row, values):
+            updates.append({"row_id": row.id, "updated_at": now, **values})
     if updates:
         connection.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
-    stale = [row.id for row in existing.values() if row.active]
     for chunk in chunked(stale):
         connection.execute(update(table).where(table.c.id.in_(chunk)).values(active=False, updated_at=now))
+    inserts = [
+        {natural: name, "created_at": now, "updated_at": now, **values}
+        for name, values in wanted.items()
+        if name not in ids
+    ]
     if inserts:
         connection.execute(table.insert(), inserts)
-        inserted = {row[natural] for row in inserts}
+        del inserts
         for name, row_id in connection.execute(select(table.c[natural], table.c.id)):
-            if name in inserted:
+            if name in wanted and name not in ids:
                 ids[name] = row_id
     return ids
 
