@@ -4,7 +4,9 @@ Unlike bench/http_checks.py (a flat-out loop), this drives what users run: the c
 synced, and every check runs on its own schedule. It samples the daemon's RSS and CPU, the engine's published
 figures (runs, start lag histogram, offered and started load) and the database size, then prints one line.
 
-Usage: python bench/scale.py [--checks 100000] [--interval 300] [--seconds 120] [--store sqlite|postgresql]
+Usage: python bench/scale.py [--checks 100000] [--interval 300] [--seconds 120] [--store sqlite|postgresql] [--web]
+
+With --web it then times the overview and /metrics over the store the daemon filled (wall and CPU per request).
 """
 
 from __future__ import annotations
@@ -77,6 +79,13 @@ def process_figures(pid: int) -> tuple[float, float]:
     with open(f"/proc/{pid}/status") as handle:
         rss = next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:")) / 1024
     return rss, cpu
+
+
+def children_cpu(pid: int) -> float:
+    """CPU seconds of a process's waited-for children (a large config is parsed in a child process)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / TICK
 
 
 class Store:
@@ -166,6 +175,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     )
     figures: dict[str, Any] = {}
     first_check = None
+    first_check_cpu = 0.0
     rss_max = 0.0
     samples: list[tuple[float, float, float, dict[str, Any]]] = []
     sizes: list[int] = []
@@ -178,6 +188,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             figures = store.figures()
             if figures.get("runs", 0) > 0:
                 first_check = time.monotonic() - started
+                first_check_cpu = process_figures(daemon.pid)[1] + children_cpu(daemon.pid)
                 break
             time.sleep(0.5)
         if first_check is None:
@@ -213,6 +224,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     size = store.size()
     size_after = sizes[-1] if sizes else size
     written = store._query("SELECT count(*) FROM results")[0][0]
+    web = web_figures(store.url) if arguments.web else {}
     store.drop()
     (t0, _, cpu0, fig0), (t1, rss1, cpu1, fig1) = samples[0], samples[-1]
     runs = fig1["runs"] - fig0.get("runs", 0)
@@ -223,6 +235,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "interval": arguments.interval,
         "store": arguments.store,
         "first_check_s": round(first_check, 1),
+        "first_check_cpu_s": round(first_check_cpu, 1),
         "rss_mib": round(rss1),
         "rss_max_mib": round(rss_max),
         "runs_per_s": round(runs / seconds),
@@ -239,7 +252,58 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "seconds_sampled": round(seconds),
         "stop_s": round(stop_seconds, 1),
         "exit": daemon.returncode,
+        **web,
     }
+
+
+def web_figures(url: str, runs: int = 5) -> dict[str, Any]:
+    """Overview and /metrics over a filled store, through a live uvicorn server in this process: median wall and
+    CPU milliseconds per request (server and client; the CPU figure does not depend on the machine's load)."""
+    import statistics
+    import threading
+    import urllib.request
+
+    import uvicorn
+
+    from sitewarden.results import utcnow
+    from sitewarden.store.database import open_database
+    from sitewarden.store.users import add_user, create_token
+    from sitewarden.web.app import create_app
+
+    database = open_database(url)
+    with database.transaction() as connection:
+        user = f"bench-{uuid.uuid4().hex[:6]}"
+        add_user(connection, user, "not-a-hash", "viewer", utcnow())
+        token = create_token(connection, user, user, utcnow())
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(database), host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="none")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    figures: dict[str, Any] = {}
+    try:
+        for name, path in (("overview", "/"), ("overview_errors", "/?status=error"), ("metrics", "/metrics")):
+            request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(request) as answer:  # warm-up
+                size = len(answer.read())
+            walls, cpus = [], []
+            for _ in range(runs):
+                wall, cpu = time.perf_counter(), time.process_time()
+                with urllib.request.urlopen(request) as answer:
+                    answer.read()
+                walls.append((time.perf_counter() - wall) * 1000)
+                cpus.append((time.process_time() - cpu) * 1000)
+            figures[f"{name}_ms"] = round(statistics.median(walls), 1)
+            figures[f"{name}_cpu_ms"] = round(statistics.median(cpus), 1)
+            figures[f"{name}_bytes"] = size
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        database.close()
+    return figures
 
 
 def main() -> None:
@@ -251,7 +315,13 @@ def main() -> None:
     parser.add_argument("--ports", type=int, default=4)
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--start-timeout", type=float, default=300.0)
-    figures = run(parser.parse_args())
+    parser.add_argument("--web", action="store_true", help="then time the overview and /metrics over the store")
+    parser.add_argument("--web-only", metavar="URL", help="only time the overview and /metrics over this store")
+    arguments = parser.parse_args()
+    if arguments.web_only:
+        print(json.dumps(web_figures(arguments.web_only)))
+        return
+    figures = run(arguments)
     print(json.dumps(figures))
 
 
