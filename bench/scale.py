@@ -66,14 +66,21 @@ def start_nginx(workdir: Path, ports: list[int]) -> subprocess.Popen[bytes]:
     return process
 
 
-def write_config(path: Path, checks: int, interval: float, ports: list[int], store: str) -> None:
-    """Ten checks per site, the sites spread over the nginx ports."""
+def write_config(
+    path: Path, checks: int, interval: float, ports: list[int], store: str, distinct: bool = False
+) -> None:
+    """Ten checks per site, the sites spread over the nginx ports.
+
+    The ten check definitions repeat on every site (site-relative URLs: a fleet's templates), so they validate once
+    and share one model each; `distinct` gives every check its own URL, the worst case for memory and start-up.
+    """
     lines = [f"defaults: {{interval: {interval:g}s, timeout: 10s}}", f'store: {{url: "{store}"}}', "sites:"]
     for site in range((checks + 9) // 10):
         port = ports[site % len(ports)]
         lines.append(f'  - name: s{site}\n    url: "http://127.0.0.1:{port}/"\n    checks:')
         for number in range(min(10, checks - site * 10)):
-            lines.append(f'      - {{name: c{number}, kind: http, url: "/p{number}", keyword: "Add to cart"}}')
+            url = f"/p{number}-{site}" if distinct else f"/p{number}"
+            lines.append(f'      - {{name: c{number}, kind: http, url: "{url}", keyword: "Add to cart"}}')
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -170,7 +177,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     nginx = start_nginx(workdir, ports)
     store = Store(arguments.store, workdir)
     config = workdir / "sitewarden.yaml"
-    write_config(config, arguments.checks, arguments.interval, ports, store.url)
+    write_config(config, arguments.checks, arguments.interval, ports, store.url, arguments.distinct)
     env = {**os.environ, "SITEWARDEN_LOG_LEVEL": "WARNING"}
     started = time.monotonic()
     daemon = subprocess.Popen(
@@ -238,6 +245,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     start_hist, end_hist = fig0.get("lag_histogram") or {}, fig1["lag_histogram"]
     return {
         "checks": arguments.checks,
+        "distinct": arguments.distinct,
         "interval": arguments.interval,
         "store": arguments.store,
         "first_check_s": round(first_check, 1),
@@ -327,6 +335,7 @@ def main() -> None:
     parser.add_argument("--ports", type=int, default=4)
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--start-timeout", type=float, default=300.0)
+    parser.add_argument("--distinct", action="store_true", help="every check its own URL (no shared definitions)")
     parser.add_argument("--web", action="store_true", help="then time the overview and /metrics over the store")
     parser.add_argument("--web-only", metavar="URL", help="only time the overview and /metrics over this store")
     arguments = parser.parse_args()
