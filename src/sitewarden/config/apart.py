@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +43,10 @@ def load_config_apart(path: Path | str, threshold: int = LOAD_APART_FROM) -> Con
 def _large(path: Path, threshold: int) -> bool:
     """A big file, or one that includes others (one per customer: their sizes are not known before parsing)."""
     try:
-        if path.stat().st_size >= threshold:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a pipe is read once, here
+            return False
+        if status.st_size >= threshold:
             return True
         with path.open("rb") as handle:
             head = handle.read(threshold)
