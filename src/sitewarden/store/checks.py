@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,8 +64,10 @@ def sync_config(
         for site in site_rows
     }
     site_ids = _upsert(connection, sites, "name", site_values, now)
-    check_values = {
-        check.key: {
+    params_texts: dict[int, str] = {}  # checks written alike share one params dict: serialised once
+    check_values = {}
+    for check in check_rows:
+        values = {
             "site_id": site_ids.get(check.site) if check.site else None,
             "name": check.name,
             "kind": check.kind,
@@ -72,9 +76,21 @@ def sync_config(
             "source": check.source,
             "active": True,
         }
-        for check in check_rows
-    }
+        dumped = params_texts.get(id(check.params))
+        if dumped is None:
+            dumped = params_texts[id(check.params)] = json.dumps(check.params, sort_keys=True, separators=(",", ":"))
+        values[DIGEST] = spec_digest(values, dumped)
+        check_values[check.key] = values
     return _upsert(connection, checks, "key", check_values, now)
+
+
+DIGEST = "spec_hash"
+
+
+def spec_digest(values: dict[str, Any], params_text: str) -> str:
+    """A digest of what the sync writes to a check row: equal digests, nothing to update."""
+    fields = (values["site_id"], values["name"], values["kind"], values["interval_s"], values["source"], params_text)
+    return hashlib.blake2b(repr(fields).encode(), digest_size=16).hexdigest()
 
 
 def _upsert(
@@ -85,7 +101,10 @@ def _upsert(
     The stored rows are compared as they stream in, never held all at once: a fleet's worth of rows alive beside
     the ids being collected would leave the ids scattered over memory the process could not hand back.
     """
-    columns = [table.c.id, table.c[natural], *(table.c[name] for name in _first_values(wanted))]
+    names = _first_values(wanted)
+    if DIGEST in names:  # rows carry a digest of their definition: compare that alone
+        names = [DIGEST, "active"]
+    columns = [table.c.id, table.c[natural], *(table.c[name] for name in names)]
     updates: list[dict[str, Any]] = []
     stale: list[int] = []
     ids: dict[str, int] = {}
@@ -140,4 +159,6 @@ def check_key_and_site(connection: Connection, check_id: int) -> tuple[str, str 
 
 
 def _changed(row: Any, values: dict[str, Any]) -> bool:
+    if DIGEST in values:
+        return bool(row.spec_hash != values[DIGEST] or not row.active)
     return any(getattr(row, key) != value for key, value in values.items() if key != "updated_at")
