@@ -96,7 +96,7 @@ def spec_digest(values: dict[str, Any], params_text: str) -> str:
 def _upsert(
     connection: Connection, table: Table, natural: str, wanted: dict[str, dict[str, Any]], now: datetime
 ) -> dict[str, int]:
-    """Insert the missing rows, update the changed ones, deactivate the rest; natural key → id.
+    """Insert the missing rows, update the changed ones, deactivate the rest; natural key → id (`wanted` is used up).
 
     The stored rows are compared as they stream in, never held all at once: a fleet's worth of rows alive beside
     the ids being collected would leave the ids scattered over memory the process could not hand back.
@@ -122,11 +122,11 @@ def _upsert(
         connection.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
     for chunk in chunked(stale):
         connection.execute(update(table).where(table.c.id.in_(chunk)).values(active=False, updated_at=now))
-    inserts = [
-        {natural: name, "created_at": now, "updated_at": now, **values}
-        for name, values in wanted.items()
-        if name not in ids
-    ]
+    inserts: list[dict[str, Any]] = []
+    for name, values in wanted.items():
+        if name not in ids:  # the caller's mapping becomes the row: no second copy of a fleet's worth of values
+            values.update({natural: name, "created_at": now, "updated_at": now})
+            inserts.append(values)
     if inserts:
         connection.execute(table.insert(), inserts)
         del inserts
