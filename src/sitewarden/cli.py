@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -97,17 +98,45 @@ def _config_path(override: Path | None = None) -> Path:
     return override or Options.config or default_config_path()
 
 
-def _load(override: Path | None = None, *, apart: bool = False):  # type: ignore[no-untyped-def]
-    """The config; `apart` for a process that runs on (a large file is then parsed in a child process)."""
-    from sitewarden.config.apart import load_config_apart
-    from sitewarden.config.loader import load_config
+def _load(override: Path | None = None, *, apart: str | None = None):  # type: ignore[no-untyped-def]
+    """The config; `apart` for a process that runs on (a large file is then parsed in a child process, while
+    this one imports what the `daemon` or the `dashboard` starts with)."""
     from sitewarden.memory import collections_paused
 
     with collections_paused():  # a large file loads three times faster
-        config = (load_config_apart if apart else load_config)(_config_path(override))
+        if apart:
+            from sitewarden.config.apart import load_config_apart
+
+            config = load_config_apart(_config_path(override), meanwhile=_importing(apart))
+        else:
+            from sitewarden.config.loader import load_config
+
+            config = load_config(_config_path(override))
     if config.store.url.startswith("sqlite:///"):
         Options.database_dir = Path(config.store.url.removeprefix("sqlite:///")).parent
     return config
+
+
+STARTS_WITH = {
+    "daemon": (
+        "sitewarden.app.daemon", "sitewarden.engine.service", "sitewarden.app.recorder", "sitewarden.catalog.verdicts",
+        "sitewarden.app.catalog_refresh", "sitewarden.app.findings", "sitewarden.app.reports",
+        "sitewarden.events.notifier",
+    ),
+    "dashboard": ("sitewarden.web.server",),
+}  # fmt: skip
+
+
+def _importing(what: str) -> Callable[[], None]:
+    """Imports a long-running command starts with (most of a second), done while its config is parsed apart."""
+
+    def imports() -> None:
+        import importlib
+
+        for module in STARTS_WITH[what]:
+            importlib.import_module(module)
+
+    return imports
 
 
 @app.command()
@@ -153,7 +182,7 @@ def run(
     from sitewarden.results import worst
 
     with collections_paused():  # the engine's start settles the heap and switches the collector back on
-        loaded = _load(config, apart=not once)
+        loaded = _load(config, apart=None if once else "daemon")
         if not once:
             _print_start(loaded, config, served=False)
             run_daemon(loaded, only or (), notify=not no_notify)
@@ -180,7 +209,7 @@ def worker(
     from sitewarden.memory import collections_paused
 
     with collections_paused():  # the engine's start settles the heap and switches the collector back on
-        loaded = _load(config, apart=True)
+        loaded = _load(config, apart="daemon")
         _print_start(loaded, config, served=False)
         run_daemon(loaded, only or (), notify=not no_notify, scale_out=True)
 
@@ -470,7 +499,7 @@ def serve(
     from sitewarden.web.server import serve as serve_web
 
     with collections_paused():  # `serve` settles the heap once the plan is let go
-        loaded = _load(config, apart=True)
+        loaded = _load(config, apart="dashboard")
         _print_start(loaded, config, served=True, host=host, port=port)
         serve_web(loaded, host, port)
 

@@ -14,30 +14,51 @@ import pickle
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitewarden.config.loader import load_config
-from sitewarden.config.models import Config
 from sitewarden.errors import SitewardenError
-from sitewarden.secrets import register_secrets
+
+if TYPE_CHECKING:
+    from sitewarden.config.models import Config
 
 LOAD_APART_FROM = 1 << 20
 """Config files from this size (about 13,000 checks) are loaded apart; below it the child's start costs more."""
 
 
-def load_config_apart(path: Path | str, threshold: int = LOAD_APART_FROM) -> Config:
-    """`load_config` for a process that runs on: a large file is parsed in a child, the rest here."""
+def load_config_apart(
+    path: Path | str, threshold: int = LOAD_APART_FROM, meanwhile: Callable[[], object] | None = None
+) -> Config:
+    """`load_config` for a process that runs on: a large file is parsed in a child, the rest here.
+
+    `meanwhile` runs here while the child parses (imports the caller needs next, say): the second core is used.
+    """
     path = Path(path)
     if not _large(path, threshold):
-        return load_config(path)
-    blob = _load_in_child(path)
+        if meanwhile is not None:
+            meanwhile()
+        return _load_here(path)
+    child = _start_child(path)  # before importing the models here: the child's start overlaps those imports
+    from sitewarden.config.models import Config
+    from sitewarden.secrets import register_secrets
+
+    if meanwhile is not None:
+        meanwhile()
+    blob = _result(child)
     if blob is None:
-        return load_config(path)
+        return _load_here(path)
     config = pickle.loads(blob)  # noqa: S301 - written by our own child process, just now
     if not isinstance(config, Config):
-        return load_config(path)
+        return _load_here(path)
     register_secrets(config)
     return config
+
+
+def _load_here(path: Path) -> Config:
+    from sitewarden.config.loader import load_config
+
+    return load_config(path)
 
 
 def _large(path: Path, threshold: int) -> bool:
@@ -55,24 +76,31 @@ def _large(path: Path, threshold: int) -> bool:
     return head.startswith(b"include:") or b"\ninclude:" in head
 
 
-def _load_in_child(path: Path) -> bytes | None:
+def _start_child(path: Path) -> subprocess.Popen[bytes] | None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(entry for entry in sys.path if entry)}  # this sitewarden
     try:
-        done = subprocess.run(
+        return subprocess.Popen(
             [sys.executable, "-m", "sitewarden.config.apart", str(path)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
-            check=False,
         )
     except OSError:
         return None
-    return done.stdout if done.returncode == 0 and done.stdout else None
+
+
+def _result(child: subprocess.Popen[bytes] | None) -> bytes | None:
+    if child is None:
+        return None
+    out, _ = child.communicate()
+    return out if child.returncode == 0 and out else None
 
 
 def _child(path: str) -> int:
     import gc
+
+    from sitewarden.config.loader import load_config
 
     gc.disable()  # a process that parses and exits: nothing for the cyclic collector to win
     try:
