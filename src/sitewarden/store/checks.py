@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, select, text, update
 
 from sitewarden.store.batches import chunked
+from sitewarden.store.bulk import insert_rows
 from sitewarden.store.tables import checks, sites
 
 SYNC_LOCK = 0x5174_7761_7265  # the advisory lock the check sync runs under
@@ -128,7 +129,7 @@ def _upsert(
             values.update({natural: name, "created_at": now, "updated_at": now})
             inserts.append(values)
     if inserts:
-        connection.execute(table.insert(), inserts)
+        insert_rows(connection, table, inserts)
         del inserts
         for name, row_id in connection.execute(select(table.c[natural], table.c.id)):
             if name in wanted and name not in ids:
