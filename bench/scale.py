@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -239,6 +240,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     written = store._query("SELECT count(*) FROM results")[0][0]
     web = web_figures(store.url) if arguments.web else {}
     store.drop()
+    shutil.rmtree(workdir, ignore_errors=True)  # kept only when the run failed: its daemon.log says why
     (t0, _, cpu0, fig0), (t1, rss1, cpu1, fig1) = samples[0], samples[-1]
     runs = fig1["runs"] - fig0.get("runs", 0)
     seconds = t1 - t0
