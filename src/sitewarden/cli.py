@@ -177,16 +177,18 @@ def run(
 
     With --once, exit with the worst status of this run's results (soft or confirmed), the rule `status` follows.
     """
-    from sitewarden.app.daemon import run_daemon, run_once
     from sitewarden.memory import collections_paused, settle_heap
-    from sitewarden.results import worst
 
     with collections_paused():  # the engine's start settles the heap and switches the collector back on
-        loaded = _load(config, apart=None if once else "daemon")
+        loaded = _load(config, apart=None if once else "daemon")  # (imports the daemon's modules meanwhile)
+        from sitewarden.app.daemon import run_daemon, run_once
+
         if not once:
             _print_start(loaded, config, served=False)
             run_daemon(loaded, only or (), notify=not no_notify)
             return
+    from sitewarden.results import worst
+
     settle_heap()
     outcomes = run_once(loaded, only or (), notify=not no_notify)
     if not outcomes:
@@ -205,11 +207,12 @@ def worker(
     config: ConfigOption = None,
 ) -> None:
     """Run as one of several workers sharing the checks of one PostgreSQL store (shard leases)."""
-    from sitewarden.app.daemon import run_daemon
     from sitewarden.memory import collections_paused
 
     with collections_paused():  # the engine's start settles the heap and switches the collector back on
-        loaded = _load(config, apart="daemon")
+        loaded = _load(config, apart="daemon")  # (imports the daemon's modules meanwhile)
+        from sitewarden.app.daemon import run_daemon
+
         _print_start(loaded, config, served=False)
         run_daemon(loaded, only or (), notify=not no_notify, scale_out=True)
 
@@ -496,10 +499,11 @@ def serve(
 ) -> None:
     """Serve the dashboard, JSON API and /metrics; refuses a non-loopback address while no user exists."""
     from sitewarden.memory import collections_paused
-    from sitewarden.web.server import serve as serve_web
 
     with collections_paused():  # `serve` settles the heap once the plan is let go
-        loaded = _load(config, apart="dashboard")
+        loaded = _load(config, apart="dashboard")  # (imports the dashboard's modules meanwhile)
+        from sitewarden.web.server import serve as serve_web
+
         _print_start(loaded, config, served=True, host=host, port=port)
         serve_web(loaded, host, port)
 
