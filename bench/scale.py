@@ -4,7 +4,9 @@ Unlike bench/http_checks.py (a flat-out loop), this drives what users run: the c
 synced, and every check runs on its own schedule. It samples the daemon's RSS and CPU, the engine's published
 figures (runs, start lag histogram, offered and started load) and the database size, then prints one line.
 
-Usage: python bench/scale.py [--checks 100000] [--interval 300] [--seconds 120] [--store sqlite|postgresql]
+Usage: python bench/scale.py [--checks 100000] [--interval 300] [--seconds 120] [--store sqlite|postgresql] [--web]
+
+With --web it then times the overview and /metrics over the store the daemon filled (wall and CPU per request).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,6 +48,12 @@ http {{
 }}
 """
 TICK = os.sysconf("SC_CLK_TCK")
+PAGES = (
+    ("overview", "/"),
+    ("overview_errors", "/?status=error"),
+    ("metrics", "/metrics"),
+    ("metrics_per_check", "/metrics?checks=all"),
+)
 
 
 def start_nginx(workdir: Path, ports: list[int]) -> subprocess.Popen[bytes]:
@@ -58,14 +67,21 @@ def start_nginx(workdir: Path, ports: list[int]) -> subprocess.Popen[bytes]:
     return process
 
 
-def write_config(path: Path, checks: int, interval: float, ports: list[int], store: str) -> None:
-    """Ten checks per site, the sites spread over the nginx ports."""
+def write_config(
+    path: Path, checks: int, interval: float, ports: list[int], store: str, distinct: bool = False
+) -> None:
+    """Ten checks per site, the sites spread over the nginx ports.
+
+    The ten check definitions repeat on every site (site-relative URLs: a fleet's templates), so they validate once
+    and share one model each; `distinct` gives every check its own URL, the worst case for memory and start-up.
+    """
     lines = [f"defaults: {{interval: {interval:g}s, timeout: 10s}}", f'store: {{url: "{store}"}}', "sites:"]
     for site in range((checks + 9) // 10):
         port = ports[site % len(ports)]
         lines.append(f'  - name: s{site}\n    url: "http://127.0.0.1:{port}/"\n    checks:')
         for number in range(min(10, checks - site * 10)):
-            lines.append(f'      - {{name: c{number}, kind: http, url: "/p{number}", keyword: "Add to cart"}}')
+            url = f"/p{number}-{site}" if distinct else f"/p{number}"
+            lines.append(f'      - {{name: c{number}, kind: http, url: "{url}", keyword: "Add to cart"}}')
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -77,6 +93,13 @@ def process_figures(pid: int) -> tuple[float, float]:
     with open(f"/proc/{pid}/status") as handle:
         rss = next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:")) / 1024
     return rss, cpu
+
+
+def children_cpu(pid: int) -> float:
+    """CPU seconds of a process's waited-for children (a large config is parsed in a child process)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / TICK
 
 
 class Store:
@@ -155,7 +178,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     nginx = start_nginx(workdir, ports)
     store = Store(arguments.store, workdir)
     config = workdir / "sitewarden.yaml"
-    write_config(config, arguments.checks, arguments.interval, ports, store.url)
+    write_config(config, arguments.checks, arguments.interval, ports, store.url, arguments.distinct)
     env = {**os.environ, "SITEWARDEN_LOG_LEVEL": "WARNING"}
     started = time.monotonic()
     daemon = subprocess.Popen(
@@ -166,6 +189,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     )
     figures: dict[str, Any] = {}
     first_check = None
+    first_check_cpu = 0.0
     rss_max = 0.0
     samples: list[tuple[float, float, float, dict[str, Any]]] = []
     sizes: list[int] = []
@@ -178,6 +202,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             figures = store.figures()
             if figures.get("runs", 0) > 0:
                 first_check = time.monotonic() - started
+                first_check_cpu = process_figures(daemon.pid)[1] + children_cpu(daemon.pid)
                 break
             time.sleep(0.5)
         if first_check is None:
@@ -213,16 +238,20 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     size = store.size()
     size_after = sizes[-1] if sizes else size
     written = store._query("SELECT count(*) FROM results")[0][0]
+    web = web_figures(store.url) if arguments.web else {}
     store.drop()
+    shutil.rmtree(workdir, ignore_errors=True)  # kept only when the run failed: its daemon.log says why
     (t0, _, cpu0, fig0), (t1, rss1, cpu1, fig1) = samples[0], samples[-1]
     runs = fig1["runs"] - fig0.get("runs", 0)
     seconds = t1 - t0
     start_hist, end_hist = fig0.get("lag_histogram") or {}, fig1["lag_histogram"]
     return {
         "checks": arguments.checks,
+        "distinct": arguments.distinct,
         "interval": arguments.interval,
         "store": arguments.store,
         "first_check_s": round(first_check, 1),
+        "first_check_cpu_s": round(first_check_cpu, 1),
         "rss_mib": round(rss1),
         "rss_max_mib": round(rss_max),
         "runs_per_s": round(runs / seconds),
@@ -239,7 +268,64 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "seconds_sampled": round(seconds),
         "stop_s": round(stop_seconds, 1),
         "exit": daemon.returncode,
+        **web,
     }
+
+
+def web_figures(url: str, runs: int = 5) -> dict[str, Any]:
+    """Overview and /metrics over a filled store, through a live uvicorn server in this process (demo sign-in):
+    median wall and CPU milliseconds per request (server and client; CPU does not depend on the machine's load)."""
+    import http.client
+    import statistics
+    import threading
+
+    import uvicorn
+
+    from sitewarden.store.database import open_database
+    from sitewarden.web.app import create_app
+
+    database = open_database(url)
+    config = uvicorn.Config(
+        create_app(database, demo=True), host="127.0.0.1", port=0, log_level="warning", lifespan="off", ws="none"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    connection = http.client.HTTPConnection("127.0.0.1", server.servers[0].sockets[0].getsockname()[1], timeout=120)
+    headers: dict[str, str] = {}
+
+    def get(path: str) -> int:
+        connection.request("GET", path, headers=headers)
+        answer = connection.getresponse()
+        cookie = answer.getheader("set-cookie")
+        if cookie:
+            headers["Cookie"] = cookie.split(";", 1)[0]
+        body = answer.read()
+        if answer.status != 200:
+            raise SystemExit(f"GET {path} answered {answer.status}")
+        return len(body)
+
+    figures: dict[str, Any] = {}
+    try:
+        for name, path in PAGES:
+            size = get(path)  # warm-up
+            walls, cpus = [], []
+            for _ in range(runs):
+                wall, cpu = time.perf_counter(), time.process_time()
+                get(path)
+                walls.append((time.perf_counter() - wall) * 1000)
+                cpus.append((time.process_time() - cpu) * 1000)
+            figures[f"{name}_ms"] = round(statistics.median(walls), 1)
+            figures[f"{name}_cpu_ms"] = round(statistics.median(cpus), 1)
+            figures[f"{name}_bytes"] = size
+    finally:
+        connection.close()
+        server.should_exit = True
+        thread.join(10)
+        database.close()
+    return figures
 
 
 def main() -> None:
@@ -251,7 +337,14 @@ def main() -> None:
     parser.add_argument("--ports", type=int, default=4)
     parser.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--start-timeout", type=float, default=300.0)
-    figures = run(parser.parse_args())
+    parser.add_argument("--distinct", action="store_true", help="every check its own URL (no shared definitions)")
+    parser.add_argument("--web", action="store_true", help="then time the overview and /metrics over the store")
+    parser.add_argument("--web-only", metavar="URL", help="only time the overview and /metrics over this store")
+    arguments = parser.parse_args()
+    if arguments.web_only:
+        print(json.dumps(web_figures(arguments.web_only)))
+        return
+    figures = run(arguments)
     print(json.dumps(figures))
 
 

@@ -7,8 +7,26 @@ import ctypes
 import ctypes.util
 import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def collections_paused() -> Iterator[None]:
+    """Around a long-running command's start-up: a large fleet's start builds millions of long-lived objects and
+    no garbage cycles worth chasing, and with the cyclic collector on, its full collections walk the growing heap
+    again and again (about two thirds of the CPU of loading 100,000 checks). `settle_heap` collects once, freezes
+    what is left and switches the collector back on; leaving the block does too (unless it was off already, as in
+    a nested block), whatever happened."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def settle_heap(collect: bool = True) -> None:
@@ -16,6 +34,7 @@ def settle_heap(collect: bool = True) -> None:
     if collect:
         gc.collect()
     gc.freeze()  # long-lived objects leave the collector's generations: no more walks over the whole plan
+    gc.enable()  # after `collections_paused`
     if collect:
         _trim()
 

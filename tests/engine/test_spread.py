@@ -9,8 +9,10 @@ from datetime import datetime
 from sitewarden.config.plan import CheckSpec
 from sitewarden.engine.dispatch import Dispatcher
 from sitewarden.engine.figures import EngineStats
+from sitewarden.engine.ownership import Ownership
 from sitewarden.engine.planning import PlannedCheck
 from sitewarden.engine.scheduler import phase_slot, stable_fraction
+from sitewarden.engine.shards import shard_of
 from sitewarden.probes.http import HttpParams, HttpProbe
 from sitewarden.results import Result, Status
 from sitewarden.states import CheckState
@@ -151,3 +153,42 @@ async def test_beyond_max_running_due_checks_wait_on_the_heap_not_as_tasks() -> 
     dispatcher.start_due(clock.monotonic())
     await asyncio.sleep(0)
     assert len(started) == 10 and len(dispatcher.running) <= 5  # the next five, once the first five ended
+
+
+class _Leases:
+    """Stands in for a worker's shard keeper: holds the shards it is given, reports them gained once."""
+
+    count = 16
+
+    def __init__(self) -> None:
+        self.held: set[int] = set()
+        self.pending: set[int] = set()
+
+    def owns(self, key: str) -> bool:
+        return shard_of(key, self.count) in self.held
+
+    def maintain(self) -> tuple[set[int], set[int]]:
+        gained, self.pending = self.pending, set()
+        self.held |= gained
+        return gained, set()
+
+
+async def test_a_worker_that_gains_a_shard_continues_each_checks_phase() -> None:
+    clock = FakeClock()
+    first_runs, second_runs = _Runs(clock), _Runs(clock)
+    first = _dispatcher(_checks(800), first_runs, clock)
+    await _step(clock, first, int(INTERVAL) + 30)
+    leases = _Leases()
+    second_checks = _checks(800)
+    second = Dispatcher(lambda: second_checks, second_runs, leases.owns, clock, EngineStats())
+    leases.pending = set(range(leases.count))  # the first worker died: every shard moves to the second
+    await Ownership(leases).rebalance(second, clock.monotonic())  # type: ignore[arg-type]
+    first_checks = first.checks()
+    for key in first_checks:
+        first.remove(key)  # its leases are gone
+    await _step(clock, second, int(INTERVAL))
+    assert {key for key, _ in second_runs.starts} == set(first_checks)  # each once, none twice
+    assert max(Counter(int(at) for _, at in second_runs.starts).values()) <= 4 * 800 / INTERVAL  # no burst
+    last_before = {key: at for key, at in first_runs.starts}
+    for key, at in second_runs.starts:
+        assert abs(at - last_before[key] - INTERVAL) < 0.3  # one interval after its last run, on its phase

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from sitewarden.engine.writer import PendingWrite, write_batch
 from sitewarden.errors import SitewardenError
@@ -18,6 +19,7 @@ from sitewarden.store.events import events_after
 from sitewarden.store.results import prune_results, recent_results
 from sitewarden.store.sites import save_site_definition, site_definitions_list
 from sitewarden.store.states import load_states, state_rows
+from sitewarden.store.tables import checks
 from tests.fixtures.store_reads import count_results, rollup_rows
 
 NOW = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
@@ -48,6 +50,37 @@ def test_sync_keeps_ids_and_deactivates_removed_checks(database: Database) -> No
         sync_config(connection, [], [CheckRow("api", None, "api", "http", {}, 30)], NOW)
         rows = state_rows(connection)
     assert [row["key"] for row in rows] == ["api"]
+
+
+def test_sync_rewrites_only_checks_whose_definition_changed(database: Database) -> None:
+    def rows(keyword: str) -> list[CheckRow]:
+        return [
+            CheckRow("shop/web", "shop", "web", "http", {"url": "/", "keyword": keyword}, 60),
+            CheckRow("shop/api", "shop", "api", "http", {"url": "/api"}, 60),
+        ]
+
+    def stored() -> dict[str, tuple[object, ...]]:
+        with database.transaction() as connection:
+            found = connection.execute(select(checks.c.key, checks.c.params, checks.c.updated_at, checks.c.spec_hash))
+            return {row.key: (row.params, row.updated_at, row.spec_hash) for row in found}
+
+    site = [SiteRow("shop", "http://127.0.0.1/", [], [])]
+    later = NOW + timedelta(minutes=5)
+    with database.transaction() as connection:
+        sync_config(connection, site, rows("Cart"), NOW)
+    first = stored()
+    with database.transaction() as connection:
+        sync_config(connection, site, rows("Basket"), later)
+        connection.execute(update(checks).where(checks.c.key == "shop/api").values(spec_hash=None))  # unknown digest
+    second = stored()
+    assert second["shop/web"][0] == {"url": "/", "keyword": "Basket"} and second["shop/web"][1] == later
+    assert second["shop/web"][2] != first["shop/web"][2]
+    assert second["shop/api"][1] == NOW  # unchanged: not written
+    with database.transaction() as connection:
+        sync_config(connection, site, rows("Basket"), later + timedelta(minutes=5))
+    third = stored()
+    assert third["shop/web"][1] == later  # unchanged again
+    assert third["shop/api"][2] == first["shop/api"][2]  # a row without a digest is written once, and gets it
 
 
 def test_results_states_rollups_and_events_are_written_in_one_batch(database: Database) -> None:

@@ -40,19 +40,35 @@ def build_listeners(config: Config, database: Database) -> list[ResultListener]:
     return [InventoryRecorder(database, Judging.from_settings(config.catalog))]
 
 
-def build_services(config: Config, database: Database) -> dict[str, Any]:
-    """What probes reach through `ProbeContext.services` (they never open the store): heartbeats and pushed documents.
+def build_services(config: Config, database: Database, *, sync: bool = True) -> dict[str, Any]:
+    """What probes reach through `ProbeContext.services` (they never open the store): heartbeats, pushed documents
+    and the RDAP directory.
 
-    Every heartbeat, of the config file's sites and of store-defined ones (API, `sites import`), gets its row.
+    Every heartbeat, of the config file's sites and of store-defined ones (API, `sites import`), gets its row
+    (unless `sync` is false: an engine's own plan sync writes them).
     """
+    from sitewarden.probes.domain import RDAP_SERVERS
+    from sitewarden.store.heartbeats import HeartbeatReader
+    from sitewarden.store.pushes import PushReader
+    from sitewarden.store.rdap import RdapDirectory
+
+    if sync:
+        sync_push_checks(config, database)
+    return {
+        "heartbeats": HeartbeatReader(database),
+        "pushes": PushReader(database),
+        RDAP_SERVERS: RdapDirectory(database, config.rdap.servers),
+    }
+
+
+def sync_push_checks(config: Config, database: Database) -> None:
+    """The heartbeat and push rows of every check that outside jobs or sites push to, file's and store-defined alike."""
     from sitewarden.config.overlay import with_store_sites
     from sitewarden.config.plan import plan_checks
     from sitewarden.engine.planning import document_push_specs, push_specs
-    from sitewarden.probes.domain import RDAP_SERVERS
     from sitewarden.results import utcnow
-    from sitewarden.store.heartbeats import HeartbeatReader, sync_heartbeats
-    from sitewarden.store.pushes import PushReader, sync_pushes
-    from sitewarden.store.rdap import RdapDirectory
+    from sitewarden.store.heartbeats import sync_heartbeats
+    from sitewarden.store.pushes import sync_pushes
     from sitewarden.store.sites import site_definitions_list
 
     with database.transaction() as connection:
@@ -62,11 +78,6 @@ def build_services(config: Config, database: Database) -> dict[str, Any]:
         if wanted:
             sync_heartbeats(connection, wanted, utcnow())
         sync_pushes(connection, document_push_specs(planned), utcnow())
-    return {
-        "heartbeats": HeartbeatReader(database),
-        "pushes": PushReader(database),
-        RDAP_SERVERS: RdapDirectory(database, config.rdap.servers),
-    }
 
 
 def rdap_directory(config: Config, database: Database) -> dict[str, str]:
@@ -83,7 +94,7 @@ def build_engine(config: Config, database: Database, only: Sequence[str] = (), *
         database,
         only=only,
         listeners=build_listeners(config, database),
-        services=build_services(config, database),
+        services=build_services(config, database, sync=False),  # the engine's plan sync writes the heartbeats
         **options,
     )
 
@@ -106,12 +117,14 @@ def start_notifier(config: Config, database: Database, engine: Engine, stop: asy
 
 def catalog_wanted(config: Config) -> bool:
     """Refresh release and advisory data when the config asks (a `catalog:` section) or a check collects inventory."""
-    from sitewarden.config.plan import plan_checks
     from sitewarden.inventory import COLLECTORS
 
     if not config.catalog.sources:
         return False
-    return "catalog" in config.model_fields_set or any(spec.kind in COLLECTORS for spec in plan_checks(config))
+    if "catalog" in config.model_fields_set:
+        return True
+    checks = [*config.checks, *(check for site in config.sites for check in site.checks)]
+    return any(check.kind in COLLECTORS for check in checks)
 
 
 def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -> list[tuple[CheckSpec, Result]]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from sitewarden.config.kinds import check_kinds
 from sitewarden.config.models import Config, check_fields
+from sitewarden.config.sharing import share_checks
 from sitewarden.errors import ConfigError, ConfigErrors
 from sitewarden.names import NAME_PATTERN
 from sitewarden.secrets import expand_env, register_secrets
@@ -87,6 +88,7 @@ def parse_config(text: str, filename: str = "<config>", base_dir: Path | None = 
     data = _include(data, source, base_dir or Path.cwd())
     errors: list[ConfigError] = []
     data = _expand(data, (), source, filename, errors)
+    share_checks(data)
     config: Config | None = None
     try:
         config = Config.model_validate(data)

@@ -5,6 +5,7 @@ The check models are derived from the check-kind registries (see `kinds.py`), ne
 
 from __future__ import annotations
 
+import copyreg
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
@@ -75,6 +76,23 @@ def _check_models() -> tuple[type[BaseModel], ...]:
 
 
 CHECK_MODELS = _check_models()
+_CHECK_MODEL_OF_KIND = {model.model_fields["kind"].default: model for model in CHECK_MODELS}
+
+
+def _restore_check(kind: str, state: dict[str, Any]) -> BaseModel:
+    model = _CHECK_MODEL_OF_KIND[kind]
+    check = model.__new__(model)
+    check.__setstate__(state)
+    return check
+
+
+def _reduce_check(check: Any) -> tuple[Any, ...]:
+    """Check models are built at import, so pickle cannot find them by name: they travel by kind instead."""
+    return _restore_check, (check.kind, check.__getstate__())
+
+
+for _model in CHECK_MODELS:
+    copyreg.pickle(_model, _reduce_check)
 if TYPE_CHECKING:
     CheckConfig: TypeAlias = Any  # the union below is built at import time from the registries
 else:

@@ -33,12 +33,14 @@ class Ownership:
             return
         if not gained and not lost:
             return
+        won = []
         for key in dispatcher.checks():
             shard = shard_of(key, self.keeper.count)
             if shard in lost:
                 dispatcher.remove(key)
             elif shard in gained and dispatcher.is_idle(key):
-                dispatcher.schedule_first(key, now)
+                won.append(key)
+        dispatcher.schedule_all(won, now)
 
     async def release(self) -> None:
         """Hand every shard back on a clean stop, so the other workers take them at once."""

@@ -177,15 +177,12 @@ def _site_rows(config: Config, store_sites: set[str]) -> list[SiteRow]:
 
 
 def _check_rows(specs: list[CheckSpec], store_sites: set[str]) -> list[CheckRow]:
-    return [
-        CheckRow(
-            source="api" if spec.site in store_sites else "config",
-            key=spec.key,
-            site=spec.site,
-            name=spec.name,
-            kind=spec.kind,
-            params=spec.params.model_dump(mode="json", exclude_none=True),
-            interval=spec.interval,
-        )
-        for spec in specs
-    ]
+    dumps: dict[int, dict[str, Any]] = {}  # checks written the same way share one params model: dumped once
+    rows = []
+    for spec in specs:
+        params = dumps.get(id(spec.params))
+        if params is None:
+            params = dumps[id(spec.params)] = spec.params.model_dump(mode="json", exclude_none=True)
+        source = "api" if spec.site in store_sites else "config"
+        rows.append(CheckRow(spec.key, spec.site, spec.name, spec.kind, params, spec.interval, source))
+    return rows

@@ -149,9 +149,8 @@ class Engine:
         settle_heap()  # the plan and states live for the whole run; before scheduling, so no check waits for it
         now = clock.monotonic()
         await self.ownership.rebalance(self.dispatcher, now)
-        for key in self.checks:
-            if self.ownership.mine(key):
-                self.dispatcher.schedule_first(key, now)
+        mine = self.ownership.mine
+        self.dispatcher.schedule_all((key for key in self.checks if mine(key)), now)
         self._measure_offered()
         next_shards = now + renew_every
         next_prune = now + FIRST_PRUNE_AFTER

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, select, text, update
 
 from sitewarden.store.batches import chunked
+from sitewarden.store.bulk_insert import insert_rows
 from sitewarden.store.tables import checks, sites
 
 SYNC_LOCK = 0x5174_7761_7265  # the advisory lock the check sync runs under
@@ -62,8 +65,10 @@ def sync_config(
         for site in site_rows
     }
     site_ids = _upsert(connection, sites, "name", site_values, now)
-    check_values = {
-        check.key: {
+    params_texts: dict[int, str] = {}  # checks written alike share one params dict: serialised once
+    check_values = {}
+    for check in check_rows:
+        values = {
             "site_id": site_ids.get(check.site) if check.site else None,
             "name": check.name,
             "kind": check.kind,
@@ -72,38 +77,62 @@ def sync_config(
             "source": check.source,
             "active": True,
         }
-        for check in check_rows
-    }
+        dumped = params_texts.get(id(check.params))
+        if dumped is None:
+            dumped = params_texts[id(check.params)] = json.dumps(check.params, sort_keys=True, separators=(",", ":"))
+        values[DIGEST] = spec_digest(values, dumped)
+        check_values[check.key] = values
     return _upsert(connection, checks, "key", check_values, now)
+
+
+DIGEST = "spec_hash"
+
+
+def spec_digest(values: dict[str, Any], params_text: str) -> str:
+    """A digest of what the sync writes to a check row: equal digests, nothing to update."""
+    fields = (values["site_id"], values["name"], values["kind"], values["interval_s"], values["source"], params_text)
+    return hashlib.blake2b(repr(fields).encode(), digest_size=16).hexdigest()
 
 
 def _upsert(
     connection: Connection, table: Table, natural: str, wanted: dict[str, dict[str, Any]], now: datetime
 ) -> dict[str, int]:
-    """Insert the missing rows, update the changed ones, deactivate the rest; natural key → id."""
-    columns = [table.c.id, table.c[natural], *(table.c[name] for name in _first_values(wanted))]
-    existing = {getattr(row, natural): row for row in connection.execute(select(*columns))}
-    inserts: list[dict[str, Any]] = []
+    """Insert the missing rows, update the changed ones, deactivate the rest; natural key → id (`wanted` is used up).
+
+    The stored rows are compared as they stream in, never held all at once: a fleet's worth of rows alive beside
+    the ids being collected would leave the ids scattered over memory the process could not hand back.
+    """
+    names = _first_values(wanted)
+    if DIGEST in names:  # rows carry a digest of their definition: compare that alone
+        names = [DIGEST, "active"]
+    columns = [table.c.id, table.c[natural], *(table.c[name] for name in names)]
     updates: list[dict[str, Any]] = []
+    stale: list[int] = []
     ids: dict[str, int] = {}
-    for name, values in wanted.items():
-        row = existing.pop(name, None)
-        if row is None:
-            inserts.append({natural: name, "created_at": now, "updated_at": now, **values})
-        else:
-            ids[name] = row.id
-            if _changed(row, values):
-                updates.append({"row_id": row.id, "updated_at": now, **values})
+    for row in connection.execute(select(*columns)):
+        name = getattr(row, natural)
+        values = wanted.get(name)
+        if values is None:
+            if row.active:
+                stale.append(row.id)
+            continue
+        ids[name] = row.id
+        if _changed(row, values):
+            updates.append({"row_id": row.id, "updated_at": now, **values})
     if updates:
         connection.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
-    stale = [row.id for row in existing.values() if row.active]
     for chunk in chunked(stale):
         connection.execute(update(table).where(table.c.id.in_(chunk)).values(active=False, updated_at=now))
+    inserts: list[dict[str, Any]] = []
+    for name, values in wanted.items():
+        if name not in ids:  # the caller's mapping becomes the row: no second copy of a fleet's worth of values
+            values.update({natural: name, "created_at": now, "updated_at": now})
+            inserts.append(values)
     if inserts:
-        connection.execute(table.insert(), inserts)
-        inserted = {row[natural] for row in inserts}
+        insert_rows(connection, table, inserts)
+        del inserts
         for name, row_id in connection.execute(select(table.c[natural], table.c.id)):
-            if name in inserted:
+            if name in wanted and name not in ids:
                 ids[name] = row_id
     return ids
 
@@ -131,4 +160,6 @@ def check_key_and_site(connection: Connection, check_id: int) -> tuple[str, str 
 
 
 def _changed(row: Any, values: dict[str, Any]) -> bool:
+    if DIGEST in values:
+        return bool(row.spec_hash != values[DIGEST] or not row.active)
     return any(getattr(row, key) != value for key, value in values.items() if key != "updated_at")

@@ -92,6 +92,7 @@ checks = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("spec_hash", String(32), nullable=True),  # digest of the columns above it the sync writes (None: unknown)
 )
 
 results = Table(
