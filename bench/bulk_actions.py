@@ -10,11 +10,9 @@ Figures are printed, not asserted: a bulk action is one transaction, so its time
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +22,9 @@ from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
 from sitewarden.store.database import open_database
 from sitewarden.store.states import save_states
+
+sys.path.insert(0, str(Path(__file__).parent))
+from throwaway_postgres import throwaway_postgres  # noqa: E402
 
 ACTOR = Actor("bench", "-", "cli")
 
@@ -77,19 +78,6 @@ def measure(url: str, count: int) -> None:
     database.close()
 
 
-def postgres() -> tuple[str, str] | None:
-    admin = os.environ.get("SITEWARDEN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-    try:
-        import psycopg
-
-        name = f"sitewarden_bench_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    except Exception:
-        return None
-    return admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}", admin
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=10_000)
@@ -104,20 +92,13 @@ def main() -> int:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         seed(url, args.sites)
         measure(url, args.sites)
-    created = postgres()
-    if created is None:
-        print("\npostgresql: no server answered; pass --url postgresql+psycopg://... to measure it")
-        return 0
-    url, admin = created
-    try:
+    with throwaway_postgres() as url:
+        if url is None:
+            print("\npostgresql: no server answered; pass --url postgresql+psycopg://... to measure it")
+            return 0
         print()
         seed(url, args.sites)
         measure(url, args.sites)
-    finally:
-        import psycopg
-
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
     return 0
 
 

@@ -10,12 +10,10 @@ Target (reported, not asserted): every query under 200 ms (median, in process, o
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +23,9 @@ from sitewarden.app.fleet import query_fleet
 from sitewarden.results import utcnow
 from sitewarden.store.database import open_database
 from sitewarden.store.tables import assessments, checks, sites, states
+
+sys.path.insert(0, str(Path(__file__).parent))
+from throwaway_postgres import throwaway_postgres  # noqa: E402
 
 TARGET_MS = 200.0
 ITEMS = 30
@@ -125,28 +126,6 @@ def measure(url: str, runs: int) -> list[tuple[str, int, float, float, float]]:
     return figures
 
 
-def postgres_url() -> tuple[str, str] | None:
-    """A new PostgreSQL database (URL, admin URL), or None when no server answers."""
-    admin = os.environ.get("SITEWARDEN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-    try:
-        import psycopg
-
-        name = f"sitewarden_bench_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    except Exception:
-        return None
-    base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    return f"{base}/{name}", admin
-
-
-def drop_postgres(url: str, admin: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-
-
 def report(url: str, count: int, runs: int, *, seeded: bool = False) -> bool:
     started = time.perf_counter()
     if not seeded:
@@ -175,15 +154,11 @@ def main() -> int:
             within = report(url, options.sites, options.runs, seeded=options.seeded) and within
         return 0 if within else 1
     within = report(f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}", options.sites, options.runs)
-    created = postgres_url()
-    if created is None:
-        print("\npostgresql: no server answered; pass --url postgresql+psycopg://... to measure it")
-        return 0 if within else 1
-    url, admin = created
-    try:
-        within = report(url, options.sites, options.runs) and within
-    finally:
-        drop_postgres(url, admin)
+    with throwaway_postgres() as url:
+        if url is None:
+            print("\npostgresql: no server answered; pass --url postgresql+psycopg://... to measure it")
+        else:
+            within = report(url, options.sites, options.runs) and within
     return 0 if within else 1
 
 
