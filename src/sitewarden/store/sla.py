@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from sitewarden.store.tables import checks, events, maintenance_windows, results, rollups, sites, states
 
@@ -95,12 +96,14 @@ def _first_runs(connection: Connection, found: dict[int, CheckHistory], ids: lis
                 found[check_id].first_run = _aware(first)
 
 
-def _changes(connection: Connection, found: dict[int, CheckHistory], start: datetime, end: datetime) -> None:
-    """Confirmed state changes (the availability events) of the checks, before `end`, oldest first."""
+def _events_of_checks(
+    connection: Connection, found: dict[int, CheckHistory], end: datetime, type_filter: ColumnElement[bool]
+) -> Iterator[tuple[CheckHistory, dict[str, Any], datetime]]:
+    """(check, payload, time) of the events before `end` that name one of the checks, oldest first."""
     by_key = {history.key: history for history in found.values()}
     query = (
         select(events.c.payload, events.c.created_at)
-        .where(events.c.type.in_(STATE_EVENT_TYPES), events.c.created_at < end)
+        .where(type_filter, events.c.created_at < end)
         .order_by(events.c.created_at, events.c.id)
     )
     site_names = {history.site for history in found.values()}
@@ -109,9 +112,15 @@ def _changes(connection: Connection, found: dict[int, CheckHistory], start: date
     for row in connection.execute(query):
         payload = row.payload or {}
         history = by_key.get(str(payload.get("check_key", "")))
-        if history is None or "new" not in payload:
+        if history is not None:
+            yield history, payload, _aware(row.created_at)
+
+
+def _changes(connection: Connection, found: dict[int, CheckHistory], start: datetime, end: datetime) -> None:
+    """Confirmed state changes (the availability events) of the checks, before `end`, oldest first."""
+    for history, payload, moment in _events_of_checks(connection, found, end, events.c.type.in_(STATE_EVENT_TYPES)):
+        if "new" not in payload:
             continue
-        moment = _aware(row.created_at)
         change = {"at": moment, "status": str(payload["new"]), "summary": str(payload.get("summary", ""))}
         if moment < start:
             history.before = change
@@ -121,22 +130,11 @@ def _changes(connection: Connection, found: dict[int, CheckHistory], start: date
 
 def _planned(connection: Connection, found: dict[int, CheckHistory], end: datetime) -> None:
     """Acknowledgements with `planned: true` (audit events), oldest first; the report matches them to outages."""
-    by_key = {history.key: history for history in found.values()}
-    query = (
-        select(events.c.payload, events.c.created_at)
-        .where(events.c.type == "audit", events.c.created_at < end)
-        .order_by(events.c.created_at, events.c.id)
-    )
-    site_names = {history.site for history in found.values()}
-    if None not in site_names:
-        query = query.where(events.c.site.in_(sorted(name for name in site_names if name is not None)))
-    for row in connection.execute(query):
-        payload = row.payload or {}
-        history = by_key.get(str(payload.get("check_key", "")))
-        if history is None or payload.get("action") != "acknowledge" or payload.get("planned") is not True:
+    for history, payload, moment in _events_of_checks(connection, found, end, events.c.type == "audit"):
+        if payload.get("action") != "acknowledge" or payload.get("planned") is not True:
             continue
         history.planned.append(
-            {"at": _aware(row.created_at), "by": str(payload.get("by", "")), "reason": str(payload.get("reason", ""))}
+            {"at": moment, "by": str(payload.get("by", "")), "reason": str(payload.get("reason", ""))}
         )
 
 
