@@ -241,3 +241,26 @@ def test_a_soft_state_on_the_site_page_reads_as_in_status(live_web: LiveWeb) -> 
     card = html[html.index('id="check-web"') :]
     assert '<span class="status error" data-role="state">error</span>' in card
     assert 'data-role="soft" title="not confirmed yet: the confirmed status is ok">(soft, 1 of 3)</span>' in card
+
+
+def test_status_page_shows_uptime_over_24_hours_7_days_and_30_days(live_web: LiveWeb) -> None:
+    from datetime import timedelta
+
+    from sitewarden.results import Result, Status
+    from sitewarden.store.results import insert_results
+    from sitewarden.store.rollups import add_to_rollups
+
+    blog = live_web.check_ids["blog/web"]
+    now = utcnow()
+    older = [(blog, Result(Status.ERROR, "status 503", [], {}, now - timedelta(days=3), 40.0)) for _ in range(8)]
+    older += [(blog, Result(Status.ERROR, "status 503", [], {}, now - timedelta(days=10), 40.0)) for _ in range(32)]
+    with live_web.database.transaction() as connection:
+        insert_results(connection, older)
+        add_to_rollups(connection, older)
+    html = requests.get(live_web.url + "/status/customers", timeout=10).text
+    assert "<th>24 h</th><th>7 d</th><th>30 d</th>" in html
+    row = html[html.index("blog") :].split("</tr>", 1)[0]
+    # 24 ok results today, 8 errors three days ago, 32 ten days ago
+    assert '<td data-role="uptime-24h">100%</td>' in row
+    assert '<td data-role="uptime-7d">75.00%</td>' in row
+    assert '<td data-role="uptime-30d">37.50%</td>' in row

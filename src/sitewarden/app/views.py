@@ -222,7 +222,7 @@ def status_view(connection: Session, page: StatusPageSettings) -> dict[str, Any]
         if page.show_urls:
             entry["url"] = row.url
         if page.show_uptime:
-            entry["uptime_24h"], entry["uptime_30d"] = row.uptime_24h, row.uptime_30d
+            entry["uptime_24h"], entry["uptime_7d"], entry["uptime_30d"] = row.uptime_24h, row.uptime_7d, row.uptime_30d
         if page.show_checks:
             entry["checks"] = [
                 {
