@@ -162,7 +162,11 @@ async def reload_from_file(engine: Engine, path: Path) -> None:
     except SitewardenError as error:
         logger.error("config reload failed, the running checks stay as they were: %s", error)
         return
-    added, removed = await engine.reload_file(fresh)
+    try:
+        added, removed = await engine.reload_file(fresh)
+    except Exception:  # the store, say: the daemon runs on with the checks it had
+        logger.exception("config reload failed, the running checks stay as they were")
+        return
     logger.info("config reloaded path=%s added=%d removed=%d", path, added, removed)
 
 
