@@ -10,6 +10,7 @@ from tests.fixtures.certs import tls_port  # noqa: F401
 from tests.fixtures.database import database, database_url, sqlite_database, sqlite_url  # noqa: F401
 from tests.fixtures.dns_server import dns_server  # noqa: F401
 from tests.fixtures.hostile import hostile  # noqa: F401
+from tests.fixtures.processes import sitewarden_processes  # noqa: F401
 from tests.fixtures.receivers import hook_receiver, smtp_server, smtp_starttls_server, syslog_udp  # noqa: F401
 from tests.fixtures.servers import fake_site, serve, tls_ca  # noqa: F401
 from tests.fixtures.sshd import sshd  # noqa: F401

@@ -175,6 +175,8 @@ def run(
 ) -> None:
     """Run the monitor: as a daemon until SIGINT/SIGTERM, or every check once (--once) for cron.
 
+    As a daemon, SIGHUP reads the config file again and reloads its sites and checks without a restart.
+
     With --once, exit with the worst status of this run's results (soft or confirmed), the rule `status` follows.
     """
     from sitewarden.memory import collections_paused, settle_heap
@@ -185,7 +187,7 @@ def run(
 
         if not once:
             _print_start(loaded, config, served=False)
-            run_daemon(loaded, only or (), notify=not no_notify)
+            run_daemon(loaded, only or (), notify=not no_notify, config_path=_config_path(config))
             return
     from sitewarden.results import worst
 
@@ -214,7 +216,7 @@ def worker(
         from sitewarden.app.daemon import run_daemon
 
         _print_start(loaded, config, served=False)
-        run_daemon(loaded, only or (), notify=not no_notify, scale_out=True)
+        run_daemon(loaded, only or (), notify=not no_notify, scale_out=True, config_path=_config_path(config))
 
 
 @app.command()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from sitewarden.app.soft_states import Thresholds, config_thresholds, soft_state
+from sitewarden.app.soft_states import Thresholds, default_thresholds, soft_state
 from sitewarden.app.uptime import add_uptimes, check_uptimes, site_uptimes
 from sitewarden.app.views import overview_page
 from sitewarden.results import Result, Status, utcnow
@@ -78,21 +78,37 @@ def test_add_uptimes_reads_the_rollups_of_the_whole_page_in_one_grouped_query(da
     assert [row.uptime_24h for row in page.sites] == [1.0] * 25
 
 
-def test_a_soft_state_reads_as_status_does(sqlite_url: str) -> None:
-    config = config_from(
-        """
+def test_a_soft_state_reads_as_status_does_with_the_thresholds_stored_by_the_sync(sqlite_url: str) -> None:
+    from sitewarden.engine.planning import Planner
+    from sitewarden.store.database import open_database
+    from sitewarden.store.states import state_rows
+
+    text = """
         defaults: {failure_threshold: 3}
         sites:
           - name: shop
             url: http://127.0.0.1:9/
-            checks: [{kind: http, name: web}, {kind: http, name: api, failure_threshold: 5}]
-        """,
-        sqlite_url,
-    )
-    thresholds = config_thresholds(config)
-    assert dict(thresholds.by_key) == {"shop/api": (5, 1)}  # only what differs from the defaults is kept
-    first_failure = {"hard_status": 0, "last_status": 2, "attempts": 1}
-    assert soft_state(first_failure, thresholds.of("shop/web")) == ("error", "soft, 1 of 3")
-    assert soft_state(first_failure, thresholds.of("shop/api")) == ("error", "soft, 1 of 5")
+            checks: [{kind: http, name: web}, {kind: http, name: api, failure_threshold: %d}]
+        """
+    database = open_database(sqlite_url)
+    try:
+        Planner(config_from(text % 5, sqlite_url), database).sync(set(), utcnow())
+        with database.transaction() as connection:
+            rows = {row["key"]: row for row in state_rows(connection)}
+        stored = [(rows[key]["failure_threshold"], rows[key]["success_threshold"]) for key in ("shop/web", "shop/api")]
+        assert stored == [(3, 1), (5, 1)]
+        thresholds = default_thresholds(config_from(text % 5, sqlite_url))
+        first_failure = {"hard_status": 0, "last_status": 2, "attempts": 1}
+        assert soft_state(first_failure, thresholds.of(rows["shop/web"])) == ("error", "soft, 1 of 3")
+        assert soft_state(first_failure, thresholds.of(rows["shop/api"])) == ("error", "soft, 1 of 5")
+        Planner(config_from(text % 7, sqlite_url), database).sync(set(), utcnow())  # the digest covers thresholds
+        with database.transaction() as connection:
+            rows = {row["key"]: row for row in state_rows(connection)}
+        assert rows["shop/api"]["failure_threshold"] == 7
+    finally:
+        database.close()
+    # a row synced before the store kept thresholds reads the config's defaults
+    old_row = {"failure_threshold": None, "success_threshold": None}
+    assert Thresholds((4, 2)).of(old_row) == (4, 2) and Thresholds().of(old_row) == (3, 1)
     assert soft_state({"hard_status": 2, "last_status": 2, "attempts": 3}, Thresholds().default) == ("error", "")
     assert soft_state({"hard_status": None, "last_status": None, "attempts": 0}, (3, 1)) == ("pending", "")

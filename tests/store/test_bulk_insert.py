@@ -27,7 +27,8 @@ def test_shared_and_distinct_values_read_back_as_written(database: Database) -> 
     rows = [
         {"key": f"s{n}/web", "site_id": None, "name": "web", "kind": "http", "interval_s": 60.0 + n % 2,
          "params": shared if n % 3 else {"url": f"/p{n}"}, "source": "config", "active": n != 4,
-         "created_at": NOW, "updated_at": NOW, "spec_hash": None if n == 2 else f"h{n}"}
+         "created_at": NOW, "updated_at": NOW, "spec_hash": None if n == 2 else f"h{n}",
+             "failure_threshold": None if n == 1 else 3 + n % 2, "success_threshold": None if n == 1 else 1}
         for n in range(6)
     ]  # fmt: skip
     with database.transaction() as connection:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import requests
 from prometheus_client.parser import text_string_to_metric_families
@@ -241,3 +245,67 @@ def test_a_soft_state_on_the_site_page_reads_as_in_status(live_web: LiveWeb) -> 
     card = html[html.index('id="check-web"') :]
     assert '<span class="status error" data-role="state">error</span>' in card
     assert 'data-role="soft" title="not confirmed yet: the confirmed status is ok">(soft, 1 of 3)</span>' in card
+
+
+def test_status_page_shows_uptime_over_24_hours_7_days_and_30_days(live_web: LiveWeb) -> None:
+    from datetime import timedelta
+
+    from sitewarden.results import Result, Status
+    from sitewarden.store.results import insert_results
+    from sitewarden.store.rollups import add_to_rollups
+
+    blog = live_web.check_ids["blog/web"]
+    now = utcnow()
+    older = [(blog, Result(Status.ERROR, "status 503", [], {}, now - timedelta(days=3), 40.0)) for _ in range(8)]
+    older += [(blog, Result(Status.ERROR, "status 503", [], {}, now - timedelta(days=10), 40.0)) for _ in range(32)]
+    with live_web.database.transaction() as connection:
+        insert_results(connection, older)
+        add_to_rollups(connection, older)
+    html = requests.get(live_web.url + "/status/customers", timeout=10).text
+    assert "<th>24 h</th><th>7 d</th><th>30 d</th>" in html
+    row = html[html.index("blog") :].split("</tr>", 1)[0]
+    # 24 ok results today, 8 errors three days ago, 32 ten days ago
+    assert '<td data-role="uptime-24h">100%</td>' in row
+    assert '<td data-role="uptime-7d">75.00%</td>' in row
+    assert '<td data-role="uptime-30d">37.50%</td>' in row
+
+
+def test_a_store_defined_check_shows_its_own_failure_threshold_on_the_site_page_and_in_status(
+    live_web: LiveWeb, tmp_path: Path
+) -> None:
+    """The thresholds come from the store (written by the engine's sync), not from the dashboard's config file."""
+    from sitewarden.config.loader import load_config
+    from sitewarden.engine.service import Engine
+    from sitewarden.results import Status
+    from sitewarden.states import CheckState
+    from sitewarden.store.states import save_states
+
+    headers = {"Authorization": f"Bearer {live_web.admin_token}"}
+    body = {
+        "name": "intra",
+        "url": "http://127.0.0.1:9/",
+        "checks": [{"kind": "http", "name": "web", "failure_threshold": 5}],
+    }
+    created = requests.post(f"{live_web.url}/api/v1/sites", json=body, headers=headers, timeout=10)
+    assert created.status_code == 201, created.text
+    config_path = tmp_path / "sitewarden.yaml"
+    config_path.write_text(f'store: {{url: "sqlite:///{tmp_path / "web.db"}"}}\nsites: []\n')
+    engine = Engine(load_config(config_path), live_web.database)  # its start-up sync stores the check's thresholds
+    check_id = engine.checks["intra/web"].check_id
+    now = utcnow()
+    first_failure = CheckState(
+        hard=Status.OK, hard_since=now, soft=Status.ERROR, attempts=1, last_status=Status.ERROR,
+        last_summary="status 503", last_result_at=now, last_duration_ms=12.0,
+    )  # fmt: skip
+    with live_web.database.transaction() as connection:
+        save_states(connection, {check_id: first_failure}, now)
+    html = get(live_web, "/sites/intra").text
+    card = html[html.index('id="check-web"') :]
+    assert 'data-role="soft" title="not confirmed yet: the confirmed status is ok">(soft, 1 of 5)</span>' in card
+    shown = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "sitewarden", "status", "intra", "--json", "-c", str(config_path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 2, shown.stderr
+    (row,) = json.loads(shown.stdout)
+    assert (row["key"], row["status"], row["soft"]) == ("intra/web", "error", "soft, 1 of 5")

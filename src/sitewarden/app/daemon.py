@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sitewarden.config.models import Config
@@ -151,6 +152,24 @@ def run_once(config: Config, only: Sequence[str] = (), *, notify: bool = True) -
         database.close()
 
 
+async def reload_from_file(engine: Engine, path: Path) -> None:
+    """SIGHUP: read the config file again and reload the engine's checks from it; a broken file is logged and the
+    running checks go on unchanged (as nginx keeps its workers when `nginx -s reload` finds a mistake)."""
+    from sitewarden.config.apart import load_config_apart
+
+    try:
+        fresh = await asyncio.to_thread(load_config_apart, path)
+    except SitewardenError as error:
+        logger.error("config reload failed, the running checks stay as they were: %s", error)
+        return
+    try:
+        added, removed = await engine.reload_file(fresh)
+    except Exception:  # the store, say: the daemon runs on with the checks it had
+        logger.exception("config reload failed, the running checks stay as they were")
+        return
+    logger.info("config reloaded path=%s added=%d removed=%d", path, added, removed)
+
+
 def run_daemon(
     config: Config,
     only: Sequence[str] = (),
@@ -158,10 +177,12 @@ def run_daemon(
     on_ready: Callable[[Engine], Any] | None = None,
     notify: bool = True,
     scale_out: bool = False,
+    config_path: Path | None = None,
 ) -> None:
     """Run until SIGINT or SIGTERM; running checks finish and every result is flushed before exit.
 
-    With `scale_out`, this process is one of several workers sharing the checks by shard leases.
+    With `scale_out`, this process is one of several workers sharing the checks by shard leases. With
+    `config_path`, SIGHUP reads that file again and reloads the checks from it, without a restart.
     """
     database = open_database(config.store.url)
     if scale_out and database.dialect != "postgresql":
@@ -182,6 +203,16 @@ def run_daemon(
                 ShardKeeper(database, worker, ttl=leases.lease, renew_every=leases.renew_every) if scale_out else None
             )
             engine = build_engine(config, database, only, worker_name=worker, shards=shards)
+            reloads: set[asyncio.Task[None]] = set()
+            if config_path is not None:
+                path = config_path
+
+                def on_hangup() -> None:
+                    task = asyncio.create_task(reload_from_file(engine, path), name="config-reload")
+                    reloads.add(task)  # held until done: the loop keeps only weak references to tasks
+                    task.add_done_callback(reloads.discard)
+
+                loop.add_signal_handler(signal.SIGHUP, on_hangup)
             if on_ready is not None:
                 result = on_ready(engine)
                 if asyncio.iscoroutine(result):
@@ -200,6 +231,8 @@ def run_daemon(
                 await engine.run_forever(stop)
             finally:
                 stop.set()
+                for task in list(reloads):
+                    await asyncio.gather(task, return_exceptions=True)
                 await expiry
                 if notifier is not None:
                     await notifier

@@ -1,13 +1,14 @@
 """How a soft (not yet confirmed) state reads, the same in `status`, `run --once`, the demo and the dashboard.
 
 "error (soft, 1 of 3)": the latest result says error, and it is the first of the three non-ok results in a row
-that confirm it (the check's `failure_threshold`; `success_threshold` counts the way back to ok).
+that confirm it (the check's `failure_threshold`; `success_threshold` counts the way back to ok). The thresholds
+are stored with each check row, so a reader needs neither the config file nor its plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sitewarden.config.models import Config, Defaults
@@ -16,25 +17,25 @@ from sitewarden.results import Status
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """(failure, success) thresholds of the checks that set their own, and the defaults every other check uses."""
+    """Reads a check row's (failure, success) thresholds, stored with the check by the engine's sync; rows synced
+    before the store kept them fall back to `default` (the config's `defaults`)."""
 
-    by_key: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     default: tuple[int, int] = (Defaults().failure_threshold, Defaults().success_threshold)
 
-    def of(self, key: str) -> tuple[int, int]:
-        return self.by_key.get(key, self.default)
+    def of(self, row: Mapping[str, Any]) -> tuple[int, int]:
+        failure, success = row.get("failure_threshold"), row.get("success_threshold")
+        return (
+            int(failure) if failure is not None else self.default[0],
+            int(success) if success is not None else self.default[1],
+        )
 
 
 DEFAULT_THRESHOLDS = Thresholds()
 
 
-def config_thresholds(config: Config) -> Thresholds:
-    """The thresholds of the config file's plan; only those that differ from the defaults are kept (small)."""
-    from sitewarden.config.plan import plan_checks
-
-    default = (config.defaults.failure_threshold, config.defaults.success_threshold)
-    own = {spec.key: (spec.failure_threshold, spec.success_threshold) for spec in plan_checks(config)}
-    return Thresholds({key: pair for key, pair in own.items() if pair != default}, default)
+def default_thresholds(config: Config) -> Thresholds:
+    """The config's default thresholds, for rows without their own (no plan of the checks needed)."""
+    return Thresholds((config.defaults.failure_threshold, config.defaults.success_threshold))
 
 
 def soft_label(current: Status | None, hard: Status | None, attempts: int, thresholds: tuple[int, int]) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from sitewarden.app.daemon import build_services
 from sitewarden.app.database import store_session
-from sitewarden.app.soft_states import config_thresholds, current_status, soft_state
+from sitewarden.app.soft_states import current_status, default_thresholds, soft_state
 from sitewarden.config.models import Config
 from sitewarden.errors import NotFound
 from sitewarden.results import Status, utcnow, worst
@@ -28,9 +28,9 @@ def read_states(config: Config, name: str | None = None) -> list[dict[str, Any]]
         classes = last_failure_classes(connection, [row["id"] for row in rows])
     if name and not rows:
         raise NotFound(f"no site or check named '{name}' has been run yet", hint="see `sitewarden status`")
-    thresholds = config_thresholds(config)
+    thresholds = default_thresholds(config)
     for row in rows:
-        row["status"], row["soft"] = soft_state(row, thresholds.of(row["key"]))
+        row["status"], row["soft"] = soft_state(row, thresholds.of(row))
         row["class"] = classes.get(row["id"])
         row["summary"] = row["last_summary"]
     return rows

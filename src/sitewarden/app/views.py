@@ -169,7 +169,8 @@ def handler_failures(connection: Session) -> dict[str, int]:
 def site_view(
     connection: Session, name: str, span: str, thresholds: Thresholds = DEFAULT_THRESHOLDS
 ) -> dict[str, Any] | None:
-    """Everything the site page shows, read in one transaction; `thresholds` say how many results confirm a state."""
+    """Everything the site page shows, read in one transaction; `thresholds` fill in for check rows synced
+    before the store kept each check's own."""
     site = site_row(connection, name)
     if site is None or not site["active"]:
         return None
@@ -182,7 +183,7 @@ def site_view(
         check["history"] = history.get(check["id"], [])
         check["recent"] = recent_results(connection, check["id"], RECENT)
         check["uptime"] = uptimes.get(check["id"], NO_DATA)
-        check["current"], check["soft"] = soft_state(check, thresholds.of(check["key"]))
+        check["current"], check["soft"] = soft_state(check, thresholds.of(check))
     return {
         "site": site,
         "site_uptime": site_uptimes(connection, [site["id"]], now).get(site["id"], NO_DATA),
@@ -222,7 +223,7 @@ def status_view(connection: Session, page: StatusPageSettings) -> dict[str, Any]
         if page.show_urls:
             entry["url"] = row.url
         if page.show_uptime:
-            entry["uptime_24h"], entry["uptime_30d"] = row.uptime_24h, row.uptime_30d
+            entry["uptime_24h"], entry["uptime_7d"], entry["uptime_30d"] = row.uptime_24h, row.uptime_7d, row.uptime_30d
         if page.show_checks:
             entry["checks"] = [
                 {

@@ -184,5 +184,10 @@ def _check_rows(specs: list[CheckSpec], store_sites: set[str]) -> list[CheckRow]
         if params is None:
             params = dumps[id(spec.params)] = spec.params.model_dump(mode="json", exclude_none=True)
         source = "api" if spec.site in store_sites else "config"
-        rows.append(CheckRow(spec.key, spec.site, spec.name, spec.kind, params, spec.interval, source))
+        rows.append(
+            CheckRow(
+                spec.key, spec.site, spec.name, spec.kind, params, spec.interval, source,
+                spec.failure_threshold, spec.success_threshold,
+            )
+        )  # fmt: skip
     return rows

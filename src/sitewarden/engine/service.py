@@ -65,6 +65,7 @@ class Engine:
         self.writer = ResultWriter(database, fence=shards.fence if shards is not None else None)
         self.stats = EngineStats(started_at=clock.monotonic())
         self._pools: Pools | None = None
+        self._reloading = asyncio.Lock()  # a SIGHUP and a reload command never apply their plans interleaved
         self.planner = Planner(config, database, only)
         plan = self.planner.sync(set(), clock.now())
         self.config = plan.config
@@ -110,6 +111,21 @@ class Engine:
         The plan and its diff against the running checks are computed in a thread; the loop only applies the
         changes, so reloading a large fleet in which ten checks changed costs the loop milliseconds.
         """
+        async with self._reloading:
+            return await self._reload()
+
+    async def reload_file(self, config: Config) -> tuple[int, int]:
+        """Take the config file as read again (SIGHUP): its sites and checks replace the running ones (schedules,
+        thresholds, push tokens, heartbeats), with the store-defined sites laid over them as at start.
+
+        Settings outside sites and checks (store, pools, web, targets) keep their start-up values until a restart.
+        """
+        async with self._reloading:
+            self.base_config = config
+            self.planner.base_config = config
+            return await self._reload()
+
+    async def _reload(self) -> tuple[int, int]:
         plan = await asyncio.to_thread(self.planner.sync, set(self.checks), self.clock.now())
         diff = await asyncio.to_thread(diff_checks, plan, self.checks)
         self.config = plan.config

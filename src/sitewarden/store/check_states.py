@@ -15,7 +15,7 @@ COLUMNS = (
     checks.c.id, checks.c.key, checks.c.name, checks.c.name.label("check"), checks.c.kind, checks.c.params,
     checks.c.interval_s, checks.c.source, sites.c.name.label("site"), states.c.hard_status, states.c.hard_since,
     states.c.soft_status, states.c.attempts, states.c.last_status, states.c.last_summary, states.c.last_result_at,
-    states.c.last_duration_ms, states.c.paused,
+    states.c.last_duration_ms, states.c.paused, checks.c.failure_threshold, checks.c.success_threshold,
 )  # fmt: skip
 """Every row carries the check's `name` and, for the status table, the same value as `check`."""
 

@@ -40,6 +40,8 @@ class CheckRow:
     params: dict[str, Any]
     interval: float
     source: str = "config"
+    failure_threshold: int | None = None
+    success_threshold: int | None = None
 
 
 def sync_config(
@@ -75,6 +77,8 @@ def sync_config(
             "params": check.params,
             "interval_s": check.interval,
             "source": check.source,
+            "failure_threshold": check.failure_threshold,
+            "success_threshold": check.success_threshold,
             "active": True,
         }
         dumped = params_texts.get(id(check.params))
@@ -90,7 +94,10 @@ DIGEST = "spec_hash"
 
 def spec_digest(values: dict[str, Any], params_text: str) -> str:
     """A digest of what the sync writes to a check row: equal digests, nothing to update."""
-    fields = (values["site_id"], values["name"], values["kind"], values["interval_s"], values["source"], params_text)
+    fields = (
+        values["site_id"], values["name"], values["kind"], values["interval_s"], values["source"], params_text,
+        values["failure_threshold"], values["success_threshold"],
+    )  # fmt: skip
     return hashlib.blake2b(repr(fields).encode(), digest_size=16).hexdigest()
 
 

@@ -54,6 +54,8 @@ def site_checks(connection: Connection, site_id: int | None) -> list[dict[str, A
             checks.c.params,
             checks.c.interval_s,
             checks.c.source,
+            checks.c.failure_threshold,
+            checks.c.success_threshold,
             states.c.hard_status,
             states.c.hard_since,
             states.c.soft_status,

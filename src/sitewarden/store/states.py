@@ -39,7 +39,7 @@ def save_states(connection: Connection, rows: dict[int, CheckState], now: dateti
 
 STATUS_KEYS = (
     "id", "key", "check", "kind", "site", "hard_status", "hard_since", "soft_status", "attempts", "last_status",
-    "last_summary", "last_result_at", "last_duration_ms", "paused",
+    "last_summary", "last_result_at", "last_duration_ms", "paused", "failure_threshold", "success_threshold",
 )  # fmt: skip
 
 

@@ -92,7 +92,9 @@ checks = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
-    Column("spec_hash", String(32), nullable=True),  # digest of the columns above it the sync writes (None: unknown)
+    Column("spec_hash", String(32), nullable=True),  # digest of the columns the sync writes (None: unknown)
+    Column("failure_threshold", Integer, nullable=True),  # None: synced before thresholds were kept (the defaults)
+    Column("success_threshold", Integer, nullable=True),
 )
 
 results = Table(

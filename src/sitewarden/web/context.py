@@ -45,7 +45,8 @@ class WebContext:
     """The config's `maintenance:` windows, left out of SLA figures like stored windows."""
     trusted_proxies: tuple[Network, ...] = ()
     thresholds: Thresholds = DEFAULT_THRESHOLDS
-    """How many results in a row confirm a state, per check: the site page shows "(soft, 1 of 3)" as `status` does."""
+    """The config's default thresholds, for check rows stored without their own (each check's are read with its
+    state): the site page shows "(soft, 1 of 3)" as `status` does."""
 
     async def read(self, work: Callable[..., T], *args: Any) -> T:
         """Run `work(connection, *args)` in one transaction, in a worker thread so the loop stays free."""

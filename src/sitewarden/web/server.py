@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from sitewarden.app.daemon import run_async
 from sitewarden.app.database import Database, open_store
 from sitewarden.app.sla_reports import targets as sla_targets
-from sitewarden.app.soft_states import config_thresholds
+from sitewarden.app.soft_states import default_thresholds
 from sitewarden.config.models import Config
 from sitewarden.errors import AuthError, SitewardenError
 from sitewarden.store.users import count_users
@@ -80,7 +80,7 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     port = port or config.web.port
     # The dashboard reads sites and checks from the store: the monitoring plan (100,000 check models on a large
     # fleet) is let go once the file is validated and its secrets registered, and the heap handed back.
-    thresholds = config_thresholds(config)
+    thresholds = default_thresholds(config)  # each check's own are stored with it by the engine's sync
     config = config.model_copy(update={"sites": [], "checks": []})
     from sitewarden.memory import settle_heap
 
@@ -113,7 +113,7 @@ async def serve_beside(database: Database, config: Config, port: int, stop: asyn
         catalog=config.catalog,
         sla_targets=sla_targets(config),
         sla_maintenance=config.maintenance,
-        thresholds=config_thresholds(config),
+        thresholds=default_thresholds(config),
     )
     server = make_server(web_app, "127.0.0.1", port)
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]  # the caller owns signals

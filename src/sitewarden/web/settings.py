@@ -27,7 +27,7 @@ class StatusPageSettings(_Section):
     show_urls: bool = Field(default=False, description="Show each site's URL.")
     show_checks: bool = Field(default=False, description="Show each check's status, not only the site's worst.")
     show_summaries: bool = Field(default=False, description="Show the one-line summary of each check's last result.")
-    show_uptime: bool = Field(default=True, description="Show uptime over 24 hours and 30 days.")
+    show_uptime: bool = Field(default=True, description="Show uptime over 24 hours, 7 days and 30 days.")
 
     @property
     def path(self) -> str:
