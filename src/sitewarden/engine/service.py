@@ -169,8 +169,8 @@ class Engine:
                     await self.commands.poll(self.checks, self.figures())
                 if now >= next_shards:
                     next_shards = now + renew_every
-                    await self.ownership.rebalance(self.dispatcher, now)
-                    self._measure_offered()
+                    if await self.ownership.rebalance(self.dispatcher, now):
+                        self._measure_offered()  # a walk over the whole fleet: only when the share changed
                 if self.dispatcher.saturated(clock.monotonic()):
                     await self.dispatcher.wait_for_slot(1.0)
                     continue
@@ -186,13 +186,14 @@ class Engine:
 
     def figures(self) -> dict[str, Any]:
         """Live figures for /metrics: checks, runs, lag, queue sizes, pools in use."""
+        p50, p99 = self.stats.lag.percentiles(0.5, 0.99)
         return {
             "checks": len(self.checks),
             "runs": self.stats.runs,
             "running": len(self.dispatcher.running),
             "lag_seconds": round(self.stats.last_lag, 3),
-            "lag_p50_seconds": round(self.stats.lag.percentile(0.5), 3),
-            "lag_p99_seconds": round(self.stats.lag.percentile(0.99), 3),
+            "lag_p50_seconds": round(p50, 3),
+            "lag_p99_seconds": round(p99, 3),
             "lag_histogram": self.stats.lag.snapshot(),
             "offered_per_second": round(self.load.offered, 1),
             "started_per_second": round(self.load.running, 1),
