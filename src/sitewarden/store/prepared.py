@@ -9,6 +9,7 @@ the driver as converted tuples (or dicts, for drivers with named parameters).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +58,8 @@ class Prepared:
         return out
 
 
-_CACHE: dict[tuple[str, Dialect], Prepared] = {}
+_CACHE: weakref.WeakKeyDictionary[Dialect, dict[str, Prepared]] = weakref.WeakKeyDictionary()
+"""Per dialect instance (one per database engine), gone with it."""
 
 
 def prepare(connection: Connection, name: str, build: Callable[[Dialect], Any], names: Sequence[str]) -> Prepared:
@@ -66,7 +68,10 @@ def prepare(connection: Connection, name: str, build: Callable[[Dialect], Any], 
     `build` returns a Core INSERT (plain or with ON CONFLICT) whose VALUES take exactly the columns `names`.
     """
     dialect = connection.dialect
-    cached = _CACHE.get((name, dialect))
+    statements = _CACHE.get(dialect)
+    if statements is None:
+        statements = _CACHE[dialect] = {}
+    cached = statements.get(name)
     if cached is not None:
         return cached
     statement = build(dialect)
@@ -87,7 +92,7 @@ def prepare(connection: Connection, name: str, build: Callable[[Dialect], Any], 
         order, keys = None, tuple(by_column[column] for column in names)
     in_order = order == tuple(range(len(names)))
     prepared = Prepared(compiled.string, tuple(names), tuple(converted), order, keys, in_order)
-    _CACHE[(name, dialect)] = prepared
+    statements[name] = prepared
     return prepared
 
 
