@@ -60,7 +60,7 @@ class CommandHandler:
     def _exchange(self, checks: Mapping[str, PlannedCheck], figures: dict[str, Any]) -> list[Command]:
         now = self.clock.now()
         with self.database.transaction() as connection:
-            commands = take_commands(connection, self.worker_name, now, set(checks))
+            commands = take_commands(connection, self.worker_name, now, checks.keys())  # not a 100,000-key copy
             for command in commands:
                 check = checks.get(command.check_key)
                 if command.action == "acknowledge" and check is not None:

@@ -42,10 +42,15 @@ class LagHistogram:
 
     def percentile(self, fraction: float) -> float:
         """A percentile of the recent samples (0.0 before the first run)."""
+        return self.percentiles(fraction)[0]
+
+    def percentiles(self, *fractions: float) -> tuple[float, ...]:
+        """Several percentiles from one sort of the recent samples (the engine publishes two every second)."""
         if not self._recent:
-            return 0.0
+            return tuple(0.0 for _ in fractions)
         ordered = sorted(self._recent)
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+        last = len(ordered) - 1
+        return tuple(ordered[min(last, int(fraction * len(ordered)))] for fraction in fractions)
 
     def snapshot(self) -> dict[str, object]:
         """Cumulative bucket counts (Prometheus `le` order, +Inf last), sum and count, as plain JSON."""

@@ -22,17 +22,20 @@ class Ownership:
     def mine(self, key: str) -> bool:
         return self.keeper is None or self.keeper.owns(key)
 
-    async def rebalance(self, dispatcher: Dispatcher, now: float) -> None:
-        """Renew and rebalance the leases; schedule the checks of shards won, drop those of shards lost."""
+    async def rebalance(self, dispatcher: Dispatcher, now: float) -> bool:
+        """Renew and rebalance the leases; schedule the checks of shards won, drop those of shards lost.
+
+        True when this worker's share of the checks changed (its offered load is then measured again).
+        """
         if self.keeper is None:
-            return
+            return False
         try:
             gained, lost = await asyncio.to_thread(self.keeper.maintain)
         except StoreError as exc:
             logger.warning("cannot renew shard leases error=%s", exc)
-            return
+            return False
         if not gained and not lost:
-            return
+            return False
         won = []
         for key in dispatcher.checks():
             shard = shard_of(key, self.keeper.count)
@@ -41,6 +44,7 @@ class Ownership:
             elif shard in gained and dispatcher.is_idle(key):
                 won.append(key)
         dispatcher.schedule_all(won, now)
+        return True
 
     async def release(self) -> None:
         """Hand every shard back on a clean stop, so the other workers take them at once."""

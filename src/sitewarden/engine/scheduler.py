@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-from dataclasses import dataclass, field
 
 
 def stable_fraction(key: str) -> float:
@@ -19,11 +18,9 @@ def stable_fraction(key: str) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
-@dataclass(order=True, slots=True)
-class _Entry:
-    due: float
-    seq: int
-    key: str = field(compare=False)
+_Entry = tuple[float, int, str]
+"""(due, sequence, key): a plain tuple compares in C, and one holding only a float, an int and a str is not tracked
+by the cyclic collector, so the fleet's heap (one entry per check, renewed every run) costs its walks nothing."""
 
 
 class Scheduler:
@@ -44,30 +41,34 @@ class Scheduler:
         """Set (or move) a check's next due time."""
         self._due[key] = due
         self._seq += 1
-        heapq.heappush(self._heap, _Entry(due, self._seq, key))
+        heapq.heappush(self._heap, (due, self._seq, key))
 
     def remove(self, key: str) -> None:
         self._due.pop(key, None)
 
     def next_due(self) -> float | None:
         self._drop_stale()
-        return self._heap[0].due if self._heap else None
+        return self._heap[0][0] if self._heap else None
 
     def pop_due(self, now: float, limit: int | None = None) -> list[str]:
         """Remove and return the keys due at `now`; they are off the heap until scheduled again."""
         keys: list[str] = []
-        while self._heap and (limit is None or len(keys) < limit):
-            self._drop_stale()
-            if not self._heap or self._heap[0].due > now:
+        heap, due_of = self._heap, self._due
+        while heap and (limit is None or len(keys) < limit):
+            due, _, key = heap[0]
+            if due > now:
                 break
-            entry = heapq.heappop(self._heap)
-            del self._due[entry.key]
-            keys.append(entry.key)
+            heapq.heappop(heap)
+            if due_of.get(key) != due:  # moved or removed since: a stale entry
+                continue
+            del due_of[key]
+            keys.append(key)
         return keys
 
     def _drop_stale(self) -> None:
-        while self._heap and self._due.get(self._heap[0].key) != self._heap[0].due:
-            heapq.heappop(self._heap)
+        heap, due_of = self._heap, self._due
+        while heap and due_of.get(heap[0][2]) != heap[0][0]:
+            heapq.heappop(heap)
 
 
 def next_due(previous_due: float, interval: float, now: float) -> float:

@@ -6,6 +6,7 @@ command once, by a conditional update, so two workers never act on the same one.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,7 +51,9 @@ def request_command(
     return int(key[0])
 
 
-def take_commands(connection: Connection, worker: str, now: datetime, keys: set[str] | None = None) -> list[Command]:
+def take_commands(
+    connection: Connection, worker: str, now: datetime, keys: Container[str] | None = None
+) -> list[Command]:
     """Claim untaken commands (for the given check keys, or all); each is returned to exactly one caller."""
     query = select(commands).where(commands.c.taken_at.is_(None)).order_by(commands.c.id).limit(500)
     taken = []

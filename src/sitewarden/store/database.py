@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import Dialect
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from sitewarden.errors import StoreError
@@ -103,9 +104,10 @@ def open_database(url: str) -> Database:
     return database
 
 
-def upsert_statement(connection: Connection, table: Table) -> Any:
+def upsert_statement(target: Connection | Dialect, table: Table) -> Any:
     """The dialect's INSERT that supports `.on_conflict_do_update` (SQLite and PostgreSQL spell it alike)."""
-    if connection.dialect.name == "postgresql":
+    dialect = target.dialect if isinstance(target, Connection) else target
+    if dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
         return postgresql_insert(table)

@@ -11,32 +11,52 @@ from sitewarden.store.tables import events
 
 
 def insert_events(connection: Connection, batch: list[Event]) -> list[int]:
-    """Store events (in the caller's transaction) and set their ids; a repeated dedupe_key is skipped."""
+    """Store events (in the caller's transaction) and set their ids; a repeated dedupe_key is skipped.
+
+    Events without a dedupe key go in runs, one executemany each (a fleet's first results are one state change
+    per check); the ids come back in the order of the rows.
+    """
     ids: list[int] = []
+    run: list[Event] = []
     for event in batch:
-        if event.dedupe_key is not None:
-            existing = connection.scalar(select(events.c.id).where(events.c.dedupe_key == event.dedupe_key))
-            if existing is not None:
-                event.id = int(existing)
-                continue
-        outcome = connection.execute(
-            events.insert().values(
-                type=event.type.value,
-                severity=int(event.severity),
-                channel=event.channel,
-                message=event.message[:2000],
-                payload=event.payload,
-                site=event.site,
-                check_name=event.check,
-                created_at=event.created_at,
-                dedupe_key=event.dedupe_key,
-            )
-        )
-        key = outcome.inserted_primary_key
-        assert key is not None
-        event.id = int(key[0])
-        ids.append(event.id)
+        if event.dedupe_key is None:
+            run.append(event)
+            continue
+        ids.extend(_insert(connection, run))
+        run = []
+        existing = connection.scalar(select(events.c.id).where(events.c.dedupe_key == event.dedupe_key))
+        if existing is not None:
+            event.id = int(existing)
+            continue
+        ids.extend(_insert(connection, [event]))
+    ids.extend(_insert(connection, run))
     return ids
+
+
+_INSERT = events.insert().returning(events.c.id, sort_by_parameter_order=True)
+
+
+def _insert(connection: Connection, batch: list[Event]) -> list[int]:
+    if not batch:
+        return []
+    rows = [
+        {
+            "type": event.type.value,
+            "severity": int(event.severity),
+            "channel": event.channel,
+            "message": event.message[:2000],
+            "payload": event.payload,
+            "site": event.site,
+            "check_name": event.check,
+            "created_at": event.created_at,
+            "dedupe_key": event.dedupe_key,
+        }
+        for event in batch
+    ]
+    found = connection.execute(_INSERT, rows).scalars().all()
+    for event, event_id in zip(batch, found, strict=True):
+        event.id = int(event_id)
+    return [int(event_id) for event_id in found]
 
 
 def events_after(connection: Connection, after_id: int, limit: int = 1000) -> list[Event]:

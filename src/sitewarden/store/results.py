@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select
 
 from sitewarden.results import FAILURE_KEY, Metric, Result, Status
+from sitewarden.store.prepared import execute_rows, prepare
 from sitewarden.store.tables import results
 
 
@@ -21,21 +22,27 @@ class StoredResult:
     result: Result
 
 
+_COLUMNS = ("check_id", "started_at", "duration_ms", "status", "summary", "metrics", "details")
+
+
 def insert_results(connection: Connection, rows: list[tuple[int, Result]]) -> None:
+    """One executemany of a statement compiled once (the writer stores thousands a second)."""
     if not rows:
         return
-    connection.execute(
-        results.insert(),
+    statement = prepare(connection, "results.insert", lambda _dialect: results.insert(), _COLUMNS)
+    execute_rows(
+        connection,
+        statement,
         [
-            {
-                "check_id": check_id,
-                "started_at": result.started_at,
-                "duration_ms": result.duration_ms,
-                "status": int(result.status),
-                "summary": result.summary[:2000],
-                "metrics": [metric.as_dict() for metric in result.metrics],
-                "details": result.details,
-            }
+            (
+                check_id,
+                result.started_at,
+                result.duration_ms,
+                int(result.status),
+                result.summary[:2000],
+                [metric.as_dict() for metric in result.metrics],
+                result.details,
+            )
             for check_id, result in rows
         ],
     )

@@ -7,55 +7,55 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, case, delete, func, select
+from sqlalchemy.engine.interfaces import Dialect
 
 from sitewarden.results import Result, Status
 from sitewarden.store.batches import chunked
 from sitewarden.store.database import upsert_statement
+from sitewarden.store.prepared import execute_rows, prepare
 from sitewarden.store.tables import checks, rollups
-
-_STATUS_COLUMNS = {Status.OK: "ok", Status.WARNING: "warning", Status.ERROR: "error", Status.UNKNOWN: "unknown"}
 
 
 def hour_bucket(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
+_COLUMNS = (
+    "check_id", "period", "bucket", "count", "ok", "warning", "error", "unknown",
+    "duration_sum", "duration_min", "duration_max",
+)  # fmt: skip
+_STATUS_INDEX = {Status.OK: 1, Status.WARNING: 2, Status.ERROR: 3, Status.UNKNOWN: 4}
+
+
 def add_to_rollups(connection: Connection, rows: list[tuple[int, Result]]) -> None:
-    """Fold a batch of results into their hourly buckets (read-modify-write inside the writer's transaction)."""
+    """Fold a batch of results into their hourly buckets (one upsert, inside the writer's transaction)."""
     if not rows:
         return
-    buckets: dict[tuple[int, datetime], dict[str, Any]] = {}
+    buckets: dict[tuple[int, datetime], list[Any]] = {}
     for check_id, result in rows:
         key = (check_id, hour_bucket(result.started_at))
+        duration = result.duration_ms
         bucket = buckets.get(key)
-        if bucket is None:
-            bucket = buckets[key] = {
-                "count": 0,
-                "ok": 0,
-                "warning": 0,
-                "error": 0,
-                "unknown": 0,
-                "duration_sum": 0.0,
-                "duration_min": result.duration_ms,
-                "duration_max": result.duration_ms,
-            }
-        bucket["count"] += 1
-        bucket[_STATUS_COLUMNS[result.status]] += 1
-        bucket["duration_sum"] += result.duration_ms
-        bucket["duration_min"] = min(bucket["duration_min"], result.duration_ms)
-        bucket["duration_max"] = max(bucket["duration_max"], result.duration_ms)
-    rows_out = [
-        {"check_id": check_id, "period": "hour", "bucket": bucket_start, **values}
-        for (check_id, bucket_start), values in buckets.items()
-    ]
-    connection.execute(_upsert(connection), rows_out)
+        if bucket is None:  # count, ok, warning, error, unknown, sum, min, max
+            bucket = buckets[key] = [0, 0, 0, 0, 0, 0.0, duration, duration]
+        bucket[0] += 1
+        bucket[_STATUS_INDEX[result.status]] += 1
+        bucket[5] += duration
+        if duration < bucket[6]:
+            bucket[6] = duration
+        elif duration > bucket[7]:
+            bucket[7] = duration
+    statement = prepare(connection, "rollups.upsert", _upsert, _COLUMNS)
+    execute_rows(
+        connection, statement, [(check_id, "hour", start, *values) for (check_id, start), values in buckets.items()]
+    )
 
 
-def _upsert(connection: Connection) -> Any:
+def _upsert(dialect: Dialect) -> Any:
     """One INSERT … ON CONFLICT DO UPDATE that folds new counts into existing buckets (SQLite and PostgreSQL)."""
-    dialect = connection.dialect.name
-    statement = upsert_statement(connection, rollups)
+    statement = upsert_statement(dialect, rollups)
     new = statement.excluded
+    postgresql = dialect.name == "postgresql"
     return statement.on_conflict_do_update(
         index_elements=[rollups.c.check_id, rollups.c.period, rollups.c.bucket],
         set_={
@@ -65,12 +65,12 @@ def _upsert(connection: Connection) -> Any:
             "error": rollups.c.error + new.error,
             "unknown": rollups.c.unknown + new.unknown,
             "duration_sum": rollups.c.duration_sum + new.duration_sum,
-            "duration_min": func.min(rollups.c.duration_min, new.duration_min)
-            if dialect != "postgresql"
-            else func.least(rollups.c.duration_min, new.duration_min),
-            "duration_max": func.max(rollups.c.duration_max, new.duration_max)
-            if dialect != "postgresql"
-            else func.greatest(rollups.c.duration_max, new.duration_max),
+            "duration_min": func.least(rollups.c.duration_min, new.duration_min)
+            if postgresql
+            else func.min(rollups.c.duration_min, new.duration_min),
+            "duration_max": func.greatest(rollups.c.duration_max, new.duration_max)
+            if postgresql
+            else func.max(rollups.c.duration_max, new.duration_max),
         },
     )
 

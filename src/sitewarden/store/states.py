@@ -7,12 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.engine.interfaces import Dialect
 
 from sitewarden.results import Status
 from sitewarden.states import CheckState
 from sitewarden.store.batches import chunked
 from sitewarden.store.check_states import check_state_rows
 from sitewarden.store.database import upsert_statement
+from sitewarden.store.prepared import execute_rows, prepare
 from sitewarden.store.tables import states
 
 
@@ -27,14 +29,24 @@ def load_states(connection: Connection, check_ids: Sequence[int] | None = None) 
     return found
 
 
+_COLUMNS = (
+    "check_id", "hard_status", "hard_since", "soft_status", "attempts", "last_status", "last_summary",
+    "last_result_at", "last_duration_ms", "paused", "memory", "version", "updated_at",
+)  # fmt: skip
+
+
 def save_states(connection: Connection, rows: dict[int, CheckState], now: datetime) -> None:
     """Insert or replace the given states in one statement (an upsert on SQLite and PostgreSQL)."""
     if not rows:
         return
-    values = [_values(check_id, state, now) for check_id, state in rows.items()]
-    statement = upsert_statement(connection, states)
-    changed = {name: statement.excluded[name] for name in values[0] if name != "check_id"}
-    connection.execute(statement.on_conflict_do_update(index_elements=[states.c.check_id], set_=changed), values)
+    statement = prepare(connection, "states.upsert", _upsert, _COLUMNS)
+    execute_rows(connection, statement, [_values(check_id, state, now) for check_id, state in rows.items()])
+
+
+def _upsert(dialect: Dialect) -> Any:
+    statement = upsert_statement(dialect, states)
+    changed = {name: statement.excluded[name] for name in _COLUMNS if name != "check_id"}
+    return statement.on_conflict_do_update(index_elements=[states.c.check_id], set_=changed)
 
 
 STATUS_KEYS = (
@@ -65,19 +77,21 @@ def _state(row: Any) -> CheckState:
     )
 
 
-def _values(check_id: int, state: CheckState, now: datetime) -> dict[str, Any]:
-    return {
-        "check_id": check_id,
-        "hard_status": int(state.hard) if state.hard is not None else None,
-        "hard_since": state.hard_since,
-        "soft_status": int(state.soft),
-        "attempts": state.attempts,
-        "last_status": int(state.last_status) if state.last_status is not None else None,
-        "last_summary": state.last_summary,
-        "last_result_at": state.last_result_at,
-        "last_duration_ms": state.last_duration_ms,
-        "paused": state.paused,
-        "memory": state.memory,
-        "version": state.version,
-        "updated_at": now,
-    }
+def _values(check_id: int, state: CheckState, now: datetime) -> tuple[Any, ...]:
+    """A state as a row in `_COLUMNS` order."""
+    hard, last = state.hard, state.last_status
+    return (
+        check_id,
+        None if hard is None else int(hard),
+        state.hard_since,
+        int(state.soft),
+        state.attempts,
+        None if last is None else int(last),
+        state.last_summary,
+        state.last_result_at,
+        state.last_duration_ms,
+        state.paused,
+        state.memory,
+        state.version,
+        now,
+    )
