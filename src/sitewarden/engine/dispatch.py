@@ -59,31 +59,31 @@ class Dispatcher:
 
         The next run is the first phase slot at least half an interval after the check's last stored run (a retry
         interval after it while failing), so no run repeats one the previous owner made. A slot that passed while
-        the shard had no owner (at most `catch_up` seconds: a dead worker's lease running out) runs now, spread
-        over a few seconds, instead of being skipped; older slots are skipped as on a restart. The stored state
-        replaces the one read at start-up, which the previous owner has moved on since.
+        the shard had no owner (at most `catch_up` seconds: a dead worker's lease running out) and at most half an
+        interval ago runs now, spread over a few seconds, instead of being skipped; older slots are skipped as on
+        a restart. The stored state replaces the one read at start-up, which the previous owner has moved on since.
         """
         checks = self.checks()
         offset = self._wall_offset()  # monotonic + offset = wall seconds
-        floor = now - catch_up
         for key in keys:
             check = checks[key]
+            spec = check.spec
             state = stored.get(key)
             if state is not None:
                 check.state = state
             last = None
             if state is not None and state.last_result_at is not None:
                 last = state.last_result_at.timestamp() - offset  # its last run's start, on the monotonic clock
-            spec = check.spec
+            window = min(catch_up, spec.interval / 2)
             if last is not None and state is not None and not _ok(state):
-                due = last + spec.retry_interval
+                due = max(last + spec.retry_interval, now - window)
             else:
-                reference = floor if last is None else max(last + spec.interval / 2, floor)
+                reference = now - window if last is None else max(last + spec.interval / 2, now - window)
                 due = self._on_phase(key, spec.interval, reference, offset)
-            if due < now:  # missed while the shard had no owner: late, in the order of the slots missed
-                due = now + min(CATCH_UP_SPREAD, spec.interval / 4) * max(0.0, due - floor) / max(catch_up, 1e-9)
-            check.due = due
-            self.scheduler.schedule(key, due)
+            check.due = start = due  # a late run keeps its slot as due: its lag counts from there, and the
+            if due < now:  # next run follows that slot; late ones start in the order of their slots
+                start = now + min(CATCH_UP_SPREAD, spec.interval / 4) * (1.0 - (now - due) / window)
+            self.scheduler.schedule(key, start)
 
     def _wall_offset(self) -> float:
         return self.clock.now().timestamp() - self.clock.monotonic()
