@@ -9,6 +9,7 @@ a result less than half an interval after the check's previous one, a miss a gap
 (also from the first result to a check's first, and from a check's last to the end). One JSON line per phase.
 
 Usage: python bench/scale_out.py [--workers 2] [--checks 20000] [--interval 60] [--seconds 60] [--warmup 20]
+       [--lease 15]
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,17 @@ SELECT
 FROM checks LEFT JOIN (
     SELECT check_id, min(started_at) AS first_at, max(started_at) AS last_at FROM results GROUP BY check_id
 ) AS seen ON seen.check_id = checks.id
+"""
+
+LATE_SQL = """
+WITH seen AS (
+    SELECT check_id,
+        max(started_at) FILTER (WHERE started_at <= %(at)s) AS before,
+        min(started_at) FILTER (WHERE started_at > %(at)s) AS after
+    FROM results WHERE check_id = ANY(%(ids)s) GROUP BY check_id
+), late AS (SELECT greatest(extract(epoch FROM after - before - %(interval)s), 0) AS s FROM seen)
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s), percentile_cont(0.99) WITHIN GROUP (ORDER BY s), max(s)
+FROM late
 """
 
 
@@ -206,16 +218,21 @@ def takeover(store: Store, workers: Workers, interval: float) -> tuple[dict[str,
     reran = moved + wait_for(
         lambda: query(store, rerun_sql, parameters)[0][0] >= len(ids), remaining, "its checks running again", workers
     )
+    late = query(store, LATE_SQL, {**parameters, "interval": timedelta(seconds=interval)})[0]
     line = {"killed_shards": len(shards), "killed_checks": len(ids), "takeover_s": round(moved, 1)}
-    return {**line, "all_ran_again_s": round(reran, 1)}, killed_at
+    return {
+        **line,
+        "all_ran_again_s": round(reran, 1),
+        "late_p50_s": round(float(late[0] or 0), 1),
+        "late_p99_s": round(float(late[1] or 0), 1),
+        "late_max_s": round(float(late[2] or 0), 1),
+    }, killed_at
 
 
 def count_runs(
     store: Store, interval: float, origin: datetime, steady_at: datetime, killed_at: datetime, end: datetime
 ) -> dict[str, Any]:
     """Duplicates and misses per phase (of the later result of each pair), from the results table."""
-    from datetime import timedelta
-
     half, late = timedelta(seconds=interval / 2), timedelta(seconds=1.5 * interval)
     rows = query(store, RUNS_SQL, {"steady": steady_at, "killed": killed_at, "half": half, "late": late})
     found: dict[str, Any] = {"duplicates": {}, "gaps_over_1_5_intervals": {}, "results": {}}
@@ -239,6 +256,9 @@ def run(arguments: argparse.Namespace) -> None:
     config = workdir / "sitewarden.yaml"
     sample = min(1.0, arguments.interval / 4)
     write_config(config, arguments.checks, arguments.interval, ports, store.url, sample_every=sample)
+    if arguments.lease:  # shorter leases than the default 15 s (renewed every 5 s), for a quicker takeover
+        with config.open("a") as handle:
+            handle.write(f"workers: {{lease: {arguments.lease:g}s, renew_every: {arguments.lease / 3:g}s}}\n")
     workers = Workers(config, workdir)
     base = {"workers": arguments.workers, "checks": arguments.checks, "interval": arguments.interval}
     ok = False
@@ -259,9 +279,10 @@ def run(arguments: argparse.Namespace) -> None:
         emit({"phase": "steady", **base, **steady(store, workers, arguments.seconds)})
         killed_at = database_now(store)
         if arguments.workers > 1:
+            killed = time.monotonic()
             line, killed_at = takeover(store, workers, arguments.interval)
             emit({"phase": "takeover", **base, **line})
-            until = time.monotonic() + 1.5 * arguments.interval + 5  # long enough for a missed run to show
+            until = killed + 1.5 * arguments.interval + 5  # long enough after the kill for a missed run to show
             while time.monotonic() < until and len(workers.alive()) == arguments.workers - 1:
                 time.sleep(1.0)
         end = database_now(store)
@@ -286,6 +307,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=20.0)
     parser.add_argument("--ports", type=int, default=4)
     parser.add_argument("--start-timeout", type=float, default=300.0)
+    parser.add_argument("--lease", type=float, help="shard lease seconds (default: the config default, 15)")
     arguments = parser.parse_args()
     if arguments.workers < 1:
         parser.error("--workers must be at least 1")
