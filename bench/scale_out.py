@@ -248,7 +248,23 @@ def count_runs(
     return found
 
 
+def postgres_answers() -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(POSTGRES_ADMIN, connect_timeout=5):
+            return True
+    except psycopg.Error:
+        return False
+
+
 def run(arguments: argparse.Namespace) -> None:
+    if not postgres_answers():
+        if arguments.skip_without_postgres:
+            emit({"phase": "skipped", "reason": f"no PostgreSQL at {POSTGRES_ADMIN}"})
+            return
+        print(f"no PostgreSQL answers at {POSTGRES_ADMIN} (set SITEWARDEN_TEST_POSTGRES)", file=sys.stderr)
+        raise SystemExit(2)
     workdir = Path(tempfile.mkdtemp(prefix="sitewarden-scale-out-"))
     ports = [free_port() for _ in range(arguments.ports)]
     nginx = start_nginx(workdir, ports)
@@ -308,6 +324,7 @@ def main() -> None:
     parser.add_argument("--ports", type=int, default=4)
     parser.add_argument("--start-timeout", type=float, default=300.0)
     parser.add_argument("--lease", type=float, help="shard lease seconds (default: the config default, 15)")
+    parser.add_argument("--skip-without-postgres", action="store_true", help="print a skip line, exit 0")
     arguments = parser.parse_args()
     if arguments.workers < 1:
         parser.error("--workers must be at least 1")
