@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/http_checks.py
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/scale.py --checks 5000 --interval 30 --seconds 30 --warmup 10
+	$(BIN)/python bench/scale_out.py --workers 2 --checks 2000 --interval 20 --seconds 10 --warmup 5 --lease 6 --skip-without-postgres
 
 clean:
 	rm -rf $(VENV) .demo build dist

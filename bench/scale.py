@@ -68,14 +68,22 @@ def start_nginx(workdir: Path, ports: list[int]) -> subprocess.Popen[bytes]:
 
 
 def write_config(
-    path: Path, checks: int, interval: float, ports: list[int], store: str, distinct: bool = False
+    path: Path,
+    checks: int,
+    interval: float,
+    ports: list[int],
+    store: str,
+    distinct: bool = False,
+    sample_every: float | None = None,
 ) -> None:
     """Ten checks per site, the sites spread over the nginx ports.
 
     The ten check definitions repeat on every site (site-relative URLs: a fleet's templates), so they validate once
     and share one model each; `distinct` gives every check its own URL, the worst case for memory and start-up.
+    `sample_every` below the interval stores every run in full (no folding), so runs can be counted from results.
     """
-    lines = [f"defaults: {{interval: {interval:g}s, timeout: 10s}}", f'store: {{url: "{store}"}}', "sites:"]
+    sample = f", sample_every: {sample_every:g}s" if sample_every is not None else ""
+    lines = [f"defaults: {{interval: {interval:g}s, timeout: 10s}}", f'store: {{url: "{store}"{sample}}}', "sites:"]
     for site in range((checks + 9) // 10):
         port = ports[site % len(ports)]
         lines.append(f'  - name: s{site}\n    url: "http://127.0.0.1:{port}/"\n    checks:')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sitewarden.config.plan import CheckSpec
 from sitewarden.engine.dispatch import Dispatcher
@@ -48,6 +48,7 @@ class _Runs:
         self.starts.append((check.spec.key, self.clock.monotonic()))
         status = self.status.get(check.spec.key, Status.OK)
         check.state = _state(status, self.clock.now())
+        check.state.last_result_at = self.clock.now()  # as the state machine records a result's start
         return Result(status, "stand-in")
 
 
@@ -156,13 +157,21 @@ async def test_beyond_max_running_due_checks_wait_on_the_heap_not_as_tasks() -> 
 
 
 class _Leases:
-    """Stands in for a worker's shard keeper: holds the shards it is given, reports them gained once."""
+    """Stands in for a worker's shard keeper: holds the shards it is given, reports them gained once, and reads
+    the stored states from the checks of the worker that ran them before (what its writer stored)."""
 
     count = 16
+    ttl = timedelta(seconds=15.0)
+    renew_every = 5.0
 
-    def __init__(self) -> None:
+    def __init__(self, stored: dict[str, PlannedCheck] | None = None) -> None:
         self.held: set[int] = set()
         self.pending: set[int] = set()
+        self.stored = stored or {}
+
+    def stored_states(self, check_ids: list[int]) -> dict[int, CheckState]:
+        wanted = set(check_ids)
+        return {check.check_id: check.state for check in self.stored.values() if check.check_id in wanted}
 
     def owns(self, key: str) -> bool:
         return shard_of(key, self.count) in self.held
@@ -192,3 +201,59 @@ async def test_a_worker_that_gains_a_shard_continues_each_checks_phase() -> None
     last_before = {key: at for key, at in first_runs.starts}
     for key, at in second_runs.starts:
         assert abs(at - last_before[key] - INTERVAL) < 0.3  # one interval after its last run, on its phase
+
+
+def _gaps(*runs: _Runs) -> list[float]:
+    """Seconds between consecutive starts of each check, over the runs of several workers."""
+    by_check: dict[str, list[float]] = {}
+    for run in runs:
+        for key, at in run.starts:
+            by_check.setdefault(key, []).append(at)
+    return [b - a for times in by_check.values() for a, b in zip(sorted(times), sorted(times)[1:], strict=False)]
+
+
+async def _take_over(clock: FakeClock, first: Dispatcher, first_checks: dict[str, PlannedCheck], runs: _Runs,
+                     stale: float) -> Dispatcher:  # fmt: skip
+    """A second worker, running already (its first claim was empty), wins every shard of the first one; it
+    schedules them with a `now` read `stale` seconds before the claim (the claim's transaction took that long)."""
+    leases = _Leases(stored=first_checks)
+    second_checks = _checks(len(first_checks))
+    second = Dispatcher(lambda: second_checks, runs, leases.owns, clock, EngineStats())
+    ownership = Ownership(leases)  # type: ignore[arg-type]
+    await ownership.rebalance(second, clock.monotonic())  # its start: nothing to claim yet
+    leases.pending = set(range(leases.count))
+    await ownership.rebalance(second, clock.monotonic() - stale)
+    return second
+
+
+async def test_a_dead_workers_checks_run_again_without_a_miss_or_a_repeat() -> None:
+    clock = FakeClock()
+    first_runs, second_runs = _Runs(clock), _Runs(clock)
+    first_checks = _checks(800)
+    first = _dispatcher(first_checks, first_runs, clock)
+    await _step(clock, first, int(INTERVAL) + 30)
+    for key in first_checks:
+        first.remove(key)  # killed: it runs nothing more, and its leases run out after 15 s
+    clock.advance(18.0)
+    second = await _take_over(clock, first, first_checks, second_runs, stale=0.0)
+    await _step(clock, second, int(2 * INTERVAL))
+    gaps = _gaps(first_runs, second_runs)
+    assert gaps and min(gaps) >= 0.5 * INTERVAL  # no check ran twice within half an interval
+    assert max(gaps) <= 1.5 * INTERVAL  # the slots that passed while nobody held the shards ran late, not never
+    late = [at for _, at in second_runs.starts if at < clock.monotonic() - 2 * INTERVAL + 10]
+    assert 0 < max(Counter(int(at) for at in late).values()) <= 60  # about 150 late ones spread over 5 s
+
+
+async def test_a_shard_handed_over_while_running_repeats_no_run() -> None:
+    clock = FakeClock()
+    first_runs, second_runs = _Runs(clock), _Runs(clock)
+    first_checks = _checks(800)
+    first = _dispatcher(first_checks, first_runs, clock)
+    await _step(clock, first, int(INTERVAL) + 30)
+    for key in first_checks:
+        first.remove(key)  # released on rebalancing: the first worker ran every slot up to now
+    second = await _take_over(clock, first, first_checks, second_runs, stale=3.0)
+    await _step(clock, second, int(2 * INTERVAL))
+    gaps = _gaps(first_runs, second_runs)
+    assert gaps and min(gaps) >= 0.5 * INTERVAL and max(gaps) <= 1.5 * INTERVAL
+    assert {key for key, _ in second_runs.starts} == set(first_checks)

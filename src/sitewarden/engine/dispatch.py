@@ -12,6 +12,9 @@ from sitewarden.engine.figures import EngineStats
 from sitewarden.engine.planning import PlannedCheck
 from sitewarden.engine.scheduler import Scheduler, next_due, phase_slot
 from sitewarden.results import Result, Status
+from sitewarden.states import CheckState
+
+CATCH_UP_SPREAD = 5.0  # seconds over which the runs a shard's move made late are spread
 
 
 class Dispatcher:
@@ -50,6 +53,37 @@ class Dispatcher:
             check = checks[key]
             check.due = self._on_phase(key, check.spec.interval, now, offset)
             self.scheduler.schedule(key, check.due)
+
+    def resume_all(self, keys: Iterable[str], stored: dict[str, CheckState], now: float, catch_up: float) -> None:
+        """Checks of shards taken over from another worker: each continues from its last stored result.
+
+        The next run is the first phase slot at least half an interval after the check's last stored run (a retry
+        interval after it while failing), so no run repeats one the previous owner made. A slot that passed while
+        the shard had no owner (at most `catch_up` seconds: a dead worker's lease running out) and at most half an
+        interval ago runs now, spread over a few seconds, instead of being skipped; older slots are skipped as on
+        a restart. The stored state replaces the one read at start-up, which the previous owner has moved on since.
+        """
+        checks = self.checks()
+        offset = self._wall_offset()  # monotonic + offset = wall seconds
+        for key in keys:
+            check = checks[key]
+            spec = check.spec
+            state = stored.get(key)
+            if state is not None:
+                check.state = state
+            last = None
+            if state is not None and state.last_result_at is not None:
+                last = state.last_result_at.timestamp() - offset  # its last run's start, on the monotonic clock
+            window = min(catch_up, spec.interval / 2)
+            if last is not None and state is not None and not _ok(state):
+                due = max(last + spec.retry_interval, now - window)
+            else:
+                reference = now - window if last is None else max(last + spec.interval / 2, now - window)
+                due = self._on_phase(key, spec.interval, reference, offset)
+            check.due = start = due  # a late run keeps its slot as due: its lag counts from there, and the
+            if due < now:  # next run follows that slot; late ones start in the order of their slots
+                start = now + min(CATCH_UP_SPREAD, spec.interval / 4) * (1.0 - (now - due) / window)
+            self.scheduler.schedule(key, start)
 
     def _wall_offset(self) -> float:
         return self.clock.now().timestamp() - self.clock.monotonic()
@@ -139,6 +173,11 @@ class Dispatcher:
         retry as spread out as they ran; once ok again a check returns to its phase.
         """
         spec = check.spec
-        if check.state.soft is Status.OK and check.state.hard in (None, Status.OK):
+        if _ok(check.state):
             return self._on_phase(spec.key, spec.interval, max(check.due + spec.interval / 2, now))
         return next_due(check.due, spec.retry_interval, now)
+
+
+def _ok(state: CheckState) -> bool:
+    """Ok or not yet confirmed otherwise: the check runs at its phase, not at its retry interval."""
+    return state.soft is Status.OK and state.hard in (None, Status.OK)

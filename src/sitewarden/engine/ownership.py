@@ -18,6 +18,7 @@ class Ownership:
 
     def __init__(self, keeper: ShardKeeper | None) -> None:
         self.keeper = keeper
+        self._settled = False  # the first claim (the engine's start) schedules by phase; later gains resume
 
     def mine(self, key: str) -> bool:
         return self.keeper is None or self.keeper.owns(key)
@@ -34,16 +35,31 @@ class Ownership:
         except StoreError as exc:
             logger.warning("cannot renew shard leases error=%s", exc)
             return False
+        first, self._settled = not self._settled, True
         if not gained and not lost:
             return False
         won = []
-        for key in dispatcher.checks():
+        checks = dispatcher.checks()
+        for key in checks:
             shard = shard_of(key, self.keeper.count)
             if shard in lost:
                 dispatcher.remove(key)
             elif shard in gained and dispatcher.is_idle(key):
                 won.append(key)
-        dispatcher.schedule_all(won, now)
+        if first or not won:
+            dispatcher.schedule_all(won, now)
+            return True
+        ids = {checks[key].check_id: key for key in won}
+        try:
+            stored = await asyncio.to_thread(self.keeper.stored_states, list(ids))
+        except StoreError as exc:
+            logger.warning("cannot read the states of shards won error=%s", exc)
+            stored = {}
+        by_key = {ids[check_id]: state for check_id, state in stored.items() if check_id in ids}
+        catch_up = self.keeper.ttl.total_seconds() + self.keeper.renew_every
+        checks = dispatcher.checks()  # the loop ran meanwhile: a reload, a renewal, a check started
+        won = [key for key in won if key in checks and dispatcher.is_idle(key) and self.keeper.owns(key)]
+        dispatcher.resume_all(won, by_key, max(now, dispatcher.clock.monotonic()), catch_up)
         return True
 
     async def release(self) -> None:

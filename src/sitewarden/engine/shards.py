@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 from sitewarden.clock import SYSTEM_CLOCK, Clock
 from sitewarden.store import leases
 from sitewarden.store.database import Database
+from sitewarden.store.states import load_states
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from sitewarden.engine.writer import PendingWrite
+    from sitewarden.states import CheckState
 
 logger = logging.getLogger(__name__)
 SHARDS = 512
@@ -100,6 +102,11 @@ class ShardKeeper:
                 "results dropped: shard lease lost worker=%s dropped=%d", self.worker, len(batch) - len(kept)
             )
         return kept
+
+    def stored_states(self, check_ids: list[int]) -> dict[int, CheckState]:
+        """The stored states of checks in shards just won: where their previous owner left them."""
+        with self.database.transaction() as connection:
+            return load_states(connection, check_ids)
 
     def release_all(self) -> None:
         """On a clean stop: hand every shard back so the other workers take them at once."""
