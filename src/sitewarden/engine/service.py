@@ -28,7 +28,7 @@ from sitewarden.engine.scheduler import Scheduler
 from sitewarden.engine.shards import RENEW_EVERY, ShardKeeper
 from sitewarden.engine.writer import ResultWriter
 from sitewarden.events.model import Event, EventType, Severity
-from sitewarden.memory import collections_paused, settle_heap
+from sitewarden.memory import collections_paused, release, settle_heap
 from sitewarden.results import Result
 from sitewarden.store.database import Database
 from sitewarden.store.events import insert_events
@@ -161,7 +161,10 @@ class Engine:
         """In a thread: the new plan and its diff against the running checks (only a reload changes `checks`, and
         reloads hold `_reloading`, so the walk over them sees no change)."""
         plan = self.planner.sync(set(self.checks), at)
-        return plan, diff_checks(plan, self.checks)
+        diff = diff_checks(plan, self.checks)
+        release(plan.specs)  # a fleet of specs the diff no longer needs: freed here, not on the loop
+        release(plan.ids)
+        return plan, diff
 
     def _offered_change(self, diff: CheckDiff) -> float:
         """What `diff` changes in the offered rate (this worker's shards): a walk over the changes, not the fleet."""
