@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -116,7 +117,10 @@ def main() -> None:
         finally:
             os.kill(os.getpid(), signal.SIGTERM)  # run_daemon's own stop: running checks finish, results flush
 
-    run_daemon(load_config_apart(original), on_ready=on_ready, notify=False, config_path=original)
+    try:
+        run_daemon(load_config_apart(original), on_ready=on_ready, notify=False, config_path=original)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     figures["total_s"] = round(time.monotonic() - started, 1)
     print(json.dumps(figures))
 
