@@ -7,6 +7,7 @@ import ctypes
 import ctypes.util
 import gc
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
@@ -66,6 +67,20 @@ def _trim() -> None:
 
 
 RELEASE_SLICE = 1_000
+RELOAD_SWITCH_INTERVAL = 0.001
+"""The GIL's switch interval while a reload plans in a thread (CPython's default is 5 ms): the loop, waking for a
+due check, waits at most about this long for the planning thread to let it in."""
+
+
+@contextmanager
+def switching_often() -> Iterator[None]:
+    """Around a long pure-Python job in a thread beside the event loop: the loop gets its turns sooner."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(RELOAD_SWITCH_INTERVAL)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
 
 
 def release(items: list[Any] | dict[Any, Any]) -> None:

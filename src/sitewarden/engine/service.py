@@ -28,7 +28,7 @@ from sitewarden.engine.scheduler import Scheduler
 from sitewarden.engine.shards import RENEW_EVERY, ShardKeeper
 from sitewarden.engine.writer import ResultWriter
 from sitewarden.events.model import Event, EventType, Severity
-from sitewarden.memory import collections_paused, release, settle_heap
+from sitewarden.memory import collections_paused, release, settle_heap, switching_often
 from sitewarden.results import Result
 from sitewarden.store.database import Database
 from sitewarden.store.events import insert_events
@@ -135,7 +135,8 @@ class Engine:
         # with it on, young and middle collections walked the hundreds of thousands of objects the thread was
         # building, holding the GIL (a 140 ms loop stall at 100,000 checks).
         with collections_paused():
-            plan, diff = await asyncio.to_thread(self._plan, self.clock.now())
+            with switching_often():
+                plan, diff = await asyncio.to_thread(self._plan, self.clock.now())
             self.config = plan.config
             offered = self._offered_change(diff)
             apply_diff(self.checks, diff)
