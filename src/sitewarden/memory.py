@@ -7,8 +7,11 @@ import ctypes
 import ctypes.util
 import gc
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import islice
+from typing import Any
 
 logger = logging.getLogger(__name__)
 YOUNG_THRESHOLD = 50_000
@@ -61,3 +64,34 @@ def _trim() -> None:
         return
     trim.argtypes = [ctypes.c_size_t]
     trim(0)
+
+
+RELEASE_SLICE = 1_000
+RELOAD_SWITCH_INTERVAL = 0.001
+"""The GIL's switch interval while a reload plans in a thread (CPython's default is 5 ms): the loop, waking for a
+due check, waits at most about this long for the planning thread to let it in."""
+
+
+@contextmanager
+def switching_often() -> Iterator[None]:
+    """Around a long pure-Python job in a thread beside the event loop: the loop gets its turns sooner."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(RELOAD_SWITCH_INTERVAL)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+def release(items: list[Any] | dict[Any, Any]) -> None:
+    """Empty a fleet-sized list or dict a slice at a time, in a thread that shares the GIL with the event loop.
+
+    Dropping it at once frees every item in one C call that never lets the GIL go (about 7 ms for 100,000 small
+    dicts, and several such drops end a reload's planning); a slice at a time, the loop gets its turns between."""
+    if isinstance(items, dict):
+        while items:
+            for key in list(islice(items, RELEASE_SLICE)):
+                del items[key]
+        return
+    while items:
+        del items[-RELEASE_SLICE:]

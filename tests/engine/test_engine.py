@@ -207,3 +207,17 @@ async def test_reload_adds_and_drops_store_defined_checks_off_the_loop(
         delete_site_definition(connection, "blog")
     assert await engine.reload() == (0, 1)
     assert "blog/web" not in engine.checks and "blog/web" not in engine.scheduler
+
+
+async def test_a_reload_moves_the_offered_rate_by_its_changes(
+    fake_site: FakeSite, database: Database, sqlite_url: str
+) -> None:
+    engine = Engine(_config(fake_site.url, sqlite_url), database, clock=FakeClock())
+    engine.load.offered = 10.0  # two checks at 0.2 s, as the start measures it
+    blog = '  - name: blog\n    url: "http://127.0.0.1:1/"\n    checks:\n      - {name: web, kind: http, interval: 4s}'
+    changed = _config(fake_site.url, sqlite_url, extra=blog)
+    assert await engine.reload_file(changed) == (1, 0)
+    assert engine.load.offered == pytest.approx(10.25)  # one check added at 4 s
+    assert engine.load.offered == pytest.approx(sum(1 / check.spec.interval for check in engine.checks.values()))
+    assert await engine.reload_file(_config(fake_site.url, sqlite_url)) == (0, 1)
+    assert engine.load.offered == pytest.approx(10.0)

@@ -15,6 +15,7 @@ from sitewarden.config.models import Config
 from sitewarden.config.overlay import with_group_edits, with_store_sites
 from sitewarden.config.plan import CheckSpec, plan_checks, site_info
 from sitewarden.engine.state import new_state
+from sitewarden.memory import release
 from sitewarden.probes.base import Probe, SiteInfo
 from sitewarden.states import CheckState
 from sitewarden.store.checks import CheckRow, SiteRow, sync_config
@@ -74,7 +75,9 @@ class Planner:
         specs = [spec for spec in all_specs if spec.enabled and _selected(spec, self.only)]
         with self.database.transaction() as connection:
             site_rows = _site_rows(config, self.store_sites)
-            ids = sync_config(connection, site_rows, _check_rows(all_specs, self.store_sites), now)
+            check_rows = _check_rows(all_specs, self.store_sites)
+            ids = sync_config(connection, site_rows, check_rows, now)
+            release(check_rows)  # in a reload's thread: freed a slice at a time, the loop gets its turns
             pushed = push_specs(all_specs)
             if pushed:  # a heartbeat added through the API gets its ping URL on the reload that schedules it
                 sync_heartbeats(connection, pushed, now)

@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sitewarden.clock import SYSTEM_CLOCK, Clock, wait_or_stop
@@ -21,13 +22,13 @@ from sitewarden.engine.figures import EngineStats
 from sitewarden.engine.housekeeping import FIRST_PRUNE_AFTER, PRUNE_EVERY, prune
 from sitewarden.engine.load import LoadWatch, offered_rate
 from sitewarden.engine.ownership import Ownership
-from sitewarden.engine.planning import PlannedCheck, Planner, apply_diff, build_checks, diff_checks
+from sitewarden.engine.planning import CheckDiff, Plan, PlannedCheck, Planner, apply_diff, build_checks, diff_checks
 from sitewarden.engine.pools import Pools
 from sitewarden.engine.scheduler import Scheduler
 from sitewarden.engine.shards import RENEW_EVERY, ShardKeeper
 from sitewarden.engine.writer import ResultWriter
 from sitewarden.events.model import Event, EventType, Severity
-from sitewarden.memory import settle_heap
+from sitewarden.memory import collections_paused, release, settle_heap, switching_often
 from sitewarden.results import Result
 from sitewarden.store.database import Database
 from sitewarden.store.events import insert_events
@@ -130,27 +131,50 @@ class Engine:
             return await self._reload()
 
     async def _reload(self) -> tuple[int, int]:
-        plan = await asyncio.to_thread(self.planner.sync, set(self.checks), self.clock.now())
-        diff = await asyncio.to_thread(diff_checks, plan, self.checks)
-        self.config = plan.config
-        apply_diff(self.checks, diff)
-        now = self.clock.monotonic()
-        for key in diff.added:
-            if self.ownership.mine(key):
-                self.dispatcher.schedule_first(key, now)
-        for key in diff.removed:
-            self.dispatcher.remove(key)
-        for old, *_ in diff.changed:
-            key = old.spec.key
-            if self.ownership.mine(key) and key not in self.dispatcher.running:
-                self.dispatcher.schedule_first(key, now)  # a new interval moves its phase
-        self._measure_offered()
-        settle_heap(collect=False)  # the new plan lives as long as the process
+        # The plan's new objects are frozen once applied; until then the collector stays off (on the loop too):
+        # with it on, young and middle collections walked the hundreds of thousands of objects the thread was
+        # building, holding the GIL (a 140 ms loop stall at 100,000 checks).
+        with collections_paused():
+            with switching_often():
+                plan, diff = await asyncio.to_thread(self._plan, self.clock.now())
+            self.config = plan.config
+            offered = self._offered_change(diff)
+            apply_diff(self.checks, diff)
+            now = self.clock.monotonic()
+            for key in diff.added:
+                if self.ownership.mine(key):
+                    self.dispatcher.schedule_first(key, now)
+            for key in diff.removed:
+                self.dispatcher.remove(key)
+            for old, *_ in diff.changed:
+                key = old.spec.key
+                if self.ownership.mine(key) and key not in self.dispatcher.running:
+                    self.dispatcher.schedule_first(key, now)  # a new interval moves its phase
+            self.load.offered = max(self.load.offered + offered, 0.0)
+            settle_heap(collect=False)  # the new plan lives as long as the process
         if diff.added or diff.removed or diff.changed:
             logger.info(
                 "checks reloaded added=%d changed=%d removed=%d", len(diff.added), len(diff.changed), len(diff.removed)
             )
         return len(diff.added), len(diff.removed)
+
+    def _plan(self, at: datetime) -> tuple[Plan, CheckDiff]:
+        """In a thread: the new plan and its diff against the running checks (only a reload changes `checks`, and
+        reloads hold `_reloading`, so the walk over them sees no change)."""
+        plan = self.planner.sync(set(self.checks), at)
+        diff = diff_checks(plan, self.checks)
+        release(plan.specs)  # a fleet of specs the diff no longer needs: freed here, not on the loop
+        release(plan.ids)
+        return plan, diff
+
+    def _offered_change(self, diff: CheckDiff) -> float:
+        """What `diff` changes in the offered rate (this worker's shards): a walk over the changes, not the fleet."""
+        mine = self.ownership.mine
+        gone = [self.checks[key].spec.interval for key in diff.removed if mine(key)]
+        gone += [old.spec.interval for old, *_ in diff.changed if mine(old.spec.key)]
+        came = [check.spec.interval for key, check in diff.added.items() if mine(key)]
+        came += [spec.interval for _, spec, *_ in diff.changed if mine(spec.key)]
+        return offered_rate(came) - offered_rate(gone)
 
     async def run_once(self) -> list[tuple[CheckSpec, Result]]:
         """Run every selected check once (paused ones included: a cron run is an explicit request)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, select, text, update
 
+from sitewarden.memory import release
 from sitewarden.store.batches import chunked
 from sitewarden.store.bulk_insert import insert_rows
 from sitewarden.store.tables import checks, sites
@@ -86,7 +87,9 @@ def sync_config(
             dumped = params_texts[id(check.params)] = json.dumps(check.params, sort_keys=True, separators=(",", ":"))
         values[DIGEST] = spec_digest(values, dumped)
         check_values[check.key] = values
-    return _upsert(connection, checks, "key", check_values, now)
+    ids = _upsert(connection, checks, "key", check_values, now)
+    release(check_values)  # a reload's planning thread: the loop gets its turns while a fleet's rows are freed
+    return ids
 
 
 DIGEST = "spec_hash"
