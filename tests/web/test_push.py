@@ -31,6 +31,7 @@ from sitewarden.store.pushes import PushReader
 from sitewarden.transport.http import HttpClient
 from sitewarden.web.app import create_app
 from sitewarden.web.push import BURST, MAX_PUSH
+from tests.fixtures.health_documents import health_document as document
 from tests.fixtures.web import run_uvicorn
 
 TOKEN = "Push-Token-0123456789"
@@ -66,24 +67,6 @@ class PushSite:
             http=HttpClient(), check_key=spec.key, clock=lambda: moment, services={"pushes": PushReader(self.database)}
         )
         return await CmsHealthCollector().run(spec.params, ctx)  # type: ignore[arg-type]
-
-
-def document(status: str = "pass") -> dict[str, Any]:
-    return {
-        "status": status,
-        "version": "1",
-        "serviceId": "intranet.example.org",
-        "description": "Health of the intranet's WordPress",
-        "checks": {
-            "WordPress:Version": [
-                {"componentId": "a1", "componentType": "system", "observedValue": "6.4.3", "status": "info"}
-            ],
-            "WordPress:DirectorySize": [
-                {"componentId": "a2", "componentType": "system", "observedValue": "25", "observedUnit": "GB",
-                 "status": "warn" if status == "warn" else "pass", "output": "disk filling up"}
-            ],
-        },
-    }  # fmt: skip
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.fixtures.health_documents import health_document
 from tests.fixtures.processes import SitewardenProcess, Start, sitewarden_command
 from tests.fixtures.servers import free_port
 
@@ -36,20 +37,6 @@ sites:
     checks:
       - {{name: health, kind: cms_health, mode: push, period: 5m, grace: 1m, token: "{token}"}}
 """
-
-
-def document(status: str = "pass") -> dict[str, Any]:
-    return {
-        "status": status,
-        "version": "1",
-        "serviceId": "intranet.example.org",
-        "description": "Health of the intranet's WordPress",
-        "checks": {
-            "WordPress:Version": [
-                {"componentId": "a1", "componentType": "system", "observedValue": "6.4.3", "status": "info"}
-            ],
-        },
-    }
 
 
 @dataclass
@@ -109,7 +96,7 @@ async def fleet(tmp_path: Path, sitewarden_processes: Start) -> AsyncIterator[Fl
 
 
 async def test_pushes_through_serve_are_judged_by_the_daemon_and_shown_by_status_and_the_api(fleet: Fleet) -> None:
-    status, answer = await fleet.push(document("pass"), TOKEN)
+    status, answer = await fleet.push(health_document("pass", disk=False), TOKEN)
     assert (status, answer) == (202, {"accepted": True, "check": CHECK})
     state = await fleet.state_when(
         lambda s: s["last_status"] == "ok" and (s["last_summary"] or "").startswith("pass: ")
@@ -129,22 +116,22 @@ async def test_pushes_through_serve_are_judged_by_the_daemon_and_shown_by_status
     code, output = await sitewarden_command("status", CHECK, "--json", "-c", str(fleet.config))
     assert code == 1 and json.loads(output)[0]["status"] == "warning", output
 
-    status, answer = await fleet.push(document("pass"), "Push-Token-0123456780")
+    status, answer = await fleet.push(health_document("pass", disk=False), "Push-Token-0123456780")
     assert (status, answer["error"]) == (403, "the token is not this check's")
     assert TOKEN not in fleet.daemon.output() + fleet.dashboard.output()
 
 
 async def test_a_token_changed_in_the_config_is_revoked_by_sighup_without_a_restart(fleet: Fleet) -> None:
-    assert (await fleet.push(document("pass"), TOKEN))[0] == 202
+    assert (await fleet.push(health_document("pass", disk=False), TOKEN))[0] == 202
     pid = fleet.daemon.process.pid
     fleet.config.write_text(config_text(Path(fleet.config.parent / "store.db"), NEW_TOKEN))
     seen = len(fleet.daemon.lines)
     fleet.daemon.signal(signal.SIGHUP)
     await fleet.daemon.wait_for_line("config reloaded", after=seen)
     assert fleet.daemon.process.returncode is None and fleet.daemon.process.pid == pid  # still the same daemon
-    status, answer = await fleet.push(document("pass"), TOKEN)
+    status, answer = await fleet.push(health_document("pass", disk=False), TOKEN)
     assert (status, answer["error"]) == (403, "the token is not this check's")
-    status, answer = await fleet.push(document("warn"), NEW_TOKEN)
+    status, answer = await fleet.push(health_document("warn", disk=False), NEW_TOKEN)
     assert (status, answer) == (202, {"accepted": True, "check": CHECK})
     state = await fleet.state_when(lambda s: s["last_status"] == "warning")
     assert state["last_summary"].startswith("warn: ")
@@ -154,5 +141,5 @@ async def test_a_token_changed_in_the_config_is_revoked_by_sighup_without_a_rest
     fleet.daemon.signal(signal.SIGHUP)
     await fleet.daemon.wait_for_line("config reload failed", after=seen)
     assert fleet.daemon.process.returncode is None
-    assert (await fleet.push(document("pass"), NEW_TOKEN))[0] == 202
+    assert (await fleet.push(health_document("pass", disk=False), NEW_TOKEN))[0] == 202
     assert NEW_TOKEN not in fleet.daemon.output() + fleet.dashboard.output()
