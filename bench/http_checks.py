@@ -32,7 +32,7 @@ NGINX_CONF = """
 worker_processes 1;
 error_log {dir}/error.log warn;
 pid {dir}/nginx.pid;
-events {{ worker_connections 4096; }}
+events {{ worker_connections {connections}; }}
 http {{
     access_log off;
     client_body_temp_path {dir}/body;
@@ -42,8 +42,7 @@ http {{
     scgi_temp_path {dir}/scgi;
     keepalive_timeout 0;
     server {{
-        listen 127.0.0.1:{port} backlog=4096{tls};
-        {certificates}
+{server}
         location / {{ default_type text/html; return 200 "<html><body>Add to cart</body></html>"; }}
     }}
 }}
@@ -224,7 +223,8 @@ def start_nginx(workdir: Path, https: bool = False) -> tuple[subprocess.Popen[by
     if https:
         tls = " ssl"
         certificates = f"ssl_certificate {workdir}/leaf.pem; ssl_certificate_key {workdir}/leaf.key;"
-    conf = NGINX_CONF.format(dir=workdir, port=port, tls=tls, certificates=certificates)
+    server = f"        listen 127.0.0.1:{port} backlog=4096{tls};\n        {certificates}"
+    conf = NGINX_CONF.format(dir=workdir, connections=4096, server=server)
     (workdir / "nginx.conf").write_text(conf)
     process = subprocess.Popen([binary, "-c", str(workdir / "nginx.conf"), "-g", "daemon off;"])
     for _ in range(100):

@@ -25,28 +25,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from http_checks import ensure_debian_package, free_port  # noqa: E402
+from http_checks import NGINX_CONF, ensure_debian_package, free_port  # noqa: E402
 
 POSTGRES_ADMIN = os.environ.get("SITEWARDEN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-NGINX = """
-worker_processes 1;
-error_log {dir}/error.log warn;
-pid {dir}/nginx.pid;
-events {{ worker_connections 8192; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    keepalive_timeout 0;
-    server {{
-{listen}
-        location / {{ default_type text/html; return 200 "<html><body>Add to cart</body></html>"; }}
-    }}
-}}
-"""
 TICK = os.sysconf("SC_CLK_TCK")
 PAGES = (
     ("overview", "/"),
@@ -61,7 +42,7 @@ def start_nginx(workdir: Path, ports: list[int]) -> subprocess.Popen[bytes]:
     if binary is None:
         raise SystemExit("nginx is not installed and cannot be installed (run as root, or apt-get install nginx)")
     listen = "\n".join(f"        listen 127.0.0.1:{port} backlog=8192;" for port in ports)
-    (workdir / "nginx.conf").write_text(NGINX.format(dir=workdir, listen=listen))
+    (workdir / "nginx.conf").write_text(NGINX_CONF.format(dir=workdir, connections=8192, server=listen))
     process = subprocess.Popen([binary, "-c", str(workdir / "nginx.conf"), "-g", "daemon off;"])
     time.sleep(0.5)
     return process
