@@ -28,8 +28,9 @@ async def test_status_shows_the_worst_verdict_but_exits_with_the_check_status(se
 
 def test_rdap_bootstrap_import_feeds_domain_checks_with_config_overrides(tmp_path: Path) -> None:
     from sitewarden.app.catalog import run_import
-    from sitewarden.app.daemon import rdap_directory
+    from sitewarden.app.daemon import build_services
     from sitewarden.config.loader import parse_config
+    from sitewarden.probes.domain import RDAP_SERVERS
     from sitewarden.store.database import open_database
 
     url = f"sqlite:///{tmp_path / 'rdap.db'}"
@@ -40,7 +41,7 @@ def test_rdap_bootstrap_import_feeds_domain_checks_with_config_overrides(tmp_pat
     assert not summary.failed
     database = open_database(url)
     try:
-        servers = rdap_directory(config, database)
+        servers = dict(build_services(config, database, sync=False)[RDAP_SERVERS].current())  # what domain checks get
     finally:
         database.close()
     assert servers["com"] == "https://rdap.verisign.com/com/v1/"

@@ -81,13 +81,6 @@ def sync_push_checks(config: Config, database: Database) -> None:
         sync_pushes(connection, document_push_specs(planned), utcnow())
 
 
-def rdap_directory(config: Config, database: Database) -> dict[str, str]:
-    """TLD → RDAP server for `domain` checks: the imported IANA bootstrap, with `rdap.servers` laid over it."""
-    from sitewarden.store.rdap import RdapDirectory
-
-    return dict(RdapDirectory(database, config.rdap.servers).current())
-
-
 def build_engine(config: Config, database: Database, only: Sequence[str] = (), **options: Any) -> Engine:
     """An engine with every family's listeners and services: what `run`, `worker` and the demo start."""
     return Engine(
